@@ -1,0 +1,8 @@
+namespace Klaviyo.Client;
+
+/// <summary>Per-request facts the retry rules read.</summary>
+internal static class KlaviyoRequestOptions
+{
+    /// <summary>Set on a write that Klaviyo deduplicates (an event with a <c>unique_id</c>), so repeating it cannot duplicate anything.</summary>
+    public static readonly HttpRequestOptionsKey<bool> Replayable = new("Klaviyo.Replayable");
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Klaviyo.Client;
+
+/// <summary>Registers <see cref="KlaviyoClient"/> as a typed HttpClient behind Klaviyo's retry and timeout rules.</summary>
+public static class KlaviyoServiceCollectionExtensions
+{
+    public static IHttpClientBuilder AddKlaviyoClient(this IServiceCollection services, Action<KlaviyoClientOptions> configure)
+    {
+        services.Configure(configure);
+        services.TryAddSingleton(TimeProvider.System);
+
+        var builder = services.AddHttpClient<KlaviyoClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        builder.AddResilienceHandler("klaviyo", static (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<KlaviyoClientOptions>>().Value;
+            var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
+            var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KlaviyoClient).FullName!);
+            pipeline.TimeProvider = time;
+
+            // Outermost first: the whole call's budget, then retries, then each attempt's own timeout.
+            pipeline.AddTimeout(options.TotalTimeout);
+            if (options.MaxRetryAttempts > 0)
+            {
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = options.MaxRetryAttempts,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = options.RetryBaseDelay,
+                    ShouldRetryAfterHeader = false,
+                    ShouldHandle = args => ValueTask.FromResult(
+                        KlaviyoRetryRules.ShouldRetry(args.Outcome, args.Context.GetRequestMessage(), options, time)),
+                    DelayGenerator = args => ValueTask.FromResult(
+                        args.Outcome.Result is { } response ? RetryAfterHeader.Read(response, time) : null),
+                    OnRetry = args =>
+                    {
+                        var request = args.Context.GetRequestMessage();
+                        logger.LogWarning(
+                            "Retrying {Method} {Path} in {Delay} ms (retry {Attempt}): {Reason}",
+                            request?.Method,
+                            request?.RequestUri?.AbsolutePath,
+                            (int)args.RetryDelay.TotalMilliseconds,
+                            args.AttemptNumber + 1,
+                            args.Outcome.Result is { } r ? $"HTTP {(int)r.StatusCode}" : args.Outcome.Exception?.GetType().Name);
+                        return ValueTask.CompletedTask;
+                    },
+                });
+            }
+
+            pipeline.AddTimeout(options.AttemptTimeout);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,68 @@
+using Klaviyo.Client;
+using Klaviyo.Mcp.Output;
+using Klaviyo.Mcp.Validation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace Klaviyo.Mcp.Errors;
+
+/// <summary>
+/// The one place a failed tool call becomes a result: every exception a tool throws is turned into an
+/// <c>isError</c> result whose text the agent can act on, with the API key scrubbed from it.
+/// Protocol errors (an unknown tool) stay JSON-RPC errors; cancellation stays cancellation.
+/// </summary>
+internal static class ToolErrorFilter
+{
+    public static McpRequestHandler<CallToolRequestParams, CallToolResult> Wrap(McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
+        async (context, cancellationToken) =>
+        {
+            try
+            {
+                return await next(context, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (McpProtocolException)
+            {
+                throw;
+            }
+            catch (Exception exception)
+            {
+                var toolName = context.Params?.Name ?? "tool";
+                var logger = context.Services?.GetService<ILoggerFactory>()?.CreateLogger("Klaviyo.Mcp.Tools");
+                var apiKey = context.Services?.GetService<IOptions<KlaviyoClientOptions>>()?.Value.ApiKey;
+                Log(logger, exception, toolName);
+                var message = ArgumentBindingErrors.IsBindingFailure(exception)
+                    ? ToolErrorMessages.InvalidArguments(ArgumentBindingErrors.Explain(context, exception))
+                    : ToolErrorMessages.Describe(exception, toolName);
+                return ToolResults.Error(Secrets.Redact(message, apiKey));
+            }
+        };
+
+    private static void Log(ILogger? logger, Exception exception, string toolName)
+    {
+        if (logger is null)
+        {
+            return;
+        }
+
+        switch (exception)
+        {
+            case ToolArgumentException or ArgumentException or System.Text.Json.JsonException:
+                logger.LogInformation("{Tool}: invalid arguments", toolName);
+                break;
+            case KlaviyoToolException or KlaviyoException:
+                logger.LogWarning("{Tool}: Klaviyo call failed ({Failure})", toolName, (exception as KlaviyoToolException)?.Failure.GetType().Name ?? exception.GetType().Name);
+                break;
+            default:
+                logger.LogError(exception, "{Tool}: unexpected failure", toolName);
+                break;
+        }
+    }
+}

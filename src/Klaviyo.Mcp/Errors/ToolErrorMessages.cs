@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text;
+using Klaviyo.Client;
+using Klaviyo.Mcp.Validation;
+
+namespace Klaviyo.Mcp.Errors;
+
+/// <summary>Turns a failed tool call into the text the agent reads: what went wrong, where, and what to do next.</summary>
+public static class ToolErrorMessages
+{
+    public const string NothingSent = "nothing was sent to Klaviyo";
+
+    public static string Describe(Exception exception, string toolName) => exception switch
+    {
+        ToolArgumentException invalid => InvalidArguments(invalid.Violations),
+        KlaviyoToolException { Failure: var failure, Operation: var operation } => DescribeKlaviyo(failure, operation),
+        KlaviyoException failure => DescribeKlaviyo(failure, new KlaviyoOperation(toolName, "", new ArgumentPointerMap())),
+        _ => $"{toolName} failed unexpectedly ({exception.GetType().Name}); the server log has the details.",
+    };
+
+    public static string InvalidArguments(IReadOnlyList<ArgumentViolation> violations)
+    {
+        var text = new StringBuilder($"Invalid arguments ({NothingSent}):");
+        foreach (var violation in violations)
+        {
+            text.Append("\n- ").Append(violation.Path).Append(": ").Append(violation.Rule);
+        }
+
+        return text.ToString();
+    }
+
+    private static string DescribeKlaviyo(KlaviyoException failure, KlaviyoOperation operation) => failure switch
+    {
+        KlaviyoPayloadTooLargeException tooLarge => InvalidArguments([new ArgumentViolation("arguments", tooLarge.Message + "; send fewer or smaller properties")]),
+        KlaviyoConfigurationException configuration => configuration.Message,
+        KlaviyoTransportException transport => transport.Message + " Klaviyo may be down or unreachable; try again in a minute.",
+        KlaviyoApiException api => DescribeApi(api, operation),
+        _ => failure.Message,
+    };
+
+    private static string DescribeApi(KlaviyoApiException api, KlaviyoOperation operation)
+    {
+        var status = (int)api.StatusCode;
+        var text = new StringBuilder();
+        switch (api.StatusCode)
+        {
+            case HttpStatusCode.Unauthorized:
+                text.Append($"Klaviyo did not accept the API key (401). Check that KLAVIYO_API_KEY holds a valid private API key (pk_...) that has not been revoked.");
+                break;
+            case HttpStatusCode.Forbidden:
+                text.Append($"The API key is not allowed to do this (403).");
+                if (operation.RequiredScopes.Length > 0)
+                {
+                    text.Append($" {operation.ToolName} needs the scope {operation.RequiredScopes}: give the key that scope in Klaviyo (Settings > API keys), or use a key that has it.");
+                }
+
+                break;
+            case HttpStatusCode.TooManyRequests:
+                text.Append("Klaviyo is rate limiting these requests (429)");
+                text.Append(api.RetryAfter is { } wait ? $"; retry after {Math.Max(1, Math.Ceiling(wait.TotalSeconds))} s." : "; wait a few seconds and retry.");
+                break;
+            default:
+                text.Append(status >= 500
+                    ? $"Klaviyo had a server error ({status}); it may have been temporary, so retrying later can work."
+                    : $"Klaviyo rejected the request ({status}).");
+                break;
+        }
+
+        foreach (var error in api.Errors)
+        {
+            text.Append("\n- ");
+            if (error.Code is { Length: > 0 } code)
+            {
+                text.Append(code).Append(": ");
+            }
+
+            text.Append(error.Detail ?? error.Title ?? "no detail given");
+            if (operation.Pointers.Map(error.Source?.Pointer) is { } argument)
+            {
+                text.Append(" (argument: ").Append(argument).Append(')');
+            }
+            else if (error.Source?.Parameter is { Length: > 0 } parameter)
+            {
+                text.Append(" (query parameter: ").Append(parameter).Append(')');
+            }
+            else if (error.Source?.Pointer is { Length: > 0 } pointer)
+            {
+                text.Append(" (at ").Append(pointer).Append(')');
+            }
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Reflection;
+using Klaviyo.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Klaviyo.Mcp;
+
+/// <summary>
+/// Everything the server reads from its environment, in one place. README's configuration table lists the same
+/// variables; a value that cannot be used is a startup error that names the variable.
+/// </summary>
+public sealed record ServerSettings
+{
+    public const string ApiKeyVariable = "KLAVIYO_API_KEY";
+    public const string AlternateApiKeyVariable = "PRIVATE_API_KEY";
+    public const string BaseUrlVariable = "KLAVIYO_BASE_URL";
+    public const string RevisionVariable = "KLAVIYO_REVISION";
+    public const string LogLevelVariable = "KLAVIYO_LOG_LEVEL";
+    public const string MaxRetriesVariable = "KLAVIYO_MAX_RETRIES";
+    public const string MaxRetryAfterVariable = "KLAVIYO_MAX_RETRY_AFTER_SECONDS";
+    public const string AttemptTimeoutVariable = "KLAVIYO_ATTEMPT_TIMEOUT_SECONDS";
+    public const string TotalTimeoutVariable = "KLAVIYO_TOTAL_TIMEOUT_SECONDS";
+
+    public static string ServerVersion { get; } =
+        typeof(ServerSettings).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public string? ApiKey { get; init; }
+
+    public Uri BaseUrl { get; init; } = KlaviyoClientOptions.DefaultBaseUrl;
+
+    public string Revision { get; init; } = KlaviyoClientOptions.DefaultRevision;
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    public int MaxRetryAttempts { get; init; } = 4;
+
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromSeconds(40);
+
+    /// <summary>Reads the variables; throws <see cref="ServerConfigurationException"/> listing every unusable one.</summary>
+    public static ServerSettings Read(IConfiguration configuration)
+    {
+        var problems = new List<string>();
+        var defaults = new ServerSettings();
+        var settings = new ServerSettings
+        {
+            ApiKey = NonEmpty(configuration[ApiKeyVariable]) ?? NonEmpty(configuration[AlternateApiKeyVariable]),
+            BaseUrl = ReadUrl(configuration[BaseUrlVariable], problems) ?? defaults.BaseUrl,
+            Revision = NonEmpty(configuration[RevisionVariable]) ?? defaults.Revision,
+            LogLevel = ReadLogLevel(configuration[LogLevelVariable], problems) ?? defaults.LogLevel,
+            MaxRetryAttempts = ReadNumber(configuration, MaxRetriesVariable, 0, 10, problems) is { } retries ? (int)retries : defaults.MaxRetryAttempts,
+            MaxRetryAfter = ReadSeconds(configuration, MaxRetryAfterVariable, 0, 3600, problems) ?? defaults.MaxRetryAfter,
+            AttemptTimeout = ReadSeconds(configuration, AttemptTimeoutVariable, 0.1, 600, problems) ?? defaults.AttemptTimeout,
+            TotalTimeout = ReadSeconds(configuration, TotalTimeoutVariable, 0.1, 3600, problems) ?? defaults.TotalTimeout,
+        };
+
+        if (!KlaviyoRevision.IsValid(settings.Revision))
+        {
+            problems.Add($"{RevisionVariable}: \"{settings.Revision}\" is not a Klaviyo revision (YYYY-MM-DD, optionally with a suffix such as .pre)");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ServerConfigurationException(problems);
+        }
+
+        return settings;
+    }
+
+    public void ApplyTo(KlaviyoClientOptions options)
+    {
+        options.ApiKey = ApiKey;
+        options.BaseUrl = BaseUrl;
+        options.Revision = Revision;
+        options.UserAgent = $"klaviyo-mcp/{ServerVersion} (Klaviyo.Mcp; .NET {Environment.Version.ToString(2)})";
+        options.MaxRetryAttempts = MaxRetryAttempts;
+        options.MaxRetryAfter = MaxRetryAfter;
+        options.AttemptTimeout = AttemptTimeout;
+        options.TotalTimeout = TotalTimeout;
+    }
+
+    /// <summary>A warning worth printing at startup (never the key itself), or null.</summary>
+    public string? ApiKeyWarning() => ApiKey switch
+    {
+        null => $"No Klaviyo API key: set {ApiKeyVariable} (or {AlternateApiKeyVariable}). The server starts and lists its tools, but every Klaviyo call will fail until a key is set.",
+        { } key when !key.StartsWith("pk_", StringComparison.Ordinal) => $"{ApiKeyVariable} does not look like a Klaviyo private API key (they start with \"pk_\"); calls will likely fail with 401.",
+        _ => null,
+    };
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static Uri? ReadUrl(string? value, List<string> problems)
+    {
+        if (NonEmpty(value) is not { } text)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp))
+        {
+            return url;
+        }
+
+        problems.Add($"{BaseUrlVariable}: \"{text}\" is not an absolute http(s) URL such as https://a.klaviyo.com");
+        return null;
+    }
+
+    private static LogLevel? ReadLogLevel(string? value, List<string> problems)
+    {
+        if (NonEmpty(value) is not { } text)
+        {
+            return null;
+        }
+
+        if (Enum.TryParse<LogLevel>(text, ignoreCase: true, out var level) && Enum.IsDefined(level))
+        {
+            return level;
+        }
+
+        problems.Add($"{LogLevelVariable}: \"{text}\" is not one of Trace, Debug, Information, Warning, Error, Critical, None");
+        return null;
+    }
+
+    private static double? ReadNumber(IConfiguration configuration, string variable, double min, double max, List<string> problems)
+    {
+        if (NonEmpty(configuration[variable]) is not { } text)
+        {
+            return null;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
+        {
+            return number;
+        }
+
+        problems.Add($"{variable}: \"{text}\" must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
+        return null;
+    }
+
+    private static TimeSpan? ReadSeconds(IConfiguration configuration, string variable, double min, double max, List<string> problems) =>
+        ReadNumber(configuration, variable, min, max, problems) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+}
