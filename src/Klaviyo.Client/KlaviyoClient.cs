@@ -32,7 +32,7 @@ public sealed class KlaviyoClient(HttpClient http, IOptions<KlaviyoClientOptions
     /// </summary>
     public async Task CreateEventAsync(EventResource @event, CancellationToken cancellationToken)
     {
-        var body = Serialize(new JsonApiData<EventResource>(@event), KlaviyoJsonContext.Default.JsonApiDataEventResource, "create_event", MaxEventPayloadBytes);
+        var body = Serialize(new JsonApiData<EventResource>(@event), KlaviyoJsonContext.Wire.JsonApiDataEventResource, "create_event", MaxEventPayloadBytes);
         using var response = await SendAsync(HttpMethod.Post, "api/events", body, replayable: @event.Attributes.UniqueId is not null, cancellationToken).ConfigureAwait(false);
     }
 

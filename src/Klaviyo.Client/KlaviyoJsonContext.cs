@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Klaviyo.Client.Events;
@@ -13,4 +14,14 @@ namespace Klaviyo.Client;
 [JsonSerializable(typeof(JsonApiData<EventResource>))]
 [JsonSerializable(typeof(KlaviyoErrorDocument))]
 [JsonSerializable(typeof(JsonElement))]
-internal sealed partial class KlaviyoJsonContext : JsonSerializerContext;
+internal sealed partial class KlaviyoJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context request bodies are written with: HTML-sensitive characters and non-ASCII text are not escaped,
+    /// since every escape costs up to six bytes of Klaviyo's 5 MB payload limit and the body is never embedded in HTML.
+    /// Created on first use: a static initializer here could run before the generated <c>Default</c> exists.
+    /// </summary>
+    public static KlaviyoJsonContext Wire => s_wire ??= new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    private static KlaviyoJsonContext? s_wire;
+}

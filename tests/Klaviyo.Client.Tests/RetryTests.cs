@@ -1,0 +1,138 @@
+using System.Net;
+using Klaviyo.Testing;
+using static Klaviyo.Testing.KlaviyoStub;
+
+namespace Klaviyo.Client.Tests;
+
+public sealed class RetryTests
+{
+    private static readonly string s_throttled = ErrorBody(429, "throttled", "Request was throttled. Expected available in 1 second.", pointer: "/data");
+
+    [Fact]
+    public async Task A_429_waits_out_Retry_After_then_succeeds_with_exactly_two_requests()
+    {
+        using var stub = new KlaviyoStub().AnswerInSequence("POST", "/api/events",
+            r => Response(429, s_throttled, new Dictionary<string, string> { ["Retry-After"] = "1" }),
+            r => Response(202));
+        using var harness = new ClientHarness(stub);
+
+        await harness.Client.CreateEventAsync(SampleEvents.ViewedProduct(uniqueId: null), TestContext.Current.CancellationToken);
+
+        var requests = stub.Requests;
+        Assert.Equal(2, requests.Count);
+        Assert.True(requests[1].ReceivedAt - requests[0].ReceivedAt >= TimeSpan.FromSeconds(1),
+            $"retried after {(requests[1].ReceivedAt - requests[0].ReceivedAt).TotalMilliseconds} ms, before Retry-After ran out");
+        Assert.Equal(requests[0].Body, requests[1].Body);
+    }
+
+    [Fact]
+    public async Task A_Retry_After_beyond_the_cap_ends_the_call_at_once_and_says_when_to_retry()
+    {
+        using var stub = new KlaviyoStub().Answer("POST", "/api/events", 429, s_throttled, new Dictionary<string, string> { ["Retry-After"] = "120" });
+        using var harness = new ClientHarness(stub, o => o.MaxRetryAfter = TimeSpan.FromSeconds(30));
+
+        var failure = await Assert.ThrowsAsync<KlaviyoApiException>(() => harness.Client.CreateEventAsync(SampleEvents.ViewedProduct(), TestContext.Current.CancellationToken));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, failure.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(120), failure.RetryAfter);
+        Assert.Contains("retry after 120 s", failure.Message);
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
+    public async Task A_503_on_an_event_with_a_unique_id_is_retried_because_Klaviyo_deduplicates_it()
+    {
+        using var stub = new KlaviyoStub().AnswerInSequence("POST", "/api/events",
+            r => Response(503, ErrorBody(503, "service_unavailable", "Try again.")),
+            r => Response(202));
+        using var harness = new ClientHarness(stub);
+
+        await harness.Client.CreateEventAsync(SampleEvents.ViewedProduct(uniqueId: "order-4711"), TestContext.Current.CancellationToken);
+
+        var requests = stub.Requests;
+        Assert.Equal(2, requests.Count);
+        Assert.All(requests, r => Assert.Contains("\"unique_id\":\"order-4711\"", r.Body));
+        Assert.Contains(harness.Logs.Lines, l => l.Contains("Retrying POST /api/events", StringComparison.Ordinal) && l.Contains("HTTP 503", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_POST_without_an_idempotency_key_is_not_repeated_after_a_503()
+    {
+        using var stub = new KlaviyoStub().AnswerInSequence("POST", "/api/events",
+            r => Response(503, ErrorBody(503, "service_unavailable", "Try again.")),
+            r => Response(202));
+        using var harness = new ClientHarness(stub);
+
+        var failure = await Assert.ThrowsAsync<KlaviyoApiException>(() => harness.Client.CreateEventAsync(SampleEvents.ViewedProduct(uniqueId: null), TestContext.Current.CancellationToken));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failure.StatusCode);
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
+    public async Task Retries_stop_after_the_configured_attempts()
+    {
+        using var stub = new KlaviyoStub().Answer("POST", "/api/events", 500, ErrorBody(500, "error", "boom"));
+        using var harness = new ClientHarness(stub, o => o.MaxRetryAttempts = 2);
+
+        await Assert.ThrowsAsync<KlaviyoApiException>(() => harness.Client.CreateEventAsync(SampleEvents.ViewedProduct(), TestContext.Current.CancellationToken));
+
+        Assert.Equal(3, stub.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_slow_attempt_times_out_and_is_retried_only_when_replayable()
+    {
+        using var silent = new SilentServer();
+        using var stub = new KlaviyoStub();
+        using var harness = new ClientHarness(stub, o =>
+        {
+            o.BaseUrl = silent.Url;
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+            o.MaxRetryAttempts = 1;
+        });
+
+        var unsafeWrite = await Assert.ThrowsAsync<KlaviyoTransportException>(() => harness.Client.CreateEventAsync(SampleEvents.ViewedProduct(uniqueId: null), TestContext.Current.CancellationToken));
+        Assert.Contains("did not answer", unsafeWrite.Message);
+        Assert.Equal(1, silent.Requests);
+
+        await Assert.ThrowsAsync<KlaviyoTransportException>(() => harness.Client.CreateEventAsync(SampleEvents.ViewedProduct(uniqueId: "order-1"), TestContext.Current.CancellationToken));
+        Assert.Equal(3, silent.Requests);
+    }
+
+    [Fact]
+    public async Task The_total_budget_ends_a_call_that_keeps_failing()
+    {
+        using var stub = new KlaviyoStub().Answer("POST", "/api/events", 429, s_throttled, new Dictionary<string, string> { ["Retry-After"] = "1" });
+        using var harness = new ClientHarness(stub, o =>
+        {
+            o.TotalTimeout = TimeSpan.FromMilliseconds(1500);
+            o.MaxRetryAttempts = 10;
+        });
+
+        var failure = await Assert.ThrowsAsync<KlaviyoTransportException>(() => harness.Client.CreateEventAsync(SampleEvents.ViewedProduct(), TestContext.Current.CancellationToken));
+
+        Assert.Contains("did not answer", failure.Message);
+        Assert.Equal(2, stub.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_on_a_replayable_request_is_retried_then_reported()
+    {
+        var port = System.Net.Sockets.TcpListener.Create(0);
+        port.Start();
+        var url = new Uri($"http://127.0.0.1:{((IPEndPoint)port.LocalEndpoint).Port}/");
+        port.Stop();
+        using var stub = new KlaviyoStub();
+        using var harness = new ClientHarness(stub, o =>
+        {
+            o.BaseUrl = url;
+            o.MaxRetryAttempts = 2;
+        });
+
+        var failure = await Assert.ThrowsAsync<KlaviyoTransportException>(() => harness.Client.CreateEventAsync(SampleEvents.ViewedProduct(), TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("Could not reach Klaviyo for POST /api/events", failure.Message);
+        Assert.Equal(2, harness.Logs.Lines.Count(l => l.Contains("Retrying POST /api/events", StringComparison.Ordinal)));
+    }
+}
