@@ -10,6 +10,7 @@ public sealed class SilentServer : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _connections = [];
     private int _requests;
+    private int _closed;
 
     public SilentServer()
     {
@@ -21,6 +22,9 @@ public sealed class SilentServer : IDisposable
 
     /// <summary>How many requests have started to arrive (first bytes read on a connection).</summary>
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>How many connections the client closed (a cancelled or timed-out request closes its connection).</summary>
+    public int ClosedConnections => Volatile.Read(ref _closed);
 
     public void Dispose()
     {
@@ -70,10 +74,17 @@ public sealed class SilentServer : IDisposable
                     Interlocked.Increment(ref _requests);
                 }
             }
+
+            Interlocked.Increment(ref _closed);
+        }
+        catch (Exception) when (!_stop.IsCancellationRequested)
+        {
+            // The connection was reset by the client.
+            Interlocked.Increment(ref _closed);
         }
         catch (Exception)
         {
-            // The client gave up or the server stopped.
+            // The server stopped.
         }
     }
 }

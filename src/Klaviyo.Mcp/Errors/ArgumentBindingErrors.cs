@@ -40,14 +40,14 @@ internal static partial class ArgumentBindingErrors
                 }
                 catch (JsonException failure)
                 {
-                    violations.Add(new ArgumentViolation(Join(name, failure.Path), Rule(failure)));
+                    violations.Add(new ArgumentViolation(Join(name, failure.Path), Rule(failure, LeafType(parameter.ParameterType, failure.Path))));
                 }
             }
         }
 
         if (violations.Count == 0)
         {
-            violations.Add(new ArgumentViolation(exception is JsonException json ? Join("arguments", json.Path) : "arguments", Rule(exception)));
+            violations.Add(new ArgumentViolation(exception is JsonException json ? Join("arguments", json.Path) : "arguments", Rule(exception, leafType: null)));
         }
 
         return violations;
@@ -56,7 +56,7 @@ internal static partial class ArgumentBindingErrors
     private static string Join(string name, string? jsonPath) =>
         string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? name : name + jsonPath.TrimStart('$');
 
-    private static string Rule(Exception failure)
+    private static string Rule(Exception failure, Type? leafType)
     {
         var message = failure.Message;
         if (UnknownMember().Match(message) is { Success: true } unknown)
@@ -64,21 +64,41 @@ internal static partial class ArgumentBindingErrors
             return $"is not a field this tool knows (\"{unknown.Groups[1].Value}\"); check the spelling against the input schema";
         }
 
-        if (ConvertedTo().Match(message) is { Success: true } converted)
+        if (ConvertedTo().IsMatch(message))
         {
-            return "must be " + JsonKind(converted.Groups[1].Value);
+            return "must be " + JsonKind(leafType);
         }
 
         var cut = message.IndexOf(". ", StringComparison.Ordinal);
         return cut > 0 ? message[..(cut + 1)] : message;
     }
 
-    private static string JsonKind(string dotnetType) => dotnetType switch
+    /// <summary>The .NET type a JSON path inside an argument leads to (<c>$.location.latitude</c> of a profile is <c>double?</c>), or null.</summary>
+    private static Type? LeafType(Type root, string? jsonPath)
     {
-        _ when dotnetType.Contains("Double", StringComparison.Ordinal) || dotnetType.Contains("Int", StringComparison.Ordinal) || dotnetType.Contains("Decimal", StringComparison.Ordinal) => "a number",
-        _ when dotnetType.Contains("Boolean", StringComparison.Ordinal) => "true or false",
-        _ when dotnetType.Contains("String", StringComparison.Ordinal) && !dotnetType.Contains("Dictionary", StringComparison.Ordinal) => "a string",
-        _ when dotnetType.Contains("[]", StringComparison.Ordinal) || dotnetType.Contains("List", StringComparison.Ordinal) => "an array",
+        var type = root;
+        foreach (var segment in (jsonPath ?? "$").Split('.', StringSplitOptions.RemoveEmptyEntries).Skip(1))
+        {
+            var name = segment.Split('[')[0];
+            var property = McpJson.Options.GetTypeInfo(type).Properties.FirstOrDefault(p => p.Name == name);
+            if (property is null)
+            {
+                return null;
+            }
+
+            type = property.PropertyType;
+        }
+
+        return type;
+    }
+
+    private static string JsonKind(Type? type) => (type is null ? null : Nullable.GetUnderlyingType(type) ?? type) switch
+    {
+        null => "of the type the input schema gives",
+        var t when t == typeof(double) || t == typeof(float) || t == typeof(decimal) || t == typeof(int) || t == typeof(long) => "a number",
+        var t when t == typeof(bool) => "true or false",
+        var t when t == typeof(string) => "a string",
+        var t when t.IsArray => "an array",
         _ => "an object",
     };
 
@@ -88,6 +108,6 @@ internal static partial class ArgumentBindingErrors
     [GeneratedRegex(@"The JSON property '([^']+)' could not be mapped")]
     private static partial Regex UnknownMember();
 
-    [GeneratedRegex(@"could not be converted to ([^ ]+?)\.(?: |$)")]
+    [GeneratedRegex(@"could not be converted to ")]
     private static partial Regex ConvertedTo();
 }
