@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 
 namespace Klaviyo.Mcp.Tools.Events;
@@ -6,9 +7,11 @@ namespace Klaviyo.Mcp.Tools.Events;
 /// <summary>One event as an agent describes it: create_event's arguments, and one item of a bulk call.</summary>
 public sealed record CreateEventArguments
 {
+    [Required]
     [Description("The metric: { \"name\": \"Placed Order\" }. Required.")]
     public EventMetricArgument? Metric { get; init; }
 
+    [Required]
     [Description("The profile: at least one of id, email, phone_number, external_id, anonymous_id. Required.")]
     public EventProfileArgument? Profile { get; init; }
 

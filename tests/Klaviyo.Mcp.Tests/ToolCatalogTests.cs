@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Klaviyo.Testing;
+using ModelContextProtocol.Client;
+
+namespace Klaviyo.Mcp.Tests;
+
+/// <summary>The tools' public surface: names, annotations, descriptions and schemas that clients and agents depend on.</summary>
+public sealed class ToolCatalogTests
+{
+    private static readonly string s_snapshots = Path.Combine(RepositoryPaths.Root, "tests", "Klaviyo.Mcp.Tests", "__toolsnaps__");
+
+    [Fact]
+    public async Task The_tool_names_are_frozen()
+    {
+        var tools = await ListAsync();
+
+        Assert.Equal(["create_event"], tools.Select(t => t.Name).Order());
+    }
+
+    [Fact]
+    public async Task Create_event_annotations_are_set_on_purpose()
+    {
+        var tool = (await ListAsync()).Single(t => t.Name == "create_event").ProtocolTool;
+
+        Assert.Equal("Create event", tool.Title);
+        Assert.NotNull(tool.Annotations);
+        Assert.False(tool.Annotations.ReadOnlyHint);
+        Assert.False(tool.Annotations.DestructiveHint);
+        Assert.False(tool.Annotations.IdempotentHint);
+        Assert.True(tool.Annotations.OpenWorldHint);
+        Assert.Contains("events:write", tool.Description);
+        Assert.NotNull(tool.OutputSchema);
+    }
+
+    [Fact]
+    public async Task Every_tool_and_every_parameter_has_a_description()
+    {
+        foreach (var tool in await ListAsync())
+        {
+            Assert.False(string.IsNullOrWhiteSpace(tool.Description), $"{tool.Name} has no description");
+            Assert.False(string.IsNullOrWhiteSpace(tool.ProtocolTool.Title), $"{tool.Name} has no title");
+            AssertDescribed(tool.Name, JsonNode.Parse(tool.ProtocolTool.InputSchema.GetRawText())!);
+        }
+    }
+
+    [Fact]
+    public async Task Input_schemas_use_snake_case_and_match_their_snapshots()
+    {
+        var update = Environment.GetEnvironmentVariable("UPDATE_TOOLSNAPS") == "true";
+        foreach (var tool in await ListAsync())
+        {
+            var snapshot = new JsonObject
+            {
+                ["name"] = tool.Name,
+                ["title"] = tool.ProtocolTool.Title,
+                ["annotations"] = JsonNode.Parse(JsonSerializer.Serialize(tool.ProtocolTool.Annotations, ModelContextProtocol.McpJsonUtilities.DefaultOptions)),
+                ["inputSchema"] = JsonNode.Parse(tool.ProtocolTool.InputSchema.GetRawText()),
+                ["outputSchema"] = tool.ProtocolTool.OutputSchema is { } output ? JsonNode.Parse(output.GetRawText()) : null,
+            };
+            var text = snapshot.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+            AssertSnakeCase(tool.Name, snapshot["inputSchema"]!);
+            if (snapshot["outputSchema"] is { } outputSchema)
+            {
+                AssertSnakeCase(tool.Name, outputSchema);
+            }
+
+            var path = Path.Combine(s_snapshots, tool.Name + ".json");
+            if (update)
+            {
+                Directory.CreateDirectory(s_snapshots);
+                await File.WriteAllTextAsync(path, text, TestContext.Current.CancellationToken);
+                continue;
+            }
+
+            Assert.True(File.Exists(path), $"no snapshot for {tool.Name}: run the tests with UPDATE_TOOLSNAPS=true and review the new file");
+            Assert.True(
+                JsonNode.DeepEquals(JsonNode.Parse(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)), JsonNode.Parse(text)),
+                $"{tool.Name}'s public schema changed. If that is intended, run the tests with UPDATE_TOOLSNAPS=true and commit {path}.\nNow:\n{text}");
+        }
+    }
+
+    private static void AssertSnakeCase(string tool, JsonNode schema)
+    {
+        if (schema["properties"] is not JsonObject properties)
+        {
+            return;
+        }
+
+        foreach (var (name, property) in properties)
+        {
+            Assert.Matches("^[a-z][a-z0-9_]*$", name);
+            AssertSnakeCase(tool, property!);
+        }
+    }
+
+    private static void AssertDescribed(string tool, JsonNode schema, string path = "")
+    {
+        if (schema["properties"] is not JsonObject properties)
+        {
+            return;
+        }
+
+        foreach (var (name, property) in properties)
+        {
+            var at = path.Length == 0 ? name : path + "." + name;
+            Assert.False(string.IsNullOrWhiteSpace((string?)property?["description"]), $"{tool}: parameter {at} has no description");
+            AssertDescribed(tool, property!, at);
+        }
+    }
+
+    private static async Task<IList<McpClientTool>> ListAsync()
+    {
+        using var stub = new KlaviyoStub();
+        await using var mcp = await McpHarness.StartAsync(stub);
+        return await mcp.Client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
+    }
+}
