@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Klaviyo.Client.Events;
 using Klaviyo.Client.JsonApi;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
@@ -15,7 +14,7 @@ namespace Klaviyo.Client;
 /// User-Agent; retries and timeouts come from the resilience pipeline <see cref="KlaviyoServiceCollectionExtensions"/>
 /// puts in front of it. Errors surface as <see cref="KlaviyoException"/> subclasses.
 /// </summary>
-public sealed class KlaviyoClient(HttpClient http, IOptions<KlaviyoClientOptions> options, TimeProvider time)
+public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClientOptions> options, TimeProvider time)
 {
     /// <summary>Largest body Klaviyo accepts for an event or a bulk event job (5 MB).</summary>
     public const int MaxEventPayloadBytes = 5 * 1024 * 1024;
@@ -26,15 +25,30 @@ public sealed class KlaviyoClient(HttpClient http, IOptions<KlaviyoClientOptions
 
     private readonly KlaviyoClientOptions _options = options.Value;
 
-    /// <summary>
-    /// <c>POST /api/events</c>. Klaviyo answers 202 with no body once it has validated the event. A request whose
-    /// event carries a <c>unique_id</c> is retried after a 5xx or a timeout, since Klaviyo keeps only the first copy.
-    /// </summary>
-    public async Task CreateEventAsync(EventResource @event, CancellationToken cancellationToken)
+    /// <summary>Largest body Klaviyo accepts for a profile create, update or import (100 KB).</summary>
+    public const int MaxProfilePayloadBytes = 100 * 1024;
+
+    /// <summary>Largest request body Klaviyo accepts on any endpoint (5 MB).</summary>
+    public const int MaxPayloadBytes = 5 * 1024 * 1024;
+
+    /// <summary>GET a JSON:API document. Reads are always safe to retry.</summary>
+    internal async Task<JsonApiDocument> GetAsync(string path, KlaviyoQuery? query, CancellationToken cancellationToken)
     {
-        var body = Serialize(new JsonApiData<EventResource>(@event), KlaviyoJsonContext.Wire.JsonApiDataEventResource, "create_event", MaxEventPayloadBytes);
-        using var response = await SendAsync(HttpMethod.Post, "api/events", body, replayable: @event.Attributes.UniqueId is not null, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Get, path + query, body: null, replayable: true, cancellationToken).ConfigureAwait(false);
+        return await ReadDocumentAsync(response, path, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Sends a JSON:API body; the answer's document, or an empty one for 202 and 204.</summary>
+    internal async Task<JsonApiDocument> WriteAsync<T>(
+        HttpMethod method, string path, T body, JsonTypeInfo<T> typeInfo, string operation, int limitBytes, bool replayable, CancellationToken cancellationToken)
+    {
+        var bytes = Serialize(body, typeInfo, operation, limitBytes);
+        using var response = await SendAsync(method, path, bytes, replayable, cancellationToken).ConfigureAwait(false);
+        return await ReadDocumentAsync(response, path, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A path segment made of an id the caller gave: escaped, so that it cannot change the path.</summary>
+    internal static string Segment(string id) => Uri.EscapeDataString(id);
 
     /// <summary>Serializes <paramref name="document"/> and refuses a body over <paramref name="limitBytes"/> before anything is sent.</summary>
     internal static byte[] Serialize<T>(T document, JsonTypeInfo<T> typeInfo, string operation, int limitBytes)
@@ -102,6 +116,36 @@ public sealed class KlaviyoClient(HttpClient http, IOptions<KlaviyoClientOptions
         using (response)
         {
             throw await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<JsonApiDocument> ReadDocumentAsync(HttpResponseMessage response, string path, CancellationToken cancellationToken)
+    {
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (bytes.Length == 0)
+        {
+            if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.NoContent or HttpStatusCode.Created)
+            {
+                return new JsonApiDocument(response.StatusCode, default);
+            }
+
+            throw new KlaviyoInvalidResponseException($"Klaviyo answered {(int)response.StatusCode} to /{path.Split('?')[0]} with an empty body where a JSON:API document was expected.");
+        }
+
+        try
+        {
+            var root = JsonSerializer.Deserialize(bytes, KlaviyoJsonContext.Default.JsonElement);
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new KlaviyoInvalidResponseException($"Klaviyo answered {(int)response.StatusCode} to /{path.Split('?')[0]} with JSON that is not a JSON:API document.");
+            }
+
+            return new JsonApiDocument(response.StatusCode, root);
+        }
+        catch (JsonException ex)
+        {
+            throw new KlaviyoInvalidResponseException(
+                $"Klaviyo answered {(int)response.StatusCode} to /{path.Split('?')[0]} with a body that is not valid JSON: {PlainText.Excerpt(Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 2000)), 200)}", ex);
         }
     }
 

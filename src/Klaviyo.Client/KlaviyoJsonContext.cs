@@ -3,6 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Klaviyo.Client.Events;
 using Klaviyo.Client.JsonApi;
+using Klaviyo.Client.Lists;
+using Klaviyo.Client.Profiles;
+using Klaviyo.Client.Subscriptions;
 
 namespace Klaviyo.Client;
 
@@ -12,6 +15,12 @@ namespace Klaviyo.Client;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(JsonApiData<EventResource>))]
+[JsonSerializable(typeof(JsonApiData<ProfileResource>))]
+[JsonSerializable(typeof(JsonApiData<ProfilePatchResource>))]
+[JsonSerializable(typeof(JsonApiData<ListResource>))]
+[JsonSerializable(typeof(JsonApiData<SubscriptionJobResource>))]
+[JsonSerializable(typeof(JsonApiData<SuppressionJobResource>))]
+[JsonSerializable(typeof(JsonApiDataList<ResourceIdentifier>))]
 [JsonSerializable(typeof(KlaviyoErrorDocument))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class KlaviyoJsonContext : JsonSerializerContext

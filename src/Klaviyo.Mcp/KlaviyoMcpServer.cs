@@ -3,6 +3,8 @@ using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools;
 using Klaviyo.Mcp.Tools.Events;
+using Klaviyo.Mcp.Tools.Lists;
+using Klaviyo.Mcp.Tools.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ModelContextProtocol.Protocol;
@@ -19,6 +21,9 @@ public static class KlaviyoMcpServer
         services.TryAddSingleton(TimeProvider.System);
         services.AddKlaviyoClient(settings.ApplyTo);
         services.AddSingleton<EventArgumentsValidator>();
+        services.AddSingleton(new ResultBudget(settings.ResultBudgetBytes));
+        services.AddTransient<ResourceNameResolver>();
+        services.AddTransient<ProfileIdResolver>();
 
         return services
             .AddMcpServer(options =>
@@ -26,9 +31,16 @@ public static class KlaviyoMcpServer
                 options.ServerInfo = new Implementation { Name = ServerName, Title = "Klaviyo", Version = ServerSettings.ServerVersion };
                 options.ServerInstructions =
                     "Tools for a Klaviyo account. Events: create_event records one thing a person did (a metric name plus a profile identifier). " +
+                    "Profiles: get_profiles finds people (by email and more), get_profile, create_profile, update_profile, create_or_update_profile (upsert). " +
+                    "Consent: subscribe_profiles, unsubscribe_profiles, suppress_profiles, unsuppress_profiles. " +
+                    "Lists: get_lists, get_list, create_list, update_list, delete_list, add_profiles_to_list, remove_profiles_from_list, get_profiles_for_list; list_name works wherever list_id does. " +
+                    "Collections return { items, next_cursor }: pass next_cursor back as cursor for the next page. " +
                     "Every tool validates its arguments before calling Klaviyo; an error result names the argument and the rule to fix.";
             })
             .WithTools<EventTools>(McpJson.Options)
+            .WithTools<ProfileTools>(McpJson.Options)
+            .WithTools<SubscriptionTools>(McpJson.Options)
+            .WithTools<ListTools>(McpJson.Options)
             .WithRequestFilters(filters => filters.AddCallToolFilter(ToolErrorFilter.Wrap));
     }
 }

@@ -21,6 +21,7 @@ public sealed record ServerSettings
     public const string MaxRetryAfterVariable = "KLAVIYO_MAX_RETRY_AFTER_SECONDS";
     public const string AttemptTimeoutVariable = "KLAVIYO_ATTEMPT_TIMEOUT_SECONDS";
     public const string TotalTimeoutVariable = "KLAVIYO_TOTAL_TIMEOUT_SECONDS";
+    public const string ResultBudgetVariable = "KLAVIYO_RESULT_BUDGET_BYTES";
 
     public static string ServerVersion { get; } =
         typeof(ServerSettings).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -41,6 +42,9 @@ public sealed record ServerSettings
 
     public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromSeconds(40);
 
+    /// <summary>The most bytes one tool result may take.</summary>
+    public int ResultBudgetBytes { get; init; } = Output.ResultBudget.DefaultMaxBytes;
+
     /// <summary>Reads the variables; throws <see cref="ServerConfigurationException"/> listing every unusable one.</summary>
     public static ServerSettings Read(IConfiguration configuration)
     {
@@ -56,6 +60,7 @@ public sealed record ServerSettings
             MaxRetryAfter = ReadSeconds(configuration, MaxRetryAfterVariable, 0, 3600, problems) ?? defaults.MaxRetryAfter,
             AttemptTimeout = ReadSeconds(configuration, AttemptTimeoutVariable, 0.1, 600, problems) ?? defaults.AttemptTimeout,
             TotalTimeout = ReadSeconds(configuration, TotalTimeoutVariable, 0.1, 3600, problems) ?? defaults.TotalTimeout,
+            ResultBudgetBytes = ReadNumber(configuration, ResultBudgetVariable, 4_000, 10_000_000, problems) is { } budget ? (int)budget : defaults.ResultBudgetBytes,
         };
 
         if (!KlaviyoRevision.IsValid(settings.Revision))

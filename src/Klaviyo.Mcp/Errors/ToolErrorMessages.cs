@@ -12,15 +12,17 @@ public static class ToolErrorMessages
 
     public static string Describe(Exception exception, string toolName) => exception switch
     {
-        ToolArgumentException invalid => InvalidArguments(invalid.Violations),
-        KlaviyoToolException { Failure: var failure, Operation: var operation } => DescribeKlaviyo(failure, operation),
+        ToolArgumentException invalid => InvalidArguments(invalid.Violations, invalid.NothingSent),
+        KlaviyoToolException { Failure: var failure, Operation: var operation, Progress: var progress } =>
+            progress is null ? DescribeKlaviyo(failure, operation) : DescribeKlaviyo(failure, operation) + "\n" + progress,
         KlaviyoException failure => DescribeKlaviyo(failure, new KlaviyoOperation(toolName, "", new ArgumentPointerMap())),
+        ToolFailureException failure => failure.Message,
         _ => $"{toolName} failed unexpectedly ({exception.GetType().Name}); the server log has the details.",
     };
 
-    public static string InvalidArguments(IReadOnlyList<ArgumentViolation> violations)
+    public static string InvalidArguments(IReadOnlyList<ArgumentViolation> violations, bool nothingSent = true)
     {
-        var text = new StringBuilder($"Invalid arguments ({NothingSent}):");
+        var text = new StringBuilder(nothingSent ? $"Invalid arguments ({NothingSent}):" : "Invalid arguments (nothing was changed in Klaviyo):");
         foreach (var violation in violations)
         {
             text.Append("\n- ").Append(violation.Path).Append(": ").Append(violation.Rule);
@@ -34,6 +36,7 @@ public static class ToolErrorMessages
         KlaviyoPayloadTooLargeException tooLarge => InvalidArguments([new ArgumentViolation("arguments", tooLarge.Message + "; send fewer or smaller properties")]),
         KlaviyoConfigurationException configuration => configuration.Message,
         KlaviyoTransportException transport => transport.Message + " Klaviyo may be down or unreachable; try again in a minute.",
+        KlaviyoInvalidResponseException invalid => invalid.Message + " This is unexpected; try again, and report it if it persists.",
         KlaviyoApiException api => DescribeApi(api, operation),
         _ => failure.Message,
     };
@@ -81,7 +84,9 @@ public static class ToolErrorMessages
             }
             else if (error.Source?.Parameter is { Length: > 0 } parameter)
             {
-                text.Append(" (query parameter: ").Append(parameter).Append(')');
+                text.Append(operation.Parameters is not null && operation.Parameters.TryGetValue(parameter, out var mapped)
+                    ? $" (argument: {mapped})"
+                    : $" (query parameter: {parameter})");
             }
             else if (error.Source?.Pointer is { Length: > 0 } pointer)
             {

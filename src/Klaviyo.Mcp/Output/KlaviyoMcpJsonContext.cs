@@ -1,6 +1,10 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Klaviyo.Mcp.Tools.Events;
+using Klaviyo.Mcp.Tools.Lists;
+using Klaviyo.Mcp.Tools.Profiles;
+using Klaviyo.Mcp.Tools.Subscriptions;
 
 namespace Klaviyo.Mcp.Output;
 
@@ -16,5 +20,17 @@ namespace Klaviyo.Mcp.Output;
 [JsonSerializable(typeof(CreateEventResult))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(CollectionResult))]
+[JsonSerializable(typeof(ProfileUpsertResult))]
+[JsonSerializable(typeof(JobsSubmittedResult))]
+[JsonSerializable(typeof(ListMembershipResult))]
+[JsonSerializable(typeof(ListDeletedResult))]
+[JsonSerializable(typeof(SubscriptionProfileArgument[]))]
+[JsonSerializable(typeof(Klaviyo.Client.Profiles.ProfileLocation))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(int?))]
+[JsonSerializable(typeof(bool?))]
 [JsonSerializable(typeof(double?))]
 internal sealed partial class KlaviyoMcpJsonContext : JsonSerializerContext;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Klaviyo.Client.Events;
 using Klaviyo.Client.JsonApi;
 using Klaviyo.Client.Profiles;
@@ -105,60 +104,21 @@ public sealed class EventArgumentsValidator(TimeProvider time)
 
     private static Dictionary<string, string> CheckProfile(EventProfileArgument? profile, string path, ArgumentErrors errors)
     {
-        var identifiers = new Dictionary<string, string>();
         if (profile is null)
         {
             errors.Add(path, "is required: give at least one of id, email, phone_number, external_id, anonymous_id");
-            return identifiers;
+            return [];
         }
 
-        foreach (var (name, value) in new[]
-                 {
-                     ("id", profile.Id), ("email", profile.Email), ("phone_number", profile.PhoneNumber),
-                     ("external_id", profile.ExternalId), ("anonymous_id", profile.AnonymousId),
-                 })
-        {
-            if (value is null)
-            {
-                continue;
-            }
-
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                errors.Add(ArgumentErrors.Join(path, name), "must not be blank; leave it out instead");
-                continue;
-            }
-
-            identifiers[name] = value;
-        }
-
-        if (identifiers.Count == 0)
-        {
-            errors.Add(path, "needs at least one identifier: id, email, phone_number, external_id or anonymous_id");
-        }
-
-        if (identifiers.TryGetValue("email", out var email) && !IdentifierRules.IsEmail(email))
-        {
-            errors.Add(ArgumentErrors.Join(path, "email"), $"{IdentifierRules.Quote(email)} is not an email address");
-        }
-
-        if (identifiers.TryGetValue("phone_number", out var phone) && !IdentifierRules.IsE164(phone))
-        {
-            errors.Add(ArgumentErrors.Join(path, "phone_number"), $"{IdentifierRules.Quote(phone)} is not in E.164 format (a plus sign, country code and number, digits only, e.g. \"+15005550006\")");
-        }
+        var identifiers = ProfileRules.CheckIdentifiers(
+            path,
+            [("id", profile.Id), ("email", profile.Email), ("phone_number", profile.PhoneNumber), ("external_id", profile.ExternalId), ("anonymous_id", profile.AnonymousId)],
+            requireOne: true,
+            errors);
 
         if (profile.Location is { } location)
         {
-            var locationPath = ArgumentErrors.Join(path, "location");
-            if (location.Latitude is { } latitude && !(latitude >= -90 && latitude <= 90))
-            {
-                errors.Add(ArgumentErrors.Join(locationPath, "latitude"), $"{latitude.ToString(CultureInfo.InvariantCulture)} is outside -90 to 90");
-            }
-
-            if (location.Longitude is { } longitude && !(longitude >= -180 && longitude <= 180))
-            {
-                errors.Add(ArgumentErrors.Join(locationPath, "longitude"), $"{longitude.ToString(CultureInfo.InvariantCulture)} is outside -180 to 180");
-            }
+            ProfileRules.CheckCoordinates(ArgumentErrors.Join(path, "location"), location.Latitude, location.Longitude, errors);
         }
 
         if (profile.Properties is { } properties)
@@ -212,18 +172,6 @@ public sealed class EventArgumentsValidator(TimeProvider time)
         Title = profile.Title,
         Image = profile.Image,
         Properties = profile.Properties,
-        Location = profile.Location is not { } location ? null : new ProfileLocation
-        {
-            Address1 = location.Address1,
-            Address2 = location.Address2,
-            City = location.City,
-            Country = location.Country,
-            Region = location.Region,
-            Zip = location.Zip,
-            Timezone = location.Timezone,
-            Latitude = location.Latitude,
-            Longitude = location.Longitude,
-            Ip = location.Ip,
-        },
+        Location = profile.Location?.ToLocation(),
     };
 }

@@ -34,4 +34,18 @@ public sealed record ProfileLocationArgument
 
     [Description("IP address.")]
     public string? Ip { get; init; }
+
+    public Klaviyo.Client.Profiles.ProfileLocation ToLocation() => new()
+    {
+        Address1 = Address1,
+        Address2 = Address2,
+        City = City,
+        Country = Country,
+        Region = Region,
+        Zip = Zip,
+        Timezone = Timezone,
+        Latitude = Latitude,
+        Longitude = Longitude,
+        Ip = Ip,
+    };
 }

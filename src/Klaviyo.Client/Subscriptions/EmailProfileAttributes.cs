@@ -1,0 +1,3 @@
+namespace Klaviyo.Client.Subscriptions;
+
+public sealed record EmailProfileAttributes(string Email);

@@ -1,0 +1,282 @@
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using Klaviyo.Client;
+using Klaviyo.Client.Lists;
+using Klaviyo.Mcp.Errors;
+using Klaviyo.Mcp.Output;
+using Klaviyo.Mcp.Tools.Lists;
+using Klaviyo.Mcp.Tools.Profiles;
+using Klaviyo.Mcp.Validation;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace Klaviyo.Mcp.Tools;
+
+/// <summary>Klaviyo's Lists area: lists and who is on them.</summary>
+[McpServerToolType]
+[SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
+public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names, ProfileIdResolver profileIds, ResultBudget budget)
+{
+    public const int MembersPerRequest = 1000;
+    public const int MaxMembersPageSize = 100;
+
+    private static readonly string[] s_optInProcesses = ["single_opt_in", "double_opt_in"];
+    private static readonly Dictionary<string, string> s_queryArguments = new()
+    {
+        ["filter"] = "name or email",
+        ["page[cursor]"] = "cursor",
+        ["page[size]"] = "page_size",
+        ["additional-fields[list]"] = "include_profile_count",
+    };
+
+    private static readonly ArgumentPointerMap s_listPointers = new(("/data/attributes/", ""), ("/data/id", "id"));
+    private static readonly ArgumentPointerMap s_memberPointers = new(("/data", "profile_ids"));
+
+    internal static readonly KlaviyoOperation GetListsOperation = KlaviyoOperation.Read("get_lists", "lists:read", s_queryArguments);
+    internal static readonly KlaviyoOperation GetListOperation = KlaviyoOperation.Read("get_list", "lists:read", s_queryArguments);
+    internal static readonly KlaviyoOperation CreateListOperation = new("create_list", "lists:write", s_listPointers);
+    internal static readonly KlaviyoOperation UpdateListOperation = new("update_list", "lists:write", s_listPointers);
+    internal static readonly KlaviyoOperation DeleteListOperation = KlaviyoOperation.Read("delete_list", "lists:write");
+    internal static readonly KlaviyoOperation AddMembersOperation = new("add_profiles_to_list", "lists:write and profiles:write", s_memberPointers);
+    internal static readonly KlaviyoOperation RemoveMembersOperation = new("remove_profiles_from_list", "lists:write and profiles:write", s_memberPointers);
+    internal static readonly KlaviyoOperation GetMembersOperation = KlaviyoOperation.Read("get_profiles_for_list", "lists:read and profiles:read", s_queryArguments);
+
+    [McpServerTool(Name = "get_lists", Title = "Find lists", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
+    [Description(
+        "List the account's lists (id, name, opt_in_process, created, updated), or find one by its exact name. " +
+        "Klaviyo returns 10 lists a page: pass next_cursor back as cursor for more. Rate limit 75/s, 750/min. Needs lists:read.")]
+    public async Task<CallToolResult> GetLists(
+        [Description("Exact list name to find (case-sensitive, as Klaviyo compares it).")] string? name = null,
+        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        if (name is not null && string.IsNullOrWhiteSpace(name))
+        {
+            errors.Add("name", "must not be blank; leave it out to list every list");
+        }
+
+        var current = PageRules.Cursor(cursor, errors);
+        errors.ThrowIfAny();
+
+        var query = new KlaviyoQuery().Filter(name is null ? null : new KlaviyoFilter().Equal("name", name).ToString()).Cursor(current.KlaviyoCursor);
+        var page = await KlaviyoCall.RunAsync(GetListsOperation, () => klaviyo.GetListsAsync(query, cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Page(page, current, budget);
+    }
+
+    [McpServerTool(Name = "get_list", Title = "Get list", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
+    [Description(
+        "Get one list by id, optionally with how many profiles are on it. Rate limit 75/s, 750/min; with include_profile_count, 1/s and 15/min. Needs lists:read.")]
+    public async Task<CallToolResult> GetList(
+        [Description("The list's id, e.g. \"Y6nRLr\".")] string id,
+        [Description("True to add profile_count, the number of profiles on the list (a slower, more limited request).")] bool? include_profile_count = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        ProfileRules.CheckId("id", id, errors);
+        errors.ThrowIfAny();
+
+        var query = new KlaviyoQuery().AdditionalFields("list", include_profile_count == true ? ["profile_count"] : null);
+        var document = await KlaviyoCall.RunAsync(GetListOperation, () => klaviyo.GetListAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
+    }
+
+    [McpServerTool(Name = "create_list", Title = "Create list", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
+    [Description(
+        "Create a list. Every call makes a new list, even with a name already in use; check with get_lists first. " +
+        "Klaviyo allows 150 new lists a day (10/s, 150/min). Never retried after an unclear failure, so it cannot make two lists. Needs lists:write.")]
+    public async Task<CallToolResult> CreateList(
+        [Description("The list's name.")] string name,
+        [Description("\"single_opt_in\" or \"double_opt_in\" (subscribers confirm by email first); default: the account's setting.")] string? opt_in_process = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            errors.Add("name", "is required and must not be blank");
+        }
+
+        CheckOptIn(opt_in_process, errors);
+        errors.ThrowIfAny();
+
+        var document = await KlaviyoCall.RunAsync(CreateListOperation, () => klaviyo.CreateListAsync(new ListAttributes(name.Trim(), opt_in_process), cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
+    }
+
+    [McpServerTool(Name = "update_list", Title = "Update list", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
+    [Description("Rename a list or change its opt-in process. Rate limit 10/s, 150/min. Needs lists:write.")]
+    public async Task<CallToolResult> UpdateList(
+        [Description("The list's id.")] string id,
+        [Description("The new name.")] string? name = null,
+        [Description("\"single_opt_in\" or \"double_opt_in\".")] string? opt_in_process = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        ProfileRules.CheckId("id", id, errors);
+        if (name is not null && string.IsNullOrWhiteSpace(name))
+        {
+            errors.Add("name", "must not be blank");
+        }
+
+        CheckOptIn(opt_in_process, errors);
+        if (name is null && opt_in_process is null)
+        {
+            errors.Add("arguments", "nothing to change: give name and/or opt_in_process");
+        }
+
+        errors.ThrowIfAny();
+
+        var document = await KlaviyoCall.RunAsync(UpdateListOperation, () => klaviyo.UpdateListAsync(id.Trim(), new ListAttributes(name?.Trim(), opt_in_process), cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
+    }
+
+    [McpServerTool(Name = "delete_list", Title = "Delete list", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(ListDeletedResult))]
+    [Description(
+        "Delete a list. It cannot be undone: the list and its membership are gone (the profiles and their consent remain). " +
+        "Rate limit 10/s, 150/min. Needs lists:write.")]
+    public async Task<CallToolResult> DeleteList(
+        [Description("The id of the list to delete.")] string id,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        ProfileRules.CheckId("id", id, errors);
+        errors.ThrowIfAny();
+
+        await KlaviyoCall.RunAsync(DeleteListOperation, () => klaviyo.DeleteListAsync(id.Trim(), cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Success(new ListDeletedResult { Id = id.Trim() }, KlaviyoMcpJsonContext.Default.ListDeletedResult);
+    }
+
+    [McpServerTool(Name = "add_profiles_to_list", Title = "Add profiles to list", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(ListMembershipResult))]
+    [Description(
+        "Add profiles to a list, by profile id and/or email. Emails are looked up (100 per request); with create_missing, profiles are created for emails that have none. " +
+        "This changes membership only, not consent: use subscribe_profiles to subscribe people. 1000 profiles per request; more are sent in several. " +
+        "Rate limit 10/s, 150/min. Needs lists:write and profiles:write (and profiles:read to look up emails).")]
+    public async Task<CallToolResult> AddProfilesToList(
+        [Description("The list's id.")] string? list_id = null,
+        [Description("The list's name, instead of list_id (exact, ignoring case).")] string? list_name = null,
+        [Description("Klaviyo profile ids to add.")] string[]? profile_ids = null,
+        [Description("Emails of profiles to add.")] string[]? emails = null,
+        [Description("True to create a profile for each email that has none, then add it.")] bool? create_missing = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (ids, addresses) = CheckMembers(list_id, list_name, profile_ids, emails);
+        var listId = (await names.ListIdAsync(list_id, list_name, cancellationToken).ConfigureAwait(false))!;
+
+        var found = addresses.Count == 0 ? [] : await profileIds.FindByEmailAsync(addresses, cancellationToken).ConfigureAwait(false);
+        var missing = addresses.Where(e => !found.ContainsKey(e)).ToList();
+        var created = 0;
+        if (create_missing == true && missing.Count > 0)
+        {
+            foreach (var (email, id) in await profileIds.CreateByEmailAsync(missing, cancellationToken).ConfigureAwait(false))
+            {
+                found[email] = id;
+                created++;
+            }
+
+            missing.Clear();
+        }
+
+        var all = ids.Concat(found.Values).Distinct().ToList();
+        await SendMembersAsync(all, AddMembersOperation, batch => klaviyo.AddProfilesToListAsync(listId, batch, cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Success(
+            new ListMembershipResult { ListId = listId, Added = all.Count, Created = create_missing == true ? created : null, NotFound = missing.Count > 0 ? missing : null },
+            KlaviyoMcpJsonContext.Default.ListMembershipResult);
+    }
+
+    [McpServerTool(Name = "remove_profiles_from_list", Title = "Remove profiles from list", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(ListMembershipResult))]
+    [Description(
+        "Remove profiles from a list, by profile id and/or email (emails are looked up, never created). Membership only: consent is not changed. " +
+        "1000 profiles per request; more are sent in several. Rate limit 10/s, 150/min. Needs lists:write and profiles:write.")]
+    public async Task<CallToolResult> RemoveProfilesFromList(
+        [Description("The list's id.")] string? list_id = null,
+        [Description("The list's name, instead of list_id (exact, ignoring case).")] string? list_name = null,
+        [Description("Klaviyo profile ids to remove.")] string[]? profile_ids = null,
+        [Description("Emails of profiles to remove.")] string[]? emails = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (ids, addresses) = CheckMembers(list_id, list_name, profile_ids, emails);
+        var listId = (await names.ListIdAsync(list_id, list_name, cancellationToken).ConfigureAwait(false))!;
+
+        var found = addresses.Count == 0 ? [] : await profileIds.FindByEmailAsync(addresses, cancellationToken).ConfigureAwait(false);
+        var missing = addresses.Where(e => !found.ContainsKey(e)).ToList();
+        var all = ids.Concat(found.Values).Distinct().ToList();
+        await SendMembersAsync(all, RemoveMembersOperation, batch => klaviyo.RemoveProfilesFromListAsync(listId, batch, cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Success(
+            new ListMembershipResult { ListId = listId, Removed = all.Count, NotFound = missing.Count > 0 ? missing : null },
+            KlaviyoMcpJsonContext.Default.ListMembershipResult);
+    }
+
+    [McpServerTool(Name = "get_profiles_for_list", Title = "Get list members", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
+    [Description(
+        "List the profiles on a list (each { id, ...attributes }, with joined_group_at), or check whether an email is on it. " +
+        "Up to 100 per page (default 20); pass next_cursor back as cursor for more. Rate limit 75/s, 750/min. Needs lists:read and profiles:read.")]
+    public async Task<CallToolResult> GetProfilesForList(
+        [Description("The list's id.")] string? list_id = null,
+        [Description("The list's name, instead of list_id (exact, ignoring case).")] string? list_name = null,
+        [Description("Only the member with this exact email.")] string? email = null,
+        [Description("Profiles per page, 1 to 100. Default 20.")] int? page_size = null,
+        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        ResourceNameResolver.CheckReference("list_id", list_id, "list_name", list_name, required: true, errors);
+        ProfileRules.CheckIdentifiers("", [("email", email)], requireOne: false, errors);
+        PageRules.CheckPageSize(page_size, MaxMembersPageSize, errors);
+        var current = PageRules.Cursor(cursor, errors);
+        errors.ThrowIfAny();
+
+        var listId = (await names.ListIdAsync(list_id, list_name, cancellationToken).ConfigureAwait(false))!;
+        var query = new KlaviyoQuery()
+            .Filter(email is null ? null : new KlaviyoFilter().Equal("email", email).ToString())
+            .PageSize(page_size ?? 20)
+            .Cursor(current.KlaviyoCursor);
+        var page = await KlaviyoCall.RunAsync(GetMembersOperation, () => klaviyo.GetListProfilesAsync(listId, query, cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Page(page, current, budget);
+    }
+
+    private static void CheckOptIn(string? optInProcess, ArgumentErrors errors)
+    {
+        if (optInProcess is not null && !s_optInProcesses.Contains(optInProcess))
+        {
+            errors.Add("opt_in_process", $"{IdentifierRules.Quote(optInProcess)} is not one of single_opt_in, double_opt_in");
+        }
+    }
+
+    private static (List<string> Ids, List<string> Emails) CheckMembers(string? listId, string? listName, string[]? profileIds, string[]? emails)
+    {
+        var errors = new ArgumentErrors();
+        ResourceNameResolver.CheckReference("list_id", listId, "list_name", listName, required: true, errors);
+        if (profileIds is not { Length: > 0 } && emails is not { Length: > 0 })
+        {
+            errors.Add("arguments", "give profile_ids and/or emails: at least one profile");
+        }
+
+        for (var i = 0; i < (profileIds?.Length ?? 0); i++)
+        {
+            ProfileRules.CheckId($"profile_ids[{i}]", profileIds![i], errors);
+        }
+
+        var addresses = emails is { Length: > 0 } ? SubscriptionTools.CheckEmails("emails", emails, errors) : [];
+        errors.ThrowIfAny();
+        return ([.. (profileIds ?? []).Select(id => id.Trim()).Distinct()], addresses);
+    }
+
+    private static async Task SendMembersAsync(IReadOnlyList<string> ids, KlaviyoOperation operation, Func<string[], Task> send)
+    {
+        var sent = 0;
+        foreach (var batch in ids.Chunk(MembersPerRequest))
+        {
+            await KlaviyoCall.RunAsync(operation, () => send(batch), sent == 0 ? null : $"{sent} of {ids.Count} profiles had been sent before this failure.").ConfigureAwait(false);
+            sent += batch.Length;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using Klaviyo.Client;
+using Klaviyo.Client.JsonApi;
+using Klaviyo.Mcp.Errors;
+using Klaviyo.Mcp.Validation;
+
+namespace Klaviyo.Mcp.Tools.Lists;
+
+/// <summary>
+/// Turns <c>list_name</c> (and later <c>segment_name</c>, <c>metric_name</c>) into an id: an exact name, ignoring case.
+/// Klaviyo's <c>equals(name,...)</c> is case-sensitive, so an exact hit is tried first and the whole collection is
+/// scanned only when that finds nothing. No match, or several, is an argument error that lists the candidates.
+/// </summary>
+public sealed class ResourceNameResolver(KlaviyoClient klaviyo)
+{
+    private const int MaxScanned = 5_000;
+
+    /// <summary>Argument rules for an id-or-name pair; call it while validating, before anything is sent.</summary>
+    public static void CheckReference(string idArgument, string? id, string nameArgument, string? name, bool required, ArgumentErrors errors)
+    {
+        var hasId = !string.IsNullOrWhiteSpace(id);
+        var hasName = !string.IsNullOrWhiteSpace(name);
+        if (hasId && hasName)
+        {
+            errors.Add(idArgument, $"give {idArgument} or {nameArgument}, not both");
+        }
+        else if (!hasId && !hasName && required)
+        {
+            errors.Add(idArgument, $"is required: give {idArgument}, or {nameArgument} to look the {idArgument[..^3]} up by its name");
+        }
+        else if (id is not null && !hasId)
+        {
+            errors.Add(idArgument, "must not be blank");
+        }
+        else if (name is not null && !hasName)
+        {
+            errors.Add(nameArgument, "must not be blank");
+        }
+    }
+
+    /// <summary>The list <paramref name="listId"/> names, or the one called <paramref name="listName"/>; null when neither is given.</summary>
+    public Task<string?> ListIdAsync(string? listId, string? listName, CancellationToken cancellationToken) =>
+        ResolveAsync("list", "list_name", listId, listName, KlaviyoOperation.Read("list_name lookup (get_lists)", "lists:read"),
+            (query, ct) => klaviyo.GetListsAsync(query, ct), cancellationToken);
+
+    internal async Task<string?> ResolveAsync(
+        string type,
+        string nameArgument,
+        string? id,
+        string? name,
+        KlaviyoOperation operation,
+        Func<KlaviyoQuery, CancellationToken, Task<JsonApiDocument>> fetch,
+        CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(id))
+        {
+            return id.Trim();
+        }
+
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var exact = await KlaviyoCall.RunAsync(operation, () => fetch(new KlaviyoQuery().Filter(new KlaviyoFilter().Equal("name", name).ToString()).Fields(type, ["name"]), cancellationToken)).ConfigureAwait(false);
+        var exactMatches = Named(exact).Where(r => r.Name == name).ToList();
+        if (exactMatches.Count == 1)
+        {
+            return exactMatches[0].Id;
+        }
+
+        var all = exactMatches;
+        if (exactMatches.Count == 0)
+        {
+            all = [];
+            string? cursor = null;
+            do
+            {
+                var page = await KlaviyoCall.RunAsync(operation, () => fetch(new KlaviyoQuery().Fields(type, ["name"]).Cursor(cursor), cancellationToken)).ConfigureAwait(false);
+                all.AddRange(Named(page));
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null && all.Count < MaxScanned);
+        }
+
+        var matches = all.Where(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (matches.Count == 1)
+        {
+            return matches[0].Id;
+        }
+
+        if (matches.Count > 1)
+        {
+            throw new ToolArgumentException(nameArgument,
+                $"{matches.Count} {type}s are named {IdentifierRules.Quote(name)} (ignoring case): {Describe(matches)}; give the {type}_id of the one you mean",
+                nothingSent: false);
+        }
+
+        var similar = all.Where(r => r.Name.Contains(name, StringComparison.OrdinalIgnoreCase) || name.Contains(r.Name, StringComparison.OrdinalIgnoreCase)).Take(10).ToList();
+        throw new ToolArgumentException(nameArgument,
+            similar.Count > 0
+                ? $"no {type} is named {IdentifierRules.Quote(name)}; similar names: {Describe(similar)}"
+                : $"no {type} is named {IdentifierRules.Quote(name)} (among {all.Count} {type}s); use get_{type}s to see their names",
+            nothingSent: false);
+    }
+
+    private static string Describe(IEnumerable<(string Id, string Name)> resources) =>
+        string.Join(", ", resources.Select(r => $"{IdentifierRules.Quote(r.Name)} (id {r.Id})"));
+
+    private static IEnumerable<(string Id, string Name)> Named(JsonApiDocument document) =>
+        document.Resources
+            .Where(r => r.TryGetProperty("id", out _))
+            .Select(r => (r.GetProperty("id").GetString() ?? "",
+                r.TryGetProperty("attributes", out var a) && a.TryGetProperty("name", out var n) ? n.GetString() ?? "" : ""));
+}

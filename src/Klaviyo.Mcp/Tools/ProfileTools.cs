@@ -1,0 +1,304 @@
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Klaviyo.Client;
+using Klaviyo.Client.Profiles;
+using Klaviyo.Mcp.Errors;
+using Klaviyo.Mcp.Output;
+using Klaviyo.Mcp.Tools.Events;
+using Klaviyo.Mcp.Tools.Profiles;
+using Klaviyo.Mcp.Validation;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace Klaviyo.Mcp.Tools;
+
+/// <summary>Klaviyo's Profiles area: finding, creating and changing the people in an account.</summary>
+[McpServerToolType]
+[SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
+public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
+{
+    public const int MaxPageSize = 100;
+
+    private static readonly string[] s_additionalFields = ["subscriptions", "predictive_analytics"];
+    private static readonly string[] s_includes = ["lists", "segments"];
+    private static readonly string[] s_sortFields =
+        ["id", "created", "updated", "email", "subscriptions.email.marketing.suppression.timestamp", "subscriptions.email.marketing.list_suppressions.timestamp"];
+
+    private static readonly Dictionary<string, string> s_queryArguments = new()
+    {
+        ["filter"] = "filter",
+        ["sort"] = "sort",
+        ["page[size]"] = "page_size",
+        ["page[cursor]"] = "cursor",
+        ["fields[profile]"] = "fields",
+        ["additional-fields[profile]"] = "additional_fields",
+        ["include"] = "include",
+    };
+
+    private static readonly ArgumentPointerMap s_profilePointers = new(
+        ("/data/attributes/", ""),
+        ("/data/meta/patch_properties/unset", "unset_properties"),
+        ("/data/meta/patch_properties/", ""),
+        ("/data/id", "id"));
+
+    internal static readonly KlaviyoOperation GetProfilesOperation = KlaviyoOperation.Read("get_profiles", "profiles:read", s_queryArguments);
+    internal static readonly KlaviyoOperation GetProfileOperation = KlaviyoOperation.Read("get_profile", "profiles:read (and lists:read or segments:read for include)", s_queryArguments);
+    internal static readonly KlaviyoOperation CreateProfileOperation = new("create_profile", "profiles:write", s_profilePointers);
+    internal static readonly KlaviyoOperation UpdateProfileOperation = new("update_profile", "profiles:write", s_profilePointers);
+    internal static readonly KlaviyoOperation UpsertProfileOperation = new("create_or_update_profile", "profiles:write", s_profilePointers);
+
+    [McpServerTool(Name = "get_profiles", Title = "Find profiles", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
+    [Description(
+        "Find profiles (people) in Klaviyo: by exact email, phone_number or external_id, or with a raw Klaviyo filter. " +
+        "Returns { items, next_cursor }: each item is { id, ...attributes }; pass next_cursor back as cursor for the next page. " +
+        "Use fields to return only some attributes (id is always returned). Up to 100 per page (default 20). " +
+        "Rate limit 75/s, 750/min (predictive_analytics: 10/s, 150/min). Needs profiles:read.")]
+    public async Task<CallToolResult> GetProfiles(
+        [Description("Exact email address to find.")] string? email = null,
+        [Description("Exact phone number (E.164) to find.")] string? phone_number = null,
+        [Description("Exact external_id to find.")] string? external_id = null,
+        [Description("A Klaviyo filter expression for anything else, e.g. greater-than(created,2026-01-01T00:00:00Z) or any(email,[\"a@x.com\",\"b@x.com\"]). Combined with the exact-match arguments by and(...).")] string? filter = null,
+        [Description("Sort field: id, created, updated, email, subscriptions.email.marketing.suppression.timestamp or subscriptions.email.marketing.list_suppressions.timestamp; prefix with - for descending.")] string? sort = null,
+        [Description("Profiles per page, 1 to 100. Default 20.")] int? page_size = null,
+        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        [Description("Attributes to return, e.g. [\"email\", \"first_name\", \"properties\"]; default: all. Nested ones with dots, e.g. \"location.city\".")] string[]? fields = null,
+        [Description("Extra data to add: \"subscriptions\" (consent per channel) and/or \"predictive_analytics\" (CLV, churn).")] string[]? additional_fields = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        ProfileRules.CheckIdentifiers("", [("email", email), ("phone_number", phone_number), ("external_id", external_id)], requireOne: false, errors);
+        if (sort is not null && !s_sortFields.Contains(sort.TrimStart('-')))
+        {
+            errors.Add("sort", $"{IdentifierRules.Quote(sort)} is not one of {string.Join(", ", s_sortFields)} (optionally prefixed with -)");
+        }
+
+        if (filter is not null && string.IsNullOrWhiteSpace(filter))
+        {
+            errors.Add("filter", "must not be blank; leave it out instead");
+        }
+
+        PageRules.CheckPageSize(page_size, MaxPageSize, errors);
+        PageRules.CheckEnum("additional_fields", additional_fields, s_additionalFields, errors);
+        var current = PageRules.Cursor(cursor, errors);
+        errors.ThrowIfAny();
+
+        var conditions = new KlaviyoFilter();
+        if (email is not null)
+        {
+            conditions.Equal("email", email);
+        }
+
+        if (phone_number is not null)
+        {
+            conditions.Equal("phone_number", phone_number);
+        }
+
+        if (external_id is not null)
+        {
+            conditions.Equal("external_id", external_id);
+        }
+
+        var query = new KlaviyoQuery()
+            .Filter(conditions.Raw(filter).ToString())
+            .Sort(sort)
+            .PageSize(page_size ?? 20)
+            .Cursor(current.KlaviyoCursor)
+            .Fields("profile", fields)
+            .AdditionalFields("profile", additional_fields);
+        var page = await KlaviyoCall.RunAsync(GetProfilesOperation, () => klaviyo.GetProfilesAsync(query, cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Page(page, current, budget);
+    }
+
+    [McpServerTool(Name = "get_profile", Title = "Get profile", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
+    [Description(
+        "Get one profile by its Klaviyo id, optionally with the lists and segments it belongs to (their ids and names). " +
+        "Returns { id, ...attributes }. Rate limit 75/s, 750/min; with include, 1/s and 15/min. Needs profiles:read (include: lists:read, segments:read).")]
+    public async Task<CallToolResult> GetProfile(
+        [Description("The profile's Klaviyo id, e.g. \"01GDDKASAP8TKDDA2GRZDSVP4H\".")] string id,
+        [Description("Related data to add: \"lists\" and/or \"segments\".")] string[]? include = null,
+        [Description("Extra data to add: \"subscriptions\" and/or \"predictive_analytics\".")] string[]? additional_fields = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        ProfileRules.CheckId("id", id, errors);
+        PageRules.CheckEnum("include", include, s_includes, errors);
+        PageRules.CheckEnum("additional_fields", additional_fields, s_additionalFields, errors);
+        errors.ThrowIfAny();
+
+        var query = new KlaviyoQuery()
+            .Include(include)
+            .AdditionalFields("profile", additional_fields)
+            .Fields("list", include?.Contains("lists") == true ? ["name"] : null)
+            .Fields("segment", include?.Contains("segments") == true ? ["name"] : null);
+        var document = await KlaviyoCall.RunAsync(GetProfileOperation, () => klaviyo.GetProfileAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
+    }
+
+    [McpServerTool(Name = "create_profile", Title = "Create profile", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
+    [Description(
+        "Create a new profile with at least one of email, phone_number or external_id. If a profile with one of these identifiers exists, " +
+        "nothing is created and the error gives the existing profile's id (use update_profile, or create_or_update_profile to upsert). " +
+        "Returns the new profile { id, ...attributes }. Payload at most 100 KB. Rate limit 75/s, 750/min. Needs profiles:write.")]
+    public async Task<CallToolResult> CreateProfile(
+        [Description(ProfileArguments.EmailText)] string? email = null,
+        [Description(ProfileArguments.PhoneText)] string? phone_number = null,
+        [Description(ProfileArguments.ExternalIdText)] string? external_id = null,
+        [Description(ProfileArguments.FirstNameText)] string? first_name = null,
+        [Description(ProfileArguments.LastNameText)] string? last_name = null,
+        [Description(ProfileArguments.OrganizationText)] string? organization = null,
+        [Description(ProfileArguments.LocaleText)] string? locale = null,
+        [Description(ProfileArguments.TitleText)] string? title = null,
+        [Description(ProfileArguments.ImageText)] string? image = null,
+        [Description(ProfileArguments.LocationText)] ProfileLocationArgument? location = null,
+        [Description(ProfileArguments.PropertiesText)] Dictionary<string, JsonElement>? properties = null,
+        CancellationToken cancellationToken = default)
+    {
+        var profile = new ProfileArguments(email, phone_number, external_id, first_name, last_name, organization, locale, title, image, location, properties);
+        var errors = new ArgumentErrors();
+        profile.Check(id: null, requireIdentifier: true, errors);
+        errors.ThrowIfAny();
+
+        try
+        {
+            var document = await KlaviyoCall.RunAsync(CreateProfileOperation, () => klaviyo.CreateProfileAsync(new ProfileResource(profile.ToAttributes()), cancellationToken)).ConfigureAwait(false);
+            return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
+        }
+        catch (KlaviyoToolException failure) when (DuplicateProfileId(failure.Failure) is { } existing)
+        {
+            throw new ToolFailureException(
+                $"A profile with one of these identifiers already exists (id \"{existing}\"); nothing was created. " +
+                $"To change it, call update_profile with id \"{existing}\"; to create or update by identifier in one call, use create_or_update_profile.");
+        }
+    }
+
+    [McpServerTool(Name = "update_profile", Title = "Update profile", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
+    [Description(
+        "Change a profile by its Klaviyo id. Only the attributes given are changed; a JSON null clears an attribute (e.g. \"last_name\": null). " +
+        "properties sets custom properties (others are kept); unset_properties removes some; append and unappend add values to or remove values from list-valued properties. " +
+        "Returns the profile { id, ...attributes }. Payload at most 100 KB. Rate limit 75/s, 750/min. Needs profiles:write.")]
+    public async Task<CallToolResult> UpdateProfile(
+        RequestContext<CallToolRequestParams> context,
+        [Description("The profile's Klaviyo id.")] string id,
+        [Description(ProfileArguments.EmailText + " null clears it.")] string? email = null,
+        [Description(ProfileArguments.PhoneText + " null clears it.")] string? phone_number = null,
+        [Description(ProfileArguments.ExternalIdText + " null clears it.")] string? external_id = null,
+        [Description(ProfileArguments.FirstNameText + " null clears it.")] string? first_name = null,
+        [Description(ProfileArguments.LastNameText + " null clears it.")] string? last_name = null,
+        [Description(ProfileArguments.OrganizationText + " null clears it.")] string? organization = null,
+        [Description(ProfileArguments.LocaleText + " null clears it.")] string? locale = null,
+        [Description(ProfileArguments.TitleText + " null clears it.")] string? title = null,
+        [Description(ProfileArguments.ImageText + " null clears it.")] string? image = null,
+        [Description(ProfileArguments.LocationText + " null clears it.")] ProfileLocationArgument? location = null,
+        [Description(ProfileArguments.PropertiesText)] Dictionary<string, JsonElement>? properties = null,
+        [Description("Custom property keys to remove, e.g. [\"old_tier\"].")] string[]? unset_properties = null,
+        [Description("Values to add to list-valued custom properties, e.g. { \"skus\": \"92538\" }.")] Dictionary<string, JsonElement>? append = null,
+        [Description("Values to remove from list-valued custom properties.")] Dictionary<string, JsonElement>? unappend = null,
+        CancellationToken cancellationToken = default)
+    {
+        var arguments = context.Params?.Arguments;
+        bool Cleared(string name) => arguments is not null && arguments.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.Null;
+
+        var profile = new ProfileArguments(email, phone_number, external_id, first_name, last_name, organization, locale, title, image, location, properties);
+        var errors = new ArgumentErrors();
+        ProfileRules.CheckId("id", id, errors);
+        profile.Check(id: null, requireIdentifier: false, errors);
+        var index = 0;
+        foreach (var key in unset_properties ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(key))
+            {
+                errors.Add($"unset_properties[{index}]", "must not be blank");
+            }
+
+            index++;
+        }
+
+        var attributes = new JsonObject();
+        foreach (var (name, value) in new[]
+                 {
+                     ("email", email), ("phone_number", phone_number), ("external_id", external_id), ("first_name", first_name), ("last_name", last_name),
+                     ("organization", organization), ("locale", locale), ("title", title), ("image", image),
+                 })
+        {
+            if (value is not null || Cleared(name))
+            {
+                attributes[name] = value;
+            }
+        }
+
+        if (location is not null || Cleared("location"))
+        {
+            attributes["location"] = location is null ? null : JsonSerializer.SerializeToNode(location.ToLocation(), KlaviyoMcpJsonContext.Default.ProfileLocation);
+        }
+
+        if (properties is not null)
+        {
+            attributes["properties"] = JsonSerializer.SerializeToNode(properties, KlaviyoMcpJsonContext.Default.DictionaryStringJsonElement);
+        }
+
+        var patch = unset_properties is { Length: > 0 } || append is { Count: > 0 } || unappend is { Count: > 0 }
+            ? new ProfilePatchProperties { Unset = unset_properties is { Length: > 0 } ? unset_properties : null, Append = append is { Count: > 0 } ? append : null, Unappend = unappend is { Count: > 0 } ? unappend : null }
+            : null;
+        if (attributes.Count == 0 && patch is null && !errors.Any)
+        {
+            errors.Add("arguments", "nothing to change: give at least one attribute (null clears it), properties, unset_properties, append or unappend");
+        }
+
+        errors.ThrowIfAny();
+
+        var resource = new ProfilePatchResource(id.Trim(), attributes) { Meta = patch is null ? null : new ProfileMeta(patch) };
+        var document = await KlaviyoCall.RunAsync(UpdateProfileOperation, () => klaviyo.UpdateProfileAsync(resource, cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
+    }
+
+    [McpServerTool(Name = "create_or_update_profile", Title = "Create or update profile", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(ProfileUpsertResult))]
+    [Description(
+        "Create a profile, or update the one that has the given identifier (email, phone_number, external_id, or Klaviyo id): an upsert. " +
+        "Attributes given are set; others are left alone. Returns whether the profile was created or updated, and the profile. " +
+        "Payload at most 100 KB. Rate limit 75/s, 750/min. Needs profiles:write.")]
+    public async Task<CallToolResult> CreateOrUpdateProfile(
+        [Description("Klaviyo id of the profile to update, if known.")] string? id = null,
+        [Description(ProfileArguments.EmailText)] string? email = null,
+        [Description(ProfileArguments.PhoneText)] string? phone_number = null,
+        [Description(ProfileArguments.ExternalIdText)] string? external_id = null,
+        [Description(ProfileArguments.FirstNameText)] string? first_name = null,
+        [Description(ProfileArguments.LastNameText)] string? last_name = null,
+        [Description(ProfileArguments.OrganizationText)] string? organization = null,
+        [Description(ProfileArguments.LocaleText)] string? locale = null,
+        [Description(ProfileArguments.TitleText)] string? title = null,
+        [Description(ProfileArguments.ImageText)] string? image = null,
+        [Description(ProfileArguments.LocationText)] ProfileLocationArgument? location = null,
+        [Description(ProfileArguments.PropertiesText)] Dictionary<string, JsonElement>? properties = null,
+        CancellationToken cancellationToken = default)
+    {
+        var profile = new ProfileArguments(email, phone_number, external_id, first_name, last_name, organization, locale, title, image, location, properties);
+        var errors = new ArgumentErrors();
+        profile.Check(id, requireIdentifier: true, errors);
+        errors.ThrowIfAny();
+
+        var resource = new ProfileResource(profile.ToAttributes()) { Id = id?.Trim() };
+        var document = await KlaviyoCall.RunAsync(UpsertProfileOperation, () => klaviyo.CreateOrUpdateProfileAsync(resource, cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Success(
+            new ProfileUpsertResult
+            {
+                Outcome = document.Status == HttpStatusCode.Created ? "created" : "updated",
+                Profile = JsonApiShaper.FlattenAll(document).First(),
+            },
+            KlaviyoMcpJsonContext.Default.ProfileUpsertResult);
+    }
+
+    /// <summary>The existing profile's id in a 409 <c>duplicate_profile</c>, if that is what <paramref name="failure"/> is.</summary>
+    internal static string? DuplicateProfileId(KlaviyoException failure) =>
+        failure is KlaviyoApiException { StatusCode: HttpStatusCode.Conflict } api
+            ? api.Errors.Select(e => e.Meta is { ValueKind: JsonValueKind.Object } meta && meta.TryGetProperty("duplicate_profile_id", out var duplicate) ? duplicate.GetString() : null)
+                .FirstOrDefault(d => d is not null)
+            : null;
+}
