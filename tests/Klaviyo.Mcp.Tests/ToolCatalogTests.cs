@@ -15,7 +15,44 @@ public sealed class ToolCatalogTests
     {
         var tools = await ListAsync();
 
-        Assert.Equal(["create_event"], tools.Select(t => t.Name).Order());
+        Assert.Equal(
+            [
+                "add_profiles_to_list", "create_event", "create_list", "create_or_update_profile", "create_profile", "delete_list",
+                "get_list", "get_lists", "get_profile", "get_profiles", "get_profiles_for_list", "remove_profiles_from_list",
+                "subscribe_profiles", "suppress_profiles", "unsubscribe_profiles", "unsuppress_profiles", "update_list", "update_profile",
+            ],
+            tools.Select(t => t.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("get_profiles", true, false)]
+    [InlineData("get_profile", true, false)]
+    [InlineData("get_lists", true, false)]
+    [InlineData("get_list", true, false)]
+    [InlineData("get_profiles_for_list", true, false)]
+    [InlineData("delete_list", false, true)]
+    [InlineData("unsubscribe_profiles", false, true)]
+    [InlineData("suppress_profiles", false, true)]
+    [InlineData("remove_profiles_from_list", false, true)]
+    [InlineData("create_list", false, false)]
+    [InlineData("create_profile", false, false)]
+    [InlineData("subscribe_profiles", false, false)]
+    [InlineData("add_profiles_to_list", false, false)]
+    public async Task Reads_are_read_only_and_destructive_tools_say_so(string name, bool readOnly, bool destructive)
+    {
+        var tool = (await ListAsync()).Single(t => t.Name == name).ProtocolTool;
+
+        Assert.Equal(readOnly, tool.Annotations?.ReadOnlyHint);
+        Assert.Equal(destructive, tool.Annotations?.DestructiveHint);
+    }
+
+    [Fact]
+    public async Task Unsubscribe_warns_about_global_unsubscription()
+    {
+        var tool = (await ListAsync()).Single(t => t.Name == "unsubscribe_profiles");
+
+        Assert.Contains("NOT in that list are unsubscribed globally", tool.Description);
+        Assert.Contains("without a list, every profile given is unsubscribed globally", tool.Description);
     }
 
     [Fact]
