@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Klaviyo.Client.JsonApi;
+using Klaviyo.Client.RateLimiting;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
 
@@ -14,7 +15,7 @@ namespace Klaviyo.Client;
 /// User-Agent; retries and timeouts come from the resilience pipeline <see cref="KlaviyoServiceCollectionExtensions"/>
 /// puts in front of it. Errors surface as <see cref="KlaviyoException"/> subclasses.
 /// </summary>
-public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClientOptions> options, TimeProvider time)
+public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClientOptions> options, TimeProvider time, KlaviyoRateLimiter limiter)
 {
     /// <summary>Largest body Klaviyo accepts for an event or a bulk event job (5 MB).</summary>
     public const int MaxEventPayloadBytes = 5 * 1024 * 1024;
@@ -40,10 +41,10 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
 
     /// <summary>Sends a JSON:API body; the answer's document, or an empty one for 202 and 204.</summary>
     internal async Task<JsonApiDocument> WriteAsync<T>(
-        HttpMethod method, string path, T body, JsonTypeInfo<T> typeInfo, string operation, int limitBytes, bool replayable, CancellationToken cancellationToken)
+        HttpMethod method, string path, T body, JsonTypeInfo<T> typeInfo, string operation, int limitBytes, bool replayable, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null)
     {
         var bytes = Serialize(body, typeInfo, operation, limitBytes);
-        using var response = await SendAsync(method, path, bytes, replayable, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(method, path, bytes, replayable, cancellationToken, maxRateLimitWait).ConfigureAwait(false);
         return await ReadDocumentAsync(response, path, cancellationToken).ConfigureAwait(false);
     }
 
@@ -62,7 +63,7 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
         return body;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relativePath, byte[]? body, bool replayable, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relativePath, byte[]? body, bool replayable, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null)
     {
         if (string.IsNullOrWhiteSpace(_options.ApiKey))
         {
@@ -85,6 +86,9 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
         {
             request.Options.Set(KlaviyoRequestOptions.Replayable, true);
         }
+
+        await limiter.AcquireAsync(request, maxRateLimitWait ?? _options.MaxRateLimitWait, cancellationToken).ConfigureAwait(false);
+        request.Options.Set(KlaviyoRequestOptions.PermitTaken, true);
 
         HttpResponseMessage response;
         try

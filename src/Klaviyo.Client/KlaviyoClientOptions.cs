@@ -30,6 +30,9 @@ public sealed class KlaviyoClientOptions
     /// <summary>The longest <c>Retry-After</c> that is waited out; a longer one ends the call with the 429.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The longest a request waits for a permit from the client-side rate limiter before failing with <see cref="KlaviyoRateLimitedException"/>.</summary>
+    public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Time allowed to one HTTP attempt.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Klaviyo.Client.RateLimiting;
 using Polly;
 
 namespace Klaviyo.Client;
@@ -14,6 +15,8 @@ public static class KlaviyoServiceCollectionExtensions
     {
         services.Configure(configure);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<KlaviyoRateLimiter>();
+        services.AddTransient<RateLimitHandler>();
 
         var builder = services.AddHttpClient<KlaviyoClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
         builder.AddResilienceHandler("klaviyo", static (pipeline, context) =>
@@ -55,6 +58,9 @@ public static class KlaviyoServiceCollectionExtensions
 
             pipeline.AddTimeout(options.AttemptTimeout);
         });
+
+        // Inner to the resilience handler: every retry attempt takes a rate-limit permit after its backoff.
+        builder.AddHttpMessageHandler<RateLimitHandler>();
         return builder;
     }
 }
