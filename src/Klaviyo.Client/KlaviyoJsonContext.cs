@@ -15,6 +15,9 @@ namespace Klaviyo.Client;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(JsonApiData<EventResource>))]
+[JsonSerializable(typeof(JsonApiData<BulkEventJobResource>))]
+[JsonSerializable(typeof(BulkEventResource))]
+[JsonSerializable(typeof(EventProfileResource))]
 [JsonSerializable(typeof(JsonApiData<ProfileResource>))]
 [JsonSerializable(typeof(JsonApiData<ProfilePatchResource>))]
 [JsonSerializable(typeof(JsonApiData<ListResource>))]

@@ -3,6 +3,7 @@ using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools;
 using Klaviyo.Mcp.Tools.Events;
+using Klaviyo.Mcp.Tools.Import;
 using Klaviyo.Mcp.Tools.Lists;
 using Klaviyo.Mcp.Tools.Profiles;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,13 +25,16 @@ public static class KlaviyoMcpServer
         services.AddSingleton(new ResultBudget(settings.ResultBudgetBytes));
         services.AddTransient<ResourceNameResolver>();
         services.AddTransient<ProfileIdResolver>();
+        services.AddSingleton(new ImportSettings(settings.ImportRoots.Count > 0 ? settings.ImportRoots : ImportSettings.DefaultRoots(), settings.ImportStateDirectory));
+        services.AddTransient<EventImporter>();
 
         return services
             .AddMcpServer(options =>
             {
                 options.ServerInfo = new Implementation { Name = ServerName, Title = "Klaviyo", Version = ServerSettings.ServerVersion };
                 options.ServerInstructions =
-                    "Tools for a Klaviyo account. Events: create_event records one thing a person did (a metric name plus a profile identifier). " +
+                    "Tools for a Klaviyo account. Events: create_event records one thing a person did (a metric name plus a profile identifier); " +
+                    "bulk_create_events sends many at once; import_events imports a CSV, JSON Lines or JSON file, resumably. " +
                     "Profiles: get_profiles finds people (by email and more), get_profile, create_profile, update_profile, create_or_update_profile (upsert). " +
                     "Consent: subscribe_profiles, unsubscribe_profiles, suppress_profiles, unsuppress_profiles. " +
                     "Lists: get_lists, get_list, create_list, update_list, delete_list, add_profiles_to_list, remove_profiles_from_list, get_profiles_for_list; list_name works wherever list_id does. " +

@@ -22,6 +22,8 @@ public sealed record ServerSettings
     public const string AttemptTimeoutVariable = "KLAVIYO_ATTEMPT_TIMEOUT_SECONDS";
     public const string TotalTimeoutVariable = "KLAVIYO_TOTAL_TIMEOUT_SECONDS";
     public const string ResultBudgetVariable = "KLAVIYO_RESULT_BUDGET_BYTES";
+    public const string ImportRootsVariable = "KLAVIYO_IMPORT_ROOTS";
+    public const string ImportStateDirectoryVariable = "KLAVIYO_IMPORT_STATE_DIR";
 
     public static string ServerVersion { get; } =
         typeof(ServerSettings).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -42,6 +44,12 @@ public sealed record ServerSettings
 
     public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromSeconds(40);
 
+    /// <summary>Folders import_events may read; empty means the defaults (working directory and home).</summary>
+    public IReadOnlyList<string> ImportRoots { get; init; } = [];
+
+    /// <summary>Where import checkpoints go; null means beside the input file.</summary>
+    public string? ImportStateDirectory { get; init; }
+
     /// <summary>The most bytes one tool result may take.</summary>
     public int ResultBudgetBytes { get; init; } = Output.ResultBudget.DefaultMaxBytes;
 
@@ -61,6 +69,10 @@ public sealed record ServerSettings
             AttemptTimeout = ReadSeconds(configuration, AttemptTimeoutVariable, 0.1, 600, problems) ?? defaults.AttemptTimeout,
             TotalTimeout = ReadSeconds(configuration, TotalTimeoutVariable, 0.1, 3600, problems) ?? defaults.TotalTimeout,
             ResultBudgetBytes = ReadNumber(configuration, ResultBudgetVariable, 4_000, 10_000_000, problems) is { } budget ? (int)budget : defaults.ResultBudgetBytes,
+            ImportRoots = NonEmpty(configuration[ImportRootsVariable]) is { } roots
+                ? [.. roots.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Path.GetFullPath)]
+                : [],
+            ImportStateDirectory = NonEmpty(configuration[ImportStateDirectoryVariable]) is { } state ? Path.GetFullPath(state) : null,
         };
 
         if (!KlaviyoRevision.IsValid(settings.Revision))

@@ -17,8 +17,8 @@ public sealed class ToolCatalogTests
 
         Assert.Equal(
             [
-                "add_profiles_to_list", "create_event", "create_list", "create_or_update_profile", "create_profile", "delete_list",
-                "get_list", "get_lists", "get_profile", "get_profiles", "get_profiles_for_list", "remove_profiles_from_list",
+                "add_profiles_to_list", "bulk_create_events", "create_event", "create_list", "create_or_update_profile", "create_profile", "delete_list",
+                "get_list", "get_lists", "get_profile", "get_profiles", "get_profiles_for_list", "import_events", "remove_profiles_from_list",
                 "subscribe_profiles", "suppress_profiles", "unsubscribe_profiles", "unsuppress_profiles", "update_list", "update_profile",
             ],
             tools.Select(t => t.Name).Order(StringComparer.Ordinal));

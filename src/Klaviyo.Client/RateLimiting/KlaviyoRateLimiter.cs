@@ -10,7 +10,7 @@ namespace Klaviyo.Client.RateLimiting;
 /// </summary>
 public sealed class KlaviyoRateLimiter : IDisposable
 {
-    private readonly ConcurrentDictionary<string, RateLimiter[]> _buckets = new();
+    private readonly ConcurrentDictionary<string, Window[]> _buckets = new();
     private readonly Func<string, string, string, IEnumerable<(string Bucket, RateLimit Limit)>> _rules;
 
     public KlaviyoRateLimiter()
@@ -31,34 +31,37 @@ public sealed class KlaviyoRateLimiter : IDisposable
         var started = Environment.TickCount64;
         foreach (var (bucket, limit) in _rules(request.Method.Method, uri.AbsolutePath, uri.Query))
         {
-            foreach (var limiter in Limiters(bucket, limit))
+            foreach (var window in Windows(bucket, limit))
             {
-                using var lease = limiter.AttemptAcquire(1);
+                using var lease = window.Limiter.AttemptAcquire(1);
                 if (lease.IsAcquired)
                 {
+                    window.Granted();
                     continue;
                 }
 
                 var remaining = maxWait - TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
-                var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.Zero;
-                if (retryAfter > remaining || remaining <= TimeSpan.Zero)
+                var wait = window.EstimatedWait();
+                if (wait > remaining)
                 {
-                    throw new KlaviyoRateLimitedException(bucket, limit, retryAfter > remaining ? retryAfter : remaining);
+                    throw new KlaviyoRateLimitedException(bucket, limit, wait);
                 }
 
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                deadline.CancelAfter(remaining);
+                deadline.CancelAfter(remaining + TimeSpan.FromMilliseconds(50));
                 try
                 {
-                    using var waited = await limiter.AcquireAsync(1, deadline.Token).ConfigureAwait(false);
+                    using var waited = await window.Limiter.AcquireAsync(1, deadline.Token).ConfigureAwait(false);
                     if (!waited.IsAcquired)
                     {
-                        throw new KlaviyoRateLimitedException(bucket, limit, remaining);
+                        throw new KlaviyoRateLimitedException(bucket, limit, window.EstimatedWait());
                     }
+
+                    window.Granted();
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    throw new KlaviyoRateLimitedException(bucket, limit, retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.FromSeconds(1));
+                    throw new KlaviyoRateLimitedException(bucket, limit, window.EstimatedWait());
                 }
             }
         }
@@ -66,27 +69,64 @@ public sealed class KlaviyoRateLimiter : IDisposable
 
     public void Dispose()
     {
-        foreach (var limiter in _buckets.Values.SelectMany(l => l))
+        foreach (var window in _buckets.Values.SelectMany(w => w))
         {
-            limiter.Dispose();
+            window.Limiter.Dispose();
         }
     }
 
     // Longest window first, so that a request blocked by the minute or the day does not hold a second's permit.
-    private RateLimiter[] Limiters(string bucket, RateLimit limit) => _buckets.GetOrAdd(bucket, _ =>
+    private Window[] Windows(string bucket, RateLimit limit) => _buckets.GetOrAdd(bucket, _ =>
     [
-        .. limit.PerDay is { } day ? [Window(day, TimeSpan.FromDays(1), TimeSpan.FromMinutes(10))] : Array.Empty<RateLimiter>(),
-        Window(limit.PerMinute, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(500)),
-        Window(limit.PerSecond, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10)),
+        .. limit.PerDay is { } day ? [new Window(day, TimeSpan.FromDays(1), TimeSpan.FromMinutes(10))] : Array.Empty<Window>(),
+        new Window(limit.PerMinute, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(500)),
+        new Window(limit.PerSecond, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10)),
     ]);
 
-    private static SlidingWindowRateLimiter Window(int permits, TimeSpan window, TimeSpan segment) => new(new SlidingWindowRateLimiterOptions
+    /// <summary>
+    /// One limit: the limiter that enforces it, and the times of its last grants, which say exactly when the next
+    /// permit frees up (the limiter's own RetryAfter is only one segment long).
+    /// </summary>
+    private sealed class Window
     {
-        PermitLimit = permits,
-        Window = window + segment,
-        SegmentsPerWindow = (int)((window + segment) / segment),
-        QueueLimit = 1_000_000,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        AutoReplenishment = true,
-    });
+        private readonly long[] _grants;
+        private readonly long _spanMilliseconds;
+        private int _next;
+
+        public Window(int permits, TimeSpan window, TimeSpan segment)
+        {
+            _grants = new long[permits];
+            _spanMilliseconds = (long)(window + segment).TotalMilliseconds;
+            Limiter = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
+            {
+                PermitLimit = permits,
+                Window = window + segment,
+                SegmentsPerWindow = (int)((window + segment) / segment),
+                QueueLimit = 1_000_000,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                AutoReplenishment = true,
+            });
+        }
+
+        public SlidingWindowRateLimiter Limiter { get; }
+
+        public void Granted()
+        {
+            lock (_grants)
+            {
+                _grants[_next] = Environment.TickCount64;
+                _next = (_next + 1) % _grants.Length;
+            }
+        }
+
+        /// <summary>When the oldest of the last grants leaves the window, a permit is free again.</summary>
+        public TimeSpan EstimatedWait()
+        {
+            lock (_grants)
+            {
+                var oldest = _grants[_next];
+                return oldest == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Max(0, oldest + _spanMilliseconds - Environment.TickCount64));
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Klaviyo.Mcp.Tools.Events;
+using Klaviyo.Mcp.Tools.Import;
 using Klaviyo.Mcp.Tools.Lists;
 using Klaviyo.Mcp.Tools.Profiles;
 using Klaviyo.Mcp.Tools.Subscriptions;
@@ -18,6 +19,10 @@ namespace Klaviyo.Mcp.Output;
 [JsonSerializable(typeof(EventProfileArgument))]
 [JsonSerializable(typeof(ProfileLocationArgument))]
 [JsonSerializable(typeof(CreateEventResult))]
+[JsonSerializable(typeof(CreateEventArguments[]))]
+[JsonSerializable(typeof(BulkCreateEventsResult))]
+[JsonSerializable(typeof(ImportCheckpoint))]
+[JsonSerializable(typeof(ImportResult))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(JsonElement))]

@@ -5,7 +5,9 @@ using Klaviyo.Client;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Events;
+using Klaviyo.Mcp.Tools.Import;
 using Klaviyo.Mcp.Validation;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -14,8 +16,16 @@ namespace Klaviyo.Mcp.Tools;
 /// <summary>Klaviyo's Events area: recording what people do.</summary>
 [McpServerToolType]
 [SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
-public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator validator)
+public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator validator, EventImporter importer)
 {
+    /// <summary>Invalid items listed in full in a result; the rest are counted.</summary>
+    public const int MaxInvalidListed = 100;
+
+    internal static readonly KlaviyoOperation BulkCreateEventsOperation = new(
+        "bulk_create_events",
+        "events:write",
+        new ArgumentPointerMap(("/data/attributes/events-bulk-create/data/", "job entries ")));
+
     internal static readonly KlaviyoOperation CreateEventOperation = new(
         "create_event",
         "events:write",
@@ -100,5 +110,201 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
                 ValueCurrency = prepared.Resource.Attributes.ValueCurrency,
             },
             KlaviyoMcpJsonContext.Default.CreateEventResult);
+    }
+
+    [McpServerTool(
+        Name = "bulk_create_events",
+        Title = "Create events in bulk",
+        ReadOnly = false,
+        Destructive = false,
+        Idempotent = false,
+        OpenWorld = true,
+        UseStructuredContent = true,
+        OutputSchemaType = typeof(BulkCreateEventsResult))]
+    [Description(
+        "Record many events at once (a backfill, a batch of orders): each item has create_event's arguments (metric, profile, properties, time, value, value_currency, unique_id) and the same rules. " +
+        "By default, if any item is invalid nothing is sent and every invalid item is listed by index; with skip_invalid the valid ones are sent and the invalid ones reported. " +
+        "Events are grouped by profile and packed into jobs of at most 1000 events and 5 MB, sent within Klaviyo's 10/s and 150/min limit. " +
+        "Every event gets a unique_id; where none is given it is derived from the item's content, so repeating the same call never records an event twice, " +
+        "and two identical items (or two with the same unique_id, profile and metric) are refused as duplicates. For thousands of rows in a file, use import_events. Needs events:write.")]
+    public async Task<CallToolResult> BulkCreateEvents(
+        [Description("The events: [{ \"metric\": { \"name\": \"Placed Order\" }, \"profile\": { \"email\": \"...\" }, \"properties\": {...}, \"time\": \"...\", \"value\": 9.99, \"unique_id\": \"...\" }].")]
+        CreateEventArguments[] events,
+        [Description("True to send the valid events even if some are invalid (the invalid ones are reported). Default false: nothing is sent if any is invalid.")]
+        bool? skip_invalid = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        if (events is not { Length: > 0 })
+        {
+            errors.Add("events", "must list at least one event");
+            errors.ThrowIfAny();
+        }
+
+        var prepared = new PreparedEvent?[events.Length];
+        var invalid = new Dictionary<int, List<string>>();
+        var seen = new Dictionary<(string, string, string), int>();
+        for (var i = 0; i < events.Length; i++)
+        {
+            var path = $"events[{i}]";
+            var itemErrors = new ArgumentErrors();
+            var contentId = EventArgumentsValidator.ContentId("bulk_", JsonSerializer.SerializeToUtf8Bytes(events[i], KlaviyoMcpJsonContext.Default.CreateEventArguments));
+            prepared[i] = validator.Prepare(events[i], path, itemErrors, contentId);
+            if (prepared[i] is { } item)
+            {
+                var identity = string.Join('\u001f', item.ProfileIdentifiers.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value.ToLowerInvariant()));
+                if (seen.TryGetValue((item.UniqueId, identity, item.MetricName), out var first))
+                {
+                    itemErrors.Add(path + ".unique_id", $"repeats the unique_id of events[{first}] for the same profile and metric; Klaviyo would fail the whole job");
+                    prepared[i] = null;
+                }
+                else
+                {
+                    seen[(item.UniqueId, identity, item.MetricName)] = i;
+                }
+            }
+
+            if (itemErrors.Any)
+            {
+                invalid[i] = [.. itemErrors.Violations.Select(v => v.ToString())];
+                foreach (var violation in itemErrors.Violations)
+                {
+                    errors.Add(violation.Path, violation.Rule);
+                }
+            }
+        }
+
+        if (errors.Any && skip_invalid != true)
+        {
+            var listed = errors.Violations.Take(MaxInvalidListed * 3).ToList();
+            if (listed.Count < errors.Violations.Count)
+            {
+                listed.Add(new ArgumentViolation("events", $"…and {errors.Violations.Count - listed.Count} more violations; {invalid.Count} of {events.Length} items are invalid"));
+            }
+
+            throw new ToolArgumentException(listed);
+        }
+
+        var jobs = 0;
+        var accepted = 0;
+        var builder = new BulkJobBuilder();
+        var firstInJob = 0;
+        async Task SendAsync(int nextIndex)
+        {
+            var job = builder.Build();
+            var progress = jobs == 0 ? null : $"{jobs} jobs ({accepted} events, events[0] to events[{firstInJob - 1}]) had been accepted before this failure; repeating the same call is safe, since their unique_ids are the same.";
+            await KlaviyoCall.RunAsync(BulkCreateEventsOperation, () => klaviyo.BulkCreateEventsAsync(job, cancellationToken), progress).ConfigureAwait(false);
+            jobs++;
+            accepted += builder.Count;
+            builder = new BulkJobBuilder();
+            firstInJob = nextIndex;
+        }
+
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            if (prepared[i] is not { } item)
+            {
+                continue;
+            }
+
+            var added = builder.TryAdd(item, i);
+            if (added.Outcome == BulkAddOutcome.Full)
+            {
+                await SendAsync(i).ConfigureAwait(false);
+                added = builder.TryAdd(item, i);
+            }
+
+            if (added.Outcome == BulkAddOutcome.TooLarge)
+            {
+                throw new ToolArgumentException($"events[{i}]", $"is {added.Bytes:N0} bytes as a bulk job on its own; Klaviyo accepts at most 5 MB per job");
+            }
+        }
+
+        if (builder.Count > 0)
+        {
+            await SendAsync(prepared.Length).ConfigureAwait(false);
+        }
+
+        return ToolResults.Success(
+            new BulkCreateEventsResult
+            {
+                JobsSubmitted = jobs,
+                EventsAccepted = accepted,
+                InvalidCount = invalid.Count,
+                Invalid = invalid.Count == 0 ? null : [.. invalid.OrderBy(p => p.Key).Take(MaxInvalidListed).Select(p => new InvalidItem { Index = p.Key, Errors = p.Value })],
+            },
+            KlaviyoMcpJsonContext.Default.BulkCreateEventsResult);
+    }
+
+    [McpServerTool(
+        Name = "import_events",
+        Title = "Import events from a file",
+        ReadOnly = false,
+        Destructive = false,
+        Idempotent = true,
+        OpenWorld = true,
+        UseStructuredContent = true,
+        OutputSchemaType = typeof(ImportResult))]
+    [Description(
+        "Import events from a local .csv, .jsonl (one JSON object a line) or .json (array of objects) file: a backfill or migration of thousands or millions of rows. " +
+        "Each row becomes an event with create_event's rules. By default columns named metric, email, phone_number, external_id, time, value, value_currency and unique_id are used " +
+        "(also event, phone, timestamp, currency, event_id) and every other column becomes an event property; the *_column arguments, metric_name and property_columns change that. " +
+        "Invalid rows are reported by line number and do not stop the others. Rows without a unique_id get one derived from their content, so importing the same file again never counts a row twice. " +
+        "Progress is checkpointed after every job Klaviyo acknowledges: if the import stops (cancelled, failed, crashed), call it again with the same path to resume. " +
+        "Use dry_run first to check the file without sending. Sent in jobs of up to 1000 events within Klaviyo's 10/s and 150/min limit (about 150,000 events a minute). " +
+        "Only files inside KLAVIYO_IMPORT_ROOTS (default: the working directory and the home folder) are read. Needs events:write.")]
+    public async Task<CallToolResult> ImportEvents(
+        [Description("Path of the .csv, .jsonl or .json file.")] string path,
+        [Description("Column holding the metric name. Default: metric, metric_name, event or event_name.")] string? metric_column = null,
+        [Description("One metric name for every row, instead of metric_column, e.g. \"Placed Order\".")] string? metric_name = null,
+        [Description("Column holding the email. Default: email or email_address.")] string? email_column = null,
+        [Description("Column holding the phone number (E.164). Default: phone_number or phone.")] string? phone_number_column = null,
+        [Description("Column holding the external id. Default: external_id.")] string? external_id_column = null,
+        [Description("Column holding the event time (ISO 8601, or Unix seconds or milliseconds). Default: time, timestamp, datetime or date; rows without one get the import time.")] string? time_column = null,
+        [Description("Column holding the monetary value. Default: value.")] string? value_column = null,
+        [Description("Column holding the ISO 4217 currency. Default: value_currency or currency.")] string? value_currency_column = null,
+        [Description("Column holding a unique id per event. Default: unique_id or event_id; rows without one get an id derived from their content.")] string? unique_id_column = null,
+        [Description("The columns that become event properties. Default: every column not used above.")] string[]? property_columns = null,
+        [Description("True to read and validate the whole file and report, sending nothing.")] bool? dry_run = null,
+        [Description("True to ignore a checkpoint from an earlier run and read the file from the start.")] bool? restart = null,
+        IProgress<ProgressNotificationValue>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        if (metric_column is not null && metric_name is not null)
+        {
+            errors.Add("metric_column", "give metric_column or metric_name, not both");
+        }
+
+        foreach (var (argument, value) in new[]
+                 {
+                     ("metric_column", metric_column), ("metric_name", metric_name), ("email_column", email_column), ("phone_number_column", phone_number_column),
+                     ("external_id_column", external_id_column), ("time_column", time_column), ("value_column", value_column),
+                     ("value_currency_column", value_currency_column), ("unique_id_column", unique_id_column),
+                 })
+        {
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+            {
+                errors.Add(argument, "must not be blank; leave it out to use the default");
+            }
+        }
+
+        errors.ThrowIfAny();
+        var mapping = new ImportMapping
+        {
+            MetricColumn = metric_column,
+            MetricName = metric_name,
+            EmailColumn = email_column,
+            PhoneNumberColumn = phone_number_column,
+            ExternalIdColumn = external_id_column,
+            TimeColumn = time_column,
+            ValueColumn = value_column,
+            ValueCurrencyColumn = value_currency_column,
+            UniqueIdColumn = unique_id_column,
+            PropertyColumns = property_columns,
+        };
+
+        var result = await importer.RunAsync(path, mapping, dry_run == true, restart == true, progress, cancellationToken).ConfigureAwait(false);
+        return ToolResults.Success(result, KlaviyoMcpJsonContext.Default.ImportResult);
     }
 }

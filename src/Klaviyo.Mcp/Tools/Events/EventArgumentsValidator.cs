@@ -17,8 +17,11 @@ public sealed class EventArgumentsValidator(TimeProvider time)
     /// <summary>Earliest event time Klaviyo accepts.</summary>
     public static readonly DateTimeOffset EarliestTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Validates <paramref name="arguments"/>; returns the event to send, or null after recording every violation under <paramref name="path"/>.</summary>
-    public PreparedEvent? Prepare(CreateEventArguments? arguments, string path, ArgumentErrors errors)
+    /// <summary>
+    /// Validates <paramref name="arguments"/>; returns the event to send, or null after recording every violation under
+    /// <paramref name="path"/>. Without a unique_id the event gets <paramref name="defaultUniqueId"/>, or a random one.
+    /// </summary>
+    public PreparedEvent? Prepare(CreateEventArguments? arguments, string path, ArgumentErrors errors, string? defaultUniqueId = null)
     {
         if (arguments is null)
         {
@@ -65,7 +68,7 @@ public sealed class EventArgumentsValidator(TimeProvider time)
             Time = eventTime ?? TruncateToSecond(now),
             Value = arguments.Value,
             ValueCurrency = arguments.ValueCurrency?.ToUpperInvariant(),
-            UniqueId = arguments.UniqueId ?? Guid.NewGuid().ToString(),
+            UniqueId = arguments.UniqueId ?? defaultUniqueId ?? Guid.NewGuid().ToString(),
             Metric = new JsonApiData<MetricResource>(new MetricResource(new MetricAttributes(metricName!, arguments.Metric!.Service))),
             Profile = new JsonApiData<EventProfileResource>(new EventProfileResource(ToAttributes(profile)) { Id = profile.Id }),
         });
@@ -155,6 +158,10 @@ public sealed class EventArgumentsValidator(TimeProvider time)
         // Klaviyo truncates to the second; sending it truncated keeps a retry byte-identical to what Klaviyo stored.
         return TruncateToSecond(parsed);
     }
+
+    /// <summary>A unique_id derived from content: the same content always gives the same id, so sending it again cannot count twice.</summary>
+    public static string ContentId(string prefix, ReadOnlySpan<byte> content) =>
+        prefix + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)[..16]);
 
     private static DateTimeOffset TruncateToSecond(DateTimeOffset value) =>
         new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);

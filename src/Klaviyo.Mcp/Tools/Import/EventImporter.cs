@@ -1,0 +1,251 @@
+using System.Diagnostics;
+using System.Globalization;
+using Klaviyo.Client;
+using Klaviyo.Client.Events;
+using Klaviyo.Mcp.Errors;
+using Klaviyo.Mcp.Tools.Events;
+using Klaviyo.Mcp.Validation;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
+
+namespace Klaviyo.Mcp.Tools.Import;
+
+/// <summary>
+/// Imports events from a CSV, JSON Lines or JSON array file: streamed row by row, validated with create_event's rules,
+/// packed into bulk jobs, sent within the bulk endpoint's limits, and checkpointed after every acknowledged job so that
+/// a run that stopped (crash, cancellation, failure) resumes after the last acknowledged job.
+/// </summary>
+public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator validator, ImportSettings settings, ILogger<EventImporter> logger)
+{
+    /// <summary>How long one job may wait for the bulk endpoint's rate limit (150/min means waits of up to a minute are normal).</summary>
+    public static readonly TimeSpan MaxJobRateLimitWait = TimeSpan.FromMinutes(10);
+
+    internal static readonly KlaviyoOperation Operation = new("import_events", "events:write", new ArgumentPointerMap());
+
+    public async Task<ImportResult> RunAsync(string path, ImportMapping mapping, bool dryRun, bool restart, IProgress<ProgressNotificationValue>? progress, CancellationToken cancellationToken)
+    {
+        var file = settings.Resolve(path);
+        var format = Path.GetExtension(file.FullName).TrimStart('.').ToLowerInvariant();
+        var mapper = new ImportRowMapper(mapping);
+        var store = new ImportCheckpointStore(settings.StateDirectory);
+        var statePath = store.PathFor(file);
+        var fingerprint = mapping.Fingerprint();
+
+        string? note = null;
+        var checkpoint = dryRun || restart ? null : store.Load(statePath);
+        if (checkpoint is not null && !checkpoint.Matches(file, fingerprint))
+        {
+            note = "The file or the mapping changed since the last run, so the import started over; rows sent before keep their unique_id and are not counted twice.";
+            checkpoint = null;
+        }
+
+        if (checkpoint is { Completed: true })
+        {
+            return new ImportResult
+            {
+                File = file.FullName, Format = format, Completed = true, Events = checkpoint.EventsSent, JobsSubmitted = checkpoint.JobsSubmitted,
+                InvalidRows = checkpoint.InvalidRows, DuplicateRows = checkpoint.DuplicateRows, StateFile = statePath,
+                Note = $"This file was already imported completely (at {checkpoint.UpdatedAt:u}); nothing was sent. Pass restart: true to import it again (rows keep their unique_id, so Klaviyo does not count them twice).",
+            };
+        }
+
+        checkpoint ??= new ImportCheckpoint { File = file.FullName, Size = file.Length, LastWriteUtc = file.LastWriteTimeUtc, Mapping = fingerprint };
+        var resumeAfter = checkpoint.AcknowledgedRows;
+
+        await using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        var (reader, disposable) = await OpenAsync(format, stream, cancellationToken).ConfigureAwait(false);
+        await using var _ = disposable;
+        if (reader.Columns is { } columns)
+        {
+            var errors = new ArgumentErrors();
+            mapper.CheckColumns(columns, errors);
+            errors.ThrowIfAny();
+        }
+
+        var run = new Run(checkpoint, file.Length, progress);
+        var builder = new BulkJobBuilder();
+        long lastOrdinal = resumeAfter;
+        int? lastLine = checkpoint.AcknowledgedLine;
+
+        async Task SendAsync(long doneThrough, int? doneLine)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // The checkpoint after the last acknowledged job is already on disk; nothing is in flight.
+                throw new OperationCanceledException(cancellationToken);
+            }
+
+            var job = builder.Build();
+            var resume = $"{run.Checkpoint.AcknowledgedRows:N0} rows were done before this failure (checkpointed in {statePath}); call import_events again with the same path to resume after them.";
+            // Not cancelled in flight: a job Klaviyo may already have acknowledged is waited for, so the checkpoint stays true.
+            await KlaviyoCall.RunAsync(Operation, () => klaviyo.BulkCreateEventsAsync(job, CancellationToken.None, MaxJobRateLimitWait), resume).ConfigureAwait(false);
+            run.Acknowledged(builder.Count, doneThrough, doneLine);
+            store.Save(statePath, run.Checkpoint);
+            builder = new BulkJobBuilder();
+            run.Report(stream.Position, force: true);
+        }
+
+        await foreach (var row in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (row.Ordinal <= resumeAfter)
+            {
+                continue;
+            }
+
+            run.RowsRead++;
+            var errors = new ArgumentErrors();
+            PreparedEvent? prepared = null;
+            if (row.Problem is not null)
+            {
+                errors.Add("row", row.Problem);
+            }
+            else
+            {
+                var arguments = mapper.Map(row.Fields, errors);
+                prepared = validator.Prepare(arguments, "", errors, EventArgumentsValidator.ContentId("imp_", row.Content));
+            }
+
+            if (prepared is null || errors.Any)
+            {
+                run.Invalid(row, errors.Violations.Select(v => v.ToString()));
+            }
+            else if (dryRun)
+            {
+                run.Valid++;
+            }
+            else
+            {
+                var added = builder.TryAdd(prepared, (int)Math.Min(row.Ordinal, int.MaxValue));
+                if (added.Outcome == BulkAddOutcome.Full)
+                {
+                    await SendAsync(lastOrdinal, lastLine).ConfigureAwait(false);
+                    added = builder.TryAdd(prepared, (int)Math.Min(row.Ordinal, int.MaxValue));
+                }
+
+                switch (added.Outcome)
+                {
+                    case BulkAddOutcome.Duplicate:
+                        run.Duplicate(row, $"row: repeats the unique_id, profile and metric of an earlier row in the same job (row {added.DuplicateOf}); Klaviyo would fail the whole job, so it was skipped");
+                        break;
+                    case BulkAddOutcome.TooLarge:
+                        run.Invalid(row, [$"row: is {added.Bytes:N0} bytes as a bulk job on its own; Klaviyo accepts at most 5 MB"]);
+                        break;
+                }
+            }
+
+            lastOrdinal = row.Ordinal;
+            lastLine = row.Line;
+            if (run.RowsRead % 1000 == 0)
+            {
+                run.Report(stream.Position, force: false);
+            }
+        }
+
+        if (!dryRun && builder.Count > 0)
+        {
+            await SendAsync(lastOrdinal, lastLine).ConfigureAwait(false);
+        }
+
+        if (!dryRun)
+        {
+            run.Checkpoint = run.Checkpoint with { AcknowledgedRows = lastOrdinal, AcknowledgedLine = lastLine, Completed = true, UpdatedAt = DateTimeOffset.UtcNow };
+            store.Save(statePath, run.Checkpoint);
+        }
+
+        run.Report(stream.Length, force: true);
+        logger.LogInformation("Import of {File}: {Rows} rows read, {Jobs} jobs, {Invalid} invalid", file.Name, run.RowsRead, run.Checkpoint.JobsSubmitted, run.Checkpoint.InvalidRows);
+        return new ImportResult
+        {
+            File = file.FullName,
+            Format = format,
+            DryRun = dryRun,
+            Completed = !dryRun,
+            RowsRead = run.RowsRead,
+            Events = dryRun ? run.Valid : run.Checkpoint.EventsSent,
+            JobsSubmitted = run.Checkpoint.JobsSubmitted,
+            InvalidRows = run.Checkpoint.InvalidRows,
+            DuplicateRows = run.Checkpoint.DuplicateRows,
+            Invalid = run.Listed.Count == 0 ? null : run.Listed,
+            ResumedAfterRows = resumeAfter > 0 ? resumeAfter : null,
+            StateFile = dryRun ? null : statePath,
+            Note = note ?? (run.Checkpoint.InvalidRows > run.Listed.Count ? $"Only the first {EventTools.MaxInvalidListed} invalid rows are listed." : null),
+        };
+    }
+
+    private static async Task<(IImportRowReader Reader, IAsyncDisposable Disposable)> OpenAsync(string format, Stream stream, CancellationToken cancellationToken)
+    {
+        switch (format)
+        {
+            case "csv":
+                var csv = await CsvRowReader.OpenAsync(stream, cancellationToken).ConfigureAwait(false);
+                return (csv, csv);
+            case "jsonl":
+                return (new JsonLinesRowReader(stream), stream);
+            default:
+                return (new JsonArrayRowReader(stream), stream);
+        }
+    }
+
+    /// <summary>The counters of one run, its checkpoint, and its progress notifications.</summary>
+    private sealed class Run(ImportCheckpoint checkpoint, long total, IProgress<ProgressNotificationValue>? progress)
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private long _lastReport = -1;
+
+        public ImportCheckpoint Checkpoint { get; set; } = checkpoint;
+
+        public long RowsRead { get; set; }
+
+        public long Valid { get; set; }
+
+        public List<InvalidItem> Listed { get; } = [];
+
+        public void Invalid(ImportRow row, IEnumerable<string> errors)
+        {
+            Checkpoint = Checkpoint with { InvalidRows = Checkpoint.InvalidRows + 1 };
+            Record(row, errors);
+        }
+
+        public void Duplicate(ImportRow row, string error)
+        {
+            Checkpoint = Checkpoint with { DuplicateRows = Checkpoint.DuplicateRows + 1 };
+            Record(row, [error]);
+        }
+
+        public void Acknowledged(int events, long doneThrough, int? doneLine) => Checkpoint = Checkpoint with
+        {
+            AcknowledgedRows = doneThrough,
+            AcknowledgedLine = doneLine,
+            EventsSent = Checkpoint.EventsSent + events,
+            JobsSubmitted = Checkpoint.JobsSubmitted + 1,
+            UpdatedAt = DateTimeOffset.UtcNow,
+        };
+
+        public void Report(long position, bool force)
+        {
+            if (progress is null || (!force && _clock.ElapsedMilliseconds - _lastReport < 500))
+            {
+                return;
+            }
+
+            _lastReport = _clock.ElapsedMilliseconds;
+            var fraction = total == 0 ? 1 : Math.Clamp((double)position / total, 0, 1);
+            var left = fraction is > 0.01 and < 1 ? TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds * (1 - fraction) / fraction) : (TimeSpan?)null;
+            progress.Report(new ProgressNotificationValue
+            {
+                Progress = (float)Math.Round(fraction * 100, 1),
+                Total = 100,
+                Message = string.Create(CultureInfo.InvariantCulture,
+                    $"{RowsRead:N0} rows read, {Checkpoint.EventsSent:N0} events sent, {Checkpoint.JobsSubmitted} jobs done, {Checkpoint.InvalidRows:N0} invalid{(left is { } l ? $", about {Math.Ceiling(l.TotalSeconds):N0} s left" : "")}"),
+            });
+        }
+
+        private void Record(ImportRow row, IEnumerable<string> errors)
+        {
+            if (Listed.Count < EventTools.MaxInvalidListed)
+            {
+                Listed.Add(new InvalidItem { Line = row.Line, Item = row.Item, Errors = [.. errors] });
+            }
+        }
+    }
+}
