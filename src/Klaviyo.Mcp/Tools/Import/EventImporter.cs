@@ -31,6 +31,9 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
         var statePath = store.PathFor(file);
         var fingerprint = mapping.Fingerprint();
 
+        // One run per file at a time: a second run would read a checkpoint the first is about to move on, and send its rows again.
+        using var running = dryRun ? null : Lock(statePath);
+
         string? note = null;
         var checkpoint = dryRun || restart ? null : store.Load(statePath);
         if (checkpoint is not null && !checkpoint.Matches(file, fingerprint))
@@ -170,6 +173,23 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
             StateFile = dryRun ? null : statePath,
             Note = note ?? (run.Checkpoint.InvalidRows > run.Listed.Count ? $"Only the first {EventTools.MaxInvalidListed} invalid rows are listed." : null),
         };
+    }
+
+    private static FileStream Lock(string statePath)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(statePath)!);
+            return new FileStream(statePath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException)
+        {
+            throw new ToolFailureException($"Another import of this file is running (it holds {statePath}.lock); wait for it to finish, then call import_events again to resume or see its result.");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new ToolFailureException($"Cannot write the checkpoint beside the file ({statePath}); set KLAVIYO_IMPORT_STATE_DIR to a writable folder.");
+        }
     }
 
     private static async Task<(IImportRowReader Reader, IAsyncDisposable Disposable)> OpenAsync(string format, Stream stream, CancellationToken cancellationToken)
