@@ -18,24 +18,24 @@ public sealed partial class KlaviyoClient
     public const int MaxEventsPerBulkJob = 1000;
 
     /// <summary>
-    /// <c>POST /api/event-bulk-create-jobs</c> (202). Every event must carry a <c>unique_id</c>: that makes the job
-    /// safe to retry. <paramref name="maxRateLimitWait"/> lets a long import wait for the 10/s and 150/min limit.
+    /// <c>POST /api/event-bulk-create-jobs</c> with a body built by <see cref="BulkEventJobWriter"/> (each event serialized
+    /// once). Retried after an ambiguous failure only if every event carries a <c>unique_id</c>.
     /// </summary>
-    public Task BulkCreateEventsAsync(BulkEventJobResource job, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null) =>
-        WriteAsync(HttpMethod.Post, "api/event-bulk-create-jobs", new JsonApiData<BulkEventJobResource>(job), KlaviyoJsonContext.Wire.JsonApiDataBulkEventJobResource,
-            "bulk_create_events", MaxEventPayloadBytes,
-            replayable: job.Attributes.EventsBulkCreate.Data.All(e => e.Attributes.Events.Data.All(ev => ev.Attributes.UniqueId is not null)),
-            cancellationToken, maxRateLimitWait);
+    public async Task BulkCreateEventsAsync(BulkEventJobWriter job, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null)
+    {
+        if (job.Bytes > MaxEventPayloadBytes)
+        {
+            throw new KlaviyoPayloadTooLargeException("bulk_create_events", job.Bytes, MaxEventPayloadBytes);
+        }
 
-    /// <summary>The serialized size of a bulk job body, as it would be sent (for packing jobs under the 5 MB limit).</summary>
+        using var response = await SendAsync(HttpMethod.Post, "api/event-bulk-create-jobs", job.ToArray(), job.Replayable, cancellationToken, maxRateLimitWait).ConfigureAwait(false);
+    }
+
+    /// <summary>A bulk job serialized from typed resources: what <see cref="BulkEventJobWriter"/> must produce byte for byte.</summary>
     public static byte[] SerializeBulkJob(BulkEventJobResource job) =>
         JsonSerializer.SerializeToUtf8Bytes(new JsonApiData<BulkEventJobResource>(job), KlaviyoJsonContext.Wire.JsonApiDataBulkEventJobResource);
 
     /// <summary>A profile as a bulk job entry carries it, serialized: equal strings mean one entry can hold both events.</summary>
     public static string SerializeProfile(EventProfileResource profile) =>
         JsonSerializer.Serialize(profile, KlaviyoJsonContext.Wire.EventProfileResource);
-
-    /// <summary>The serialized bytes of one bulk event, as it appears inside a job.</summary>
-    public static byte[] SerializeBulkEvent(BulkEventResource @event) =>
-        JsonSerializer.SerializeToUtf8Bytes(@event, KlaviyoJsonContext.Wire.BulkEventResource);
 }

@@ -23,6 +23,7 @@ public sealed record ServerSettings
     public const string TotalTimeoutVariable = "KLAVIYO_TOTAL_TIMEOUT_SECONDS";
     public const string ResultBudgetVariable = "KLAVIYO_RESULT_BUDGET_BYTES";
     public const string ImportRootsVariable = "KLAVIYO_IMPORT_ROOTS";
+    public const string MaxRateLimitWaitVariable = "KLAVIYO_MAX_RATE_LIMIT_WAIT_SECONDS";
     public const string ImportStateDirectoryVariable = "KLAVIYO_IMPORT_STATE_DIR";
 
     public static string ServerVersion { get; } =
@@ -43,6 +44,8 @@ public sealed record ServerSettings
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromSeconds(40);
+
+    public TimeSpan MaxRateLimitWait { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Folders import_events may read; empty means the defaults (working directory and home).</summary>
     public IReadOnlyList<string> ImportRoots { get; init; } = [];
@@ -68,6 +71,7 @@ public sealed record ServerSettings
             MaxRetryAfter = ReadSeconds(configuration, MaxRetryAfterVariable, 0, 3600, problems) ?? defaults.MaxRetryAfter,
             AttemptTimeout = ReadSeconds(configuration, AttemptTimeoutVariable, 0.1, 600, problems) ?? defaults.AttemptTimeout,
             TotalTimeout = ReadSeconds(configuration, TotalTimeoutVariable, 0.1, 3600, problems) ?? defaults.TotalTimeout,
+            MaxRateLimitWait = ReadSeconds(configuration, MaxRateLimitWaitVariable, 0, 3600, problems) ?? defaults.MaxRateLimitWait,
             ResultBudgetBytes = ReadNumber(configuration, ResultBudgetVariable, 4_000, 10_000_000, problems) is { } budget ? (int)budget : defaults.ResultBudgetBytes,
             ImportRoots = NonEmpty(configuration[ImportRootsVariable]) is { } roots
                 ? [.. roots.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Path.GetFullPath)]
@@ -98,6 +102,7 @@ public sealed record ServerSettings
         options.MaxRetryAfter = MaxRetryAfter;
         options.AttemptTimeout = AttemptTimeout;
         options.TotalTimeout = TotalTimeout;
+        options.MaxRateLimitWait = MaxRateLimitWait;
     }
 
     /// <summary>A warning worth printing at startup (never the key itself), or null.</summary>

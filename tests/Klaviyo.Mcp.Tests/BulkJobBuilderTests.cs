@@ -93,6 +93,7 @@ public sealed class BulkJobBuilderTests
     {
         var body = KlaviyoClient.SerializeBulkJob(builder.Build());
         Assert.Equal(builder.Bytes, body.Length);
+        Assert.True(body.AsSpan().SequenceEqual(builder.Writer.ToArray()), "the writer's body differs from the typed serialization");
         OpenApiContract.AssertValid("POST", "/api/event-bulk-create-jobs", System.Text.Encoding.UTF8.GetString(body));
     }
 

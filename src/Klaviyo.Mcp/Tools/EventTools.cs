@@ -191,7 +191,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         var firstInJob = 0;
         async Task SendAsync(int nextIndex)
         {
-            var job = builder.Build();
+            var job = builder.Writer;
             var progress = jobs == 0 ? null : $"{jobs} jobs ({accepted} events, events[0] to events[{firstInJob - 1}]) had been accepted before this failure; repeating the same call is safe, since their unique_ids are the same.";
             await KlaviyoCall.RunAsync(BulkCreateEventsOperation, () => klaviyo.BulkCreateEventsAsync(job, cancellationToken), progress).ConfigureAwait(false);
             jobs++;

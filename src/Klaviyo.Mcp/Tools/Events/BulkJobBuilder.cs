@@ -6,71 +6,70 @@ namespace Klaviyo.Mcp.Tools.Events;
 
 /// <summary>
 /// Packs events into one <c>event-bulk-create-job</c>: grouped by profile into Klaviyo's entries, at most 1000 events
-/// and 5 MB of body, counted exactly as the body will be serialized. Refuses an event whose <c>unique_id</c>, profile
-/// and metric repeat one already in the job, since Klaviyo would fail the whole job.
+/// and 5 MB of body, counted exactly (each event is serialized once, by <see cref="BulkEventJobWriter"/>). Refuses an
+/// event whose <c>unique_id</c>, profile and metric repeat one already in the job, since Klaviyo would fail the whole job.
 /// </summary>
 public sealed class BulkJobBuilder(int maxEvents = KlaviyoClient.MaxEventsPerBulkJob, int maxBytes = KlaviyoClient.MaxEventPayloadBytes)
 {
-    private static readonly int s_envelopeBytes = KlaviyoClient.SerializeBulkJob(Job([])).Length;
-
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<(string UniqueId, string Profile, string Metric), int> _keys = [];
+    private readonly List<(EventProfileResource Profile, BulkEventResource Event)> _events = [];
 
-    public int Count { get; private set; }
+    /// <summary>The body as it will be sent.</summary>
+    public BulkEventJobWriter Writer { get; } = new();
 
-    /// <summary>The exact size of the body <see cref="Build"/> will produce.</summary>
-    public long Bytes { get; private set; } = s_envelopeBytes;
+    public int Count => Writer.Count;
+
+    /// <summary>The exact size of the body.</summary>
+    public long Bytes => Writer.Bytes;
 
     /// <summary>Adds <paramref name="prepared"/> (known to the caller as <paramref name="source"/>), or says why it cannot.</summary>
     public BulkAddResult TryAdd(PreparedEvent prepared, int source)
     {
-        var profile = prepared.Resource.Attributes.Profile.Data;
-        var identity = string.Join('\u001f', prepared.ProfileIdentifiers.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value.ToLowerInvariant()));
-        var key = (prepared.UniqueId, identity, prepared.MetricName);
+        var key = (prepared.UniqueId, Identity(prepared.ProfileIdentifiers), prepared.MetricName);
         if (_keys.TryGetValue(key, out var first))
         {
             return BulkAddResult.Duplicate(first);
         }
 
+        var profile = prepared.Resource.Attributes.Profile.Data;
         var @event = new BulkEventResource(BulkEventAttributes.From(prepared.Resource.Attributes));
-        var eventBytes = KlaviyoClient.SerializeBulkEvent(@event).Length;
-        var profileKey = KlaviyoClient.SerializeProfile(profile);
-        var added = _entries.TryGetValue(profileKey, out var entry)
-            ? eventBytes + 1
-            : EntrySkeletonBytes(profile) + eventBytes + (_entries.Count > 0 ? 1 : 0);
-
+        var serialized = BulkEventJobWriter.Serialize(profile, @event);
+        var added = Writer.BytesToAdd(serialized);
         if (Count + 1 > maxEvents || Bytes + added > maxBytes)
         {
-            return Count == 0 ? BulkAddResult.TooLarge(s_envelopeBytes + added) : BulkAddResult.Full;
+            return Count == 0 ? BulkAddResult.TooLarge(Bytes + added) : BulkAddResult.Full;
         }
 
-        if (entry is null)
-        {
-            entry = new Entry(profile);
-            _entries[profileKey] = entry;
-        }
-
-        entry.Events.Add(@event);
+        Writer.Add(serialized);
+        _events.Add((profile, @event));
         _keys[key] = source;
-        Count++;
-        Bytes += added;
         return BulkAddResult.Added;
     }
 
-    public BulkEventJobResource Build() =>
-        Job([.. _entries.Values.Select(e => new BulkEventEntry(new BulkEventEntryAttributes(new JsonApiData<EventProfileResource>(e.Profile), new JsonApiDataList<BulkEventResource>(e.Events))))]);
-
-    private static BulkEventJobResource Job(IReadOnlyList<BulkEventEntry> entries) =>
-        new(new BulkEventJobAttributes(new JsonApiDataList<BulkEventEntry>(entries)));
-
-    // An entry with no events: the bytes it adds to a job, before its events (each event adds its bytes, and a comma after the first).
-    private static int EntrySkeletonBytes(EventProfileResource profile) =>
-        KlaviyoClient.SerializeBulkJob(Job([new BulkEventEntry(new BulkEventEntryAttributes(new JsonApiData<EventProfileResource>(profile), new JsonApiDataList<BulkEventResource>([])))])).Length - s_envelopeBytes;
-
-    private sealed class Entry(EventProfileResource profile)
+    /// <summary>The same job as typed resources (what <see cref="Writer"/> writes, for checks and tests).</summary>
+    public BulkEventJobResource Build()
     {
-        public EventProfileResource Profile { get; } = profile;
+        var entries = new List<(string Key, EventProfileResource Profile, List<BulkEventResource> Events)>();
+        foreach (var (profile, @event) in _events)
+        {
+            var key = KlaviyoClient.SerializeProfile(profile);
+            var entry = entries.FindIndex(e => e.Key == key);
+            if (entry < 0)
+            {
+                entries.Add((key, profile, [@event]));
+            }
+            else
+            {
+                entries[entry].Events.Add(@event);
+            }
+        }
 
-        public List<BulkEventResource> Events { get; } = [];
+        return new BulkEventJobResource(new BulkEventJobAttributes(new JsonApiDataList<BulkEventEntry>(
+            [.. entries.Select(e => new BulkEventEntry(new BulkEventEntryAttributes(new JsonApiData<EventProfileResource>(e.Profile), new JsonApiDataList<BulkEventResource>(e.Events))))])));
     }
+
+    // Klaviyo matches a profile by its identifiers, emails ignoring case.
+    private static string Identity(IReadOnlyDictionary<string, string> identifiers) => identifiers.Count == 1
+        ? identifiers.First() is var (name, value) ? name + "=" + value.ToLowerInvariant() : ""
+        : string.Join('\u001f', identifiers.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value.ToLowerInvariant()));
 }

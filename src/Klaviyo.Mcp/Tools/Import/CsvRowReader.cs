@@ -1,10 +1,8 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using CsvHelper;
 
 namespace Klaviyo.Mcp.Tools.Import;
@@ -15,17 +13,21 @@ namespace Klaviyo.Mcp.Tools.Import;
 /// header) are returned as rows with a problem. Cells become JSON: numbers and true/false where they are plainly that
 /// (no leading zeros, so zip codes stay strings), strings otherwise; empty cells are left out.
 /// </summary>
-public sealed partial class CsvRowReader : IImportRowReader, IAsyncDisposable
+public sealed class CsvRowReader : IImportRowReader, IAsyncDisposable
 {
     private readonly CsvReader _reader;
     private readonly ConcurrentQueue<(long Line, string Problem, string Raw)> _malformed;
     private readonly ArrayBufferWriter<byte> _json = new(4096);
+    private readonly Utf8JsonWriter _writer;
+    private readonly JsonEncodedText[] _names;
 
     private CsvRowReader(CsvReader reader, IReadOnlyList<string> columns, ConcurrentQueue<(long, string, string)> malformed)
     {
         _reader = reader;
         _malformed = malformed;
         Columns = columns;
+        _names = [.. columns.Select(c => JsonEncodedText.Encode(c))];
+        _writer = new Utf8JsonWriter(_json);
     }
 
     public IReadOnlyList<string>? Columns { get; }
@@ -63,18 +65,17 @@ public sealed partial class CsvRowReader : IImportRowReader, IAsyncDisposable
                 yield break;
             }
 
-            var values = new string[_reader.FieldCount];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = _reader.GetString(i);
-            }
-
-            var content = Encoding.UTF8.GetBytes(string.Join('\u001f', values.Select((v, i) => Columns![i] + "=" + v)));
-            yield return new ImportRow(++ordinal, (int)_reader.LineNumber, null, ToJson(values), content, _reader.ByteOffset);
+            // The record's bytes as they are in the file: what its content-derived unique_id is computed from.
+            var content = _reader.RawRecord.ToArray();
+            yield return new ImportRow(++ordinal, (int)_reader.LineNumber, null, ToJson(), content, _reader.ByteOffset);
         }
     }
 
-    public ValueTask DisposeAsync() => _reader.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _writer.Dispose();
+        return _reader.DisposeAsync();
+    }
 
     private IEnumerable<ImportRow> DrainMalformed()
     {
@@ -93,41 +94,73 @@ public sealed partial class CsvRowReader : IImportRowReader, IAsyncDisposable
         _ => "is malformed CSV (" + reason + ")",
     };
 
-    private JsonElement ToJson(string[] values)
+    private JsonElement ToJson()
     {
         _json.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(_json))
+        _writer.Reset(_json);
+        _writer.WriteStartObject();
+        for (var i = 0; i < _reader.FieldCount && i < _names.Length; i++)
         {
-            writer.WriteStartObject();
-            for (var i = 0; i < values.Length; i++)
+            var value = _reader.GetSpan(i);
+            if (value.IsEmpty)
             {
-                var value = values[i];
-                if (value.Length == 0)
-                {
-                    continue;
-                }
-
-                writer.WritePropertyName(Columns![i]);
-                if (Number().IsMatch(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
-                {
-                    writer.WriteRawValue(value, skipInputValidation: true);
-                }
-                else if (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase))
-                {
-                    writer.WriteBooleanValue(value.Equals("true", StringComparison.OrdinalIgnoreCase));
-                }
-                else
-                {
-                    writer.WriteStringValue(value);
-                }
+                continue;
             }
 
-            writer.WriteEndObject();
+            _writer.WritePropertyName(_names[i]);
+            if (IsPlainNumber(value))
+            {
+                _writer.WriteRawValue(value, skipInputValidation: true);
+            }
+            else if (Ascii.EqualsIgnoreCase(value, "true"u8) || Ascii.EqualsIgnoreCase(value, "false"u8))
+            {
+                _writer.WriteBooleanValue(value.Length == 4);
+            }
+            else
+            {
+                _writer.WriteStringValue(value);
+            }
         }
 
+        _writer.WriteEndObject();
+        _writer.Flush();
         return JsonDocument.Parse(_json.WrittenMemory.ToArray()).RootElement;
     }
 
-    [GeneratedRegex(@"^-?(0|[1-9][0-9]{0,14})(\.[0-9]+)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex Number();
+    /// <summary>A number as a person writes one: optional minus, no leading zeros (so zip codes such as 02134 stay text), optional fraction, at most 15 integer digits.</summary>
+    private static bool IsPlainNumber(ReadOnlySpan<byte> value)
+    {
+        var i = value[0] == (byte)'-' ? 1 : 0;
+        var start = i;
+        while (i < value.Length && char.IsAsciiDigit((char)value[i]))
+        {
+            i++;
+        }
+
+        var digits = i - start;
+        if (digits == 0 || digits > 15 || (digits > 1 && value[start] == (byte)'0'))
+        {
+            return false;
+        }
+
+        if (i == value.Length)
+        {
+            return true;
+        }
+
+        if (value[i] != (byte)'.' || i == value.Length - 1)
+        {
+            return false;
+        }
+
+        for (i++; i < value.Length; i++)
+        {
+            if (!char.IsAsciiDigit((char)value[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -54,22 +54,29 @@ public sealed class ImportRowMapper(ImportMapping mapping)
     /// <summary>The row's event arguments; problems with the row's values are recorded in <paramref name="errors"/>.</summary>
     public CreateEventArguments Map(JsonElement fields, ArgumentErrors errors)
     {
-        var members = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
+        // A row has a handful of members: a linear scan beats building a dictionary for every row.
+        var members = new List<JsonProperty>(12);
         foreach (var member in fields.EnumerateObject())
         {
-            members.TryAdd(member.Name, member.Value);
+            members.Add(member);
         }
 
-        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var used = new bool[members.Count];
         string? Take(string? column, string[] defaults)
         {
-            var name = column ?? defaults.FirstOrDefault(members.ContainsKey);
-            if (name is null || !members.TryGetValue(name, out var value))
+            var at = column is not null ? Find(members, column) : -1;
+            for (var d = 0; column is null && at < 0 && d < defaults.Length; d++)
+            {
+                at = Find(members, defaults[d]);
+            }
+
+            if (at < 0)
             {
                 return null;
             }
 
-            used.Add(name);
+            used[at] = true;
+            var value = members[at].Value;
             return value.ValueKind switch
             {
                 JsonValueKind.String => value.GetString(),
@@ -105,19 +112,19 @@ public sealed class ImportRowMapper(ImportMapping mapping)
         {
             foreach (var column in chosen)
             {
-                if (members.TryGetValue(column, out var property) && property.ValueKind != JsonValueKind.Null)
+                if (Find(members, column) is >= 0 and var at && members[at].Value.ValueKind != JsonValueKind.Null)
                 {
-                    properties[column] = property;
+                    properties[column] = members[at].Value;
                 }
             }
         }
         else
         {
-            foreach (var member in fields.EnumerateObject())
+            for (var m = 0; m < members.Count; m++)
             {
-                if (!used.Contains(member.Name) && member.Value.ValueKind != JsonValueKind.Null && !properties.ContainsKey(member.Name))
+                if (!used[m] && members[m].Value.ValueKind != JsonValueKind.Null)
                 {
-                    properties[member.Name] = member.Value;
+                    properties.TryAdd(members[m].Name, members[m].Value);
                 }
             }
         }
@@ -132,6 +139,27 @@ public sealed class ImportRowMapper(ImportMapping mapping)
             ValueCurrency = currency,
             UniqueId = uniqueId,
         };
+    }
+
+    private static int Find(List<JsonProperty> members, string name)
+    {
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (members[i].NameEquals(name))
+            {
+                return i;
+            }
+        }
+
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (string.Equals(members[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     // A Unix timestamp (seconds, or milliseconds when that large) becomes ISO 8601; anything else is left for the validator.

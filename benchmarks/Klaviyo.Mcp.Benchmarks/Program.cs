@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Klaviyo.Mcp;
+using Klaviyo.Mcp.Tools.Import;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+// Benchmarks for README's Performance section. Run them with benchmarks/run.sh; every number comes from here.
+//   stub   --limited              a loopback Klaviyo in its own process (so its CPU is not counted)
+//   import --rows N --stub URL    one import in a fresh process: CPU, wall time, peak memory
+return args.FirstOrDefault() switch
+{
+    "stub" => await Stub(args.Contains("--limited")),
+    "phases" => await Phases(Option("--file")),
+    "import" => await Import(int.Parse(Option("--rows"), CultureInfo.InvariantCulture), new Uri(Option("--stub")), Option("--folder"), args.Contains("--no-client-limit")),
+    _ => Usage(),
+};
+
+string Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? throw new ArgumentException($"{name} is required");
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: stub [--limited] | import --rows N --stub URL --folder DIR [--no-client-limit] | phases --file CSV");
+    return 2;
+}
+
+// Where the CPU goes: each phase over the same file, cumulatively (read; +map; +validate; +pack; +serialize jobs).
+static async Task<int> Phases(string file)
+{
+    var validator = new Klaviyo.Mcp.Tools.Events.EventArgumentsValidator(TimeProvider.System);
+    var mapper = new ImportRowMapper(new ImportMapping());
+    for (var round = 1; round <= 2; round++)
+    for (var phase = 1; phase <= 5; phase++)
+    {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        await using var stream = File.OpenRead(file);
+        var reader = await CsvRowReader.OpenAsync(stream, CancellationToken.None);
+        var builder = new Klaviyo.Mcp.Tools.Events.BulkJobBuilder();
+        long bytes = 0;
+        await foreach (var row in reader.ReadAsync(CancellationToken.None))
+        {
+            if (phase < 2) continue;
+            var errors = new Klaviyo.Mcp.Validation.ArgumentErrors();
+            var arguments = mapper.Map(row.Fields, errors);
+            if (phase < 3) continue;
+            var prepared = validator.Prepare(arguments, "", errors, Klaviyo.Mcp.Tools.Events.EventArgumentsValidator.ContentId("imp_", row.Content))!;
+            if (phase < 4) continue;
+            if (builder.TryAdd(prepared, 0).Outcome == Klaviyo.Mcp.Tools.Events.BulkAddOutcome.Full)
+            {
+                if (phase == 5) bytes += builder.Writer.ToArray().Length;
+                builder = new Klaviyo.Mcp.Tools.Events.BulkJobBuilder();
+                builder.TryAdd(prepared, 0);
+            }
+        }
+
+        await reader.DisposeAsync();
+        Console.WriteLine($"round {round} phase {phase}: {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.000} s CPU {bytes}");
+    }
+
+    return 0;
+}
+
+static async Task<int> Stub(bool limited)
+{
+    var probe = new TcpListener(IPAddress.Loopback, 0);
+    probe.Start();
+    var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+    probe.Stop();
+    using var listener = new HttpListener();
+    listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+    listener.Start();
+    Console.WriteLine($"listening http://127.0.0.1:{port}/");
+    await new Klaviyo.Mcp.Benchmarks.KlaviyoStubServer(limited ? 10 : 0, limited ? 150 : 0).RunAsync(listener);
+    return 0;
+}
+
+static async Task<int> Import(int rows, Uri stub, string folder, bool noClientLimit)
+{
+    var file = Path.Combine(folder, $"events-{rows}.csv");
+    if (!File.Exists(file))
+    {
+        await using var writer = new StreamWriter(file, false, new UTF8Encoding(false), 1 << 16);
+        await writer.WriteLineAsync("email,metric,time,value,order_id,sku,channel");
+        for (var i = 0; i < rows; i++)
+        {
+            await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"customer{i % 5000}@example.com,Placed Order,2026-07-{1 + i % 28:D2}T{i % 24:D2}:{i % 60:D2}:00Z,{i % 500}.{i % 100:D2},ord-{i},SKU-{i % 300},web"));
+        }
+    }
+
+    foreach (var state in Directory.GetFiles(folder, "*.klaviyo-import.json"))
+    {
+        File.Delete(state);
+    }
+
+    var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        [ServerSettings.ApiKeyVariable] = "pk_benchmark_not_a_real_key_000000000",
+        [ServerSettings.BaseUrlVariable] = stub.AbsoluteUri,
+        [ServerSettings.ImportRootsVariable] = folder,
+        [ServerSettings.MaxRetryAfterVariable] = "60",
+    }).Build();
+    var services = new ServiceCollection();
+    services.AddLogging(l => l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
+    if (noClientLimit)
+    {
+        // Against a stub that answers at once, measures the import's own CPU and memory, not the 10/s and 150/min pacing.
+        services.AddSingleton(new Klaviyo.Client.RateLimiting.KlaviyoRateLimiter((_, _, _) => []));
+    }
+
+    services.AddKlaviyoMcpServer(ServerSettings.Read(configuration));
+    await using var provider = services.BuildServiceProvider();
+    var importer = provider.GetRequiredService<EventImporter>();
+
+    var process = Process.GetCurrentProcess();
+    var cpuBefore = process.TotalProcessorTime;
+    var wall = Stopwatch.StartNew();
+    var result = await importer.RunAsync(file, new ImportMapping(), dryRun: Environment.GetEnvironmentVariable("BENCH_DRY_RUN") == "1", restart: true, progress: null, CancellationToken.None);
+    wall.Stop();
+    process.Refresh();
+
+    using var http = new HttpClient();
+    var stats = JsonDocument.Parse(await http.GetStringAsync(new Uri(stub, "/stats"))).RootElement;
+    var runtime = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "jit" : "aot";
+    Console.Write($"{runtime} ");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{{\"rows\":{rows},\"events\":{result.Events},\"jobs\":{result.JobsSubmitted},\"invalid\":{result.InvalidRows}," +
+        $"\"cpu_seconds\":{(process.TotalProcessorTime - cpuBefore).TotalSeconds:0.000},\"wall_seconds\":{wall.Elapsed.TotalSeconds:0.000}," +
+        $"\"peak_working_set_mb\":{process.PeakWorkingSet64 / 1048576.0:0.0},\"stub_requests\":{stats.GetProperty("requests").GetInt64()}," +
+        $"\"stub_429s\":{stats.GetProperty("throttled").GetInt64()},\"stub_first_to_last_seconds\":{stats.GetProperty("span_seconds").GetDouble():0.000}}}"));
+    return 0;
+}

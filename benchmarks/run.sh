@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the import benchmarks quoted in README's Performance section. Everything talks to 127.0.0.1 only.
+# The server ships as a Native AOT binary, so the benchmark is published the same way (about 2 minutes);
+# pass --jit to run the framework-dependent build instead.
+#   1. CPU per phase (read, map, validate, pack, serialize) over 100,000 CSV rows
+#   2. 100,000 and 1,000,000 rows against a stub that answers 202 at once (client pacing off): CPU, wall, peak memory
+#   3. 100,000 and 200,000 rows against a stub that enforces 10/s and 150/min with 429s: 429s received, wall time
+#      (minimum those limits allow: 100 jobs 9 s, 200 jobs 64 s)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+folder=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$folder"' EXIT
+if [ "${1:-}" = "--jit" ]; then
+  dotnet build benchmarks/Klaviyo.Mcp.Benchmarks -c Release -warnaserror -v q >/dev/null
+  bench="dotnet benchmarks/Klaviyo.Mcp.Benchmarks/bin/Release/net10.0/Klaviyo.Mcp.Benchmarks.dll"
+else
+  dotnet publish benchmarks/Klaviyo.Mcp.Benchmarks -c Release -r linux-x64 -p:PublishAot=true -o "$folder/bin" -v q >/dev/null
+  bench="$folder/bin/Klaviyo.Mcp.Benchmarks"
+fi
+
+start_stub() {
+  local log="$folder/stub-$1.log"
+  $bench stub $2 > "$log" &
+  for _ in $(seq 50); do grep -q listening "$log" 2>/dev/null && break; sleep 0.1; done
+  sed -n 's/^listening //p' "$log"
+}
+
+fast=$(start_stub fast "")
+$bench import --rows 100000 --stub "$fast" --folder "$folder" --no-client-limit >/dev/null   # writes the CSV
+echo "# CPU per phase, 100,000 rows"
+$bench phases --file "$folder/events-100000.csv"
+echo "# stub answering 202 at once"
+for rows in 100000 1000000; do $bench import --rows "$rows" --stub "$fast" --folder "$folder" --no-client-limit; done
+
+limited=$(start_stub limited --limited)
+echo "# stub enforcing 10/s and 150/min with 429s"
+for rows in 100000 200000; do $bench import --rows "$rows" --stub "$limited" --folder "$folder"; done
