@@ -32,6 +32,8 @@ $bench phases --file "$folder/events-100000.csv"
 echo "# stub answering 202 at once"
 for rows in 100000 1000000; do $bench import --rows "$rows" --stub "$fast" --folder "$folder" --no-client-limit; done
 
-limited=$(start_stub limited --limited)
-echo "# stub enforcing 10/s and 150/min with 429s"
-for rows in 100000 200000; do $bench import --rows "$rows" --stub "$limited" --folder "$folder"; done
+echo "# stub enforcing 10/s and 150/min with 429s (a fresh stub per run: two runs would share its quota)"
+for rows in 100000 200000; do
+  limited=$(start_stub "limited-$rows" --limited)
+  $bench import --rows "$rows" --stub "$limited" --folder "$folder"
+done

@@ -31,6 +31,8 @@ internal sealed class KlaviyoStubServer(int perSecond, int perMinute)
 
     private async Task Handle(HttpListenerContext context)
     {
+        // Counted when the request arrives (its headers are read), as a rate limiter at Klaviyo's edge would.
+        var now = DateTime.UtcNow;
         if (context.Request.HttpMethod == "GET" && context.Request.Url!.AbsolutePath == "/stats")
         {
             string stats;
@@ -51,7 +53,6 @@ internal sealed class KlaviyoStubServer(int perSecond, int perMinute)
             length += read;
         }
 
-        var now = DateTime.UtcNow;
         int? retryAfter = null;
         lock (_gate)
         {

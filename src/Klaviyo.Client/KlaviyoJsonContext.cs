@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Klaviyo.Client.Events;
+using Klaviyo.Client.Insights;
 using Klaviyo.Client.JsonApi;
 using Klaviyo.Client.Lists;
 using Klaviyo.Client.Profiles;
@@ -19,6 +20,9 @@ namespace Klaviyo.Client;
 [JsonSerializable(typeof(BulkEventResource))]
 [JsonSerializable(typeof(EventProfileResource))]
 [JsonSerializable(typeof(JsonApiData<ProfileResource>))]
+[JsonSerializable(typeof(JsonApiData<MetricAggregateResource>))]
+[JsonSerializable(typeof(JsonApiData<FlowStatusResource>))]
+[JsonSerializable(typeof(JsonApiData<ValuesReportResource>))]
 [JsonSerializable(typeof(JsonApiData<ProfilePatchResource>))]
 [JsonSerializable(typeof(JsonApiData<ListResource>))]
 [JsonSerializable(typeof(JsonApiData<SubscriptionJobResource>))]

@@ -1,0 +1,3 @@
+namespace Klaviyo.Client.Insights;
+
+public sealed record FlowStatusAttributes(string Status);
