@@ -2,7 +2,10 @@ using Klaviyo.Client;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools;
+using Klaviyo.Mcp.Prompts;
 using Klaviyo.Mcp.Tools.Events;
+using Klaviyo.Mcp.Tools.Metrics;
+using Klaviyo.Mcp.Tools.Reporting;
 using Klaviyo.Mcp.Tools.Import;
 using Klaviyo.Mcp.Tools.Lists;
 using Klaviyo.Mcp.Tools.Profiles;
@@ -25,6 +28,8 @@ public static class KlaviyoMcpServer
         services.AddSingleton(new ResultBudget(settings.ResultBudgetBytes));
         services.AddTransient<ResourceNameResolver>();
         services.AddTransient<ProfileIdResolver>();
+        services.AddTransient<MetricResolver>();
+        services.AddTransient<ReportNames>();
         services.AddSingleton(new ImportSettings(settings.ImportRoots.Count > 0 ? settings.ImportRoots : ImportSettings.DefaultRoots(), settings.ImportStateDirectory));
         services.AddTransient<EventImporter>();
 
@@ -38,6 +43,8 @@ public static class KlaviyoMcpServer
                     "Profiles: get_profiles finds people (by email and more), get_profile, create_profile, update_profile, create_or_update_profile (upsert). " +
                     "Consent: subscribe_profiles, unsubscribe_profiles, suppress_profiles, unsuppress_profiles. " +
                     "Lists: get_lists, get_list, create_list, update_list, delete_list, add_profiles_to_list, remove_profiles_from_list, get_profiles_for_list; list_name works wherever list_id does. " +
+                    "Insights: get_events, get_event, get_metrics, get_metric, query_metric_aggregates (counts over time), get_segments, get_segment, get_profiles_for_segment, " +
+                    "get_campaigns, get_campaign, get_flows, get_flow, update_flow_status, query_campaign_values and query_flow_values (performance reports), get_account. " +
                     "Collections return { items, next_cursor }: pass next_cursor back as cursor for the next page. " +
                     "Every tool validates its arguments before calling Klaviyo; an error result names the argument and the rule to fix.";
             })
@@ -45,6 +52,13 @@ public static class KlaviyoMcpServer
             .WithTools<ProfileTools>(McpJson.Options)
             .WithTools<SubscriptionTools>(McpJson.Options)
             .WithTools<ListTools>(McpJson.Options)
+            .WithTools<MetricTools>(McpJson.Options)
+            .WithTools<SegmentTools>(McpJson.Options)
+            .WithTools<CampaignTools>(McpJson.Options)
+            .WithTools<FlowTools>(McpJson.Options)
+            .WithTools<ReportingTools>(McpJson.Options)
+            .WithTools<AccountTools>(McpJson.Options)
+            .WithPrompts<InsightPrompts>(McpJson.Options)
             .WithRequestFilters(filters => filters.AddCallToolFilter(ToolErrorFilter.Wrap));
     }
 }

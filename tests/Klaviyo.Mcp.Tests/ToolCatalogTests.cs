@@ -18,8 +18,10 @@ public sealed class ToolCatalogTests
         Assert.Equal(
             [
                 "add_profiles_to_list", "bulk_create_events", "create_event", "create_list", "create_or_update_profile", "create_profile", "delete_list",
-                "get_list", "get_lists", "get_profile", "get_profiles", "get_profiles_for_list", "import_events", "remove_profiles_from_list",
-                "subscribe_profiles", "suppress_profiles", "unsubscribe_profiles", "unsuppress_profiles", "update_list", "update_profile",
+                "get_account", "get_campaign", "get_campaigns", "get_event", "get_events", "get_flow", "get_flows", "get_list", "get_lists", "get_metric", "get_metrics",
+                "get_profile", "get_profiles", "get_profiles_for_list", "get_profiles_for_segment", "get_segment", "get_segments", "import_events",
+                "query_campaign_values", "query_flow_values", "query_metric_aggregates", "remove_profiles_from_list",
+                "subscribe_profiles", "suppress_profiles", "unsubscribe_profiles", "unsuppress_profiles", "update_flow_status", "update_list", "update_profile",
             ],
             tools.Select(t => t.Name).Order(StringComparer.Ordinal));
     }
@@ -31,6 +33,11 @@ public sealed class ToolCatalogTests
     [InlineData("get_list", true, false)]
     [InlineData("get_profiles_for_list", true, false)]
     [InlineData("delete_list", false, true)]
+    [InlineData("update_flow_status", false, true)]
+    [InlineData("get_events", true, false)]
+    [InlineData("query_campaign_values", true, false)]
+    [InlineData("query_metric_aggregates", true, false)]
+    [InlineData("get_account", true, false)]
     [InlineData("unsubscribe_profiles", false, true)]
     [InlineData("suppress_profiles", false, true)]
     [InlineData("remove_profiles_from_list", false, true)]

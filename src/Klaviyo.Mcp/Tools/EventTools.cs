@@ -6,6 +6,7 @@ using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Events;
 using Klaviyo.Mcp.Tools.Import;
+using Klaviyo.Mcp.Tools.Metrics;
 using Klaviyo.Mcp.Validation;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -16,7 +17,7 @@ namespace Klaviyo.Mcp.Tools;
 /// <summary>Klaviyo's Events area: recording what people do.</summary>
 [McpServerToolType]
 [SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
-public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator validator, EventImporter importer)
+public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator validator, EventImporter importer, MetricResolver metrics, ResultBudget budget)
 {
     /// <summary>Invalid items listed in full in a result; the rest are counted.</summary>
     public const int MaxInvalidListed = 100;
@@ -306,5 +307,92 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
 
         var result = await importer.RunAsync(path, mapping, dry_run == true, restart == true, progress, cancellationToken).ConfigureAwait(false);
         return ToolResults.Success(result, KlaviyoMcpJsonContext.Default.ImportResult);
+    }
+
+    private static readonly string[] s_eventSorts = ["datetime", "-datetime", "timestamp", "-timestamp"];
+
+    [McpServerTool(Name = "get_events", Title = "Find events", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
+    [Description(
+        "List events (what people did), newest or oldest first, filtered by metric (id or name), profile and time. Each item is { id, datetime, event_properties, metric: { id, name } }. " +
+        "To count events over time use query_metric_aggregates instead. Up to 200 per page (default 50). Rate limit 350/s, 3500/min. Needs events:read.")]
+    public async Task<CallToolResult> GetEvents(
+        [Description("Only events of this metric id.")] string? metric_id = null,
+        [Description("Only events of the metric with this name (exact, ignoring case), instead of metric_id.")] string? metric_name = null,
+        [Description("Only events of this profile id.")] string? profile_id = null,
+        [Description("Only events at or after this time (ISO 8601).")] string? since = null,
+        [Description("Only events before this time (ISO 8601).")] string? until = null,
+        [Description("\"-datetime\" (newest first, default), \"datetime\", \"timestamp\" or \"-timestamp\".")] string? sort = null,
+        [Description("Events per page, 1 to 200. Default 50.")] int? page_size = null,
+        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        Lists.ResourceNameResolver.CheckReference("metric_id", metric_id, "metric_name", metric_name, required: false, errors);
+        if (profile_id is not null)
+        {
+            ProfileRules.CheckId("profile_id", profile_id, errors);
+        }
+
+        var (from, to) = TimeRange.Check("since", since, "until", until, errors);
+        if (sort is not null && !s_eventSorts.Contains(sort))
+        {
+            errors.Add("sort", $"{IdentifierRules.Quote(sort)} is not one of {string.Join(", ", s_eventSorts)}");
+        }
+
+        PageRules.CheckPageSize(page_size, 200, errors);
+        var current = PageRules.Cursor(cursor, errors);
+        errors.ThrowIfAny();
+
+        var metricId = metric_id is null && metric_name is null ? null : (await metrics.ResolveAsync(metric_id, metric_name, "metric_name", cancellationToken).ConfigureAwait(false)).Id;
+        var filter = new KlaviyoFilter();
+        if (metricId is not null)
+        {
+            filter.Equal("metric_id", metricId);
+        }
+
+        if (profile_id is not null)
+        {
+            filter.Equal("profile_id", profile_id.Trim());
+        }
+
+        if (from is { } f)
+        {
+            filter.GreaterOrEqual("datetime", f);
+        }
+
+        if (to is { } t)
+        {
+            filter.LessThan("datetime", t);
+        }
+
+        var query = new KlaviyoQuery()
+            .Filter(filter.ToString())
+            .Sort(sort ?? "-datetime")
+            .PageSize(page_size ?? 50)
+            .Cursor(current.KlaviyoCursor)
+            .Include(["metric"])
+            .Fields("metric", ["name"]);
+        var page = await KlaviyoCall.RunAsync(KlaviyoOperation.Read("get_events", "events:read"), () => klaviyo.GetEventsAsync(query, cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Page(page, current, budget);
+    }
+
+    [McpServerTool(Name = "get_event", Title = "Get event", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
+    [Description("Get one event by id, with its metric's name and its profile's identifiers (email, phone_number, external_id, names). Rate limit 10/s, 150/min. Needs events:read.")]
+    public async Task<CallToolResult> GetEvent(
+        [Description("The event's id.")] string id,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        ProfileRules.CheckId("id", id, errors);
+        errors.ThrowIfAny();
+
+        var query = new KlaviyoQuery()
+            .Include(["metric", "profile"])
+            .Fields("metric", ["name"])
+            .Fields("profile", ["email", "phone_number", "external_id", "first_name", "last_name"]);
+        var document = await KlaviyoCall.RunAsync(KlaviyoOperation.Read("get_event", "events:read"), () => klaviyo.GetEventAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 }

@@ -42,6 +42,11 @@ public sealed class ResourceNameResolver(KlaviyoClient klaviyo)
         ResolveAsync("list", "list_name", listId, listName, KlaviyoOperation.Read("list_name lookup (get_lists)", "lists:read"),
             (query, ct) => klaviyo.GetListsAsync(query, ct), cancellationToken);
 
+    /// <summary>The segment <paramref name="segmentId"/> names, or the one called <paramref name="segmentName"/>; null when neither is given.</summary>
+    public Task<string?> SegmentIdAsync(string? segmentId, string? segmentName, CancellationToken cancellationToken) =>
+        ResolveAsync("segment", "segment_name", segmentId, segmentName, KlaviyoOperation.Read("segment_name lookup (get_segments)", "segments:read"),
+            (query, ct) => klaviyo.GetSegmentsAsync(query, ct), cancellationToken);
+
     internal async Task<string?> ResolveAsync(
         string type,
         string nameArgument,

@@ -1,0 +1,47 @@
+using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Klaviyo.Client;
+using Klaviyo.Mcp.Errors;
+using Klaviyo.Mcp.Output;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace Klaviyo.Mcp.Tools;
+
+/// <summary>Klaviyo's Accounts area: the account the key belongs to.</summary>
+[McpServerToolType]
+public sealed class AccountTools(KlaviyoClient klaviyo, ResultBudget budget)
+{
+    internal static readonly KlaviyoOperation GetAccountOperation = KlaviyoOperation.Read("get_account", "accounts:read");
+
+    [McpServerTool(Name = "get_account", Title = "Get account", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
+    [Description("The Klaviyo account the API key belongs to: id, name, timezone, currency, locale, and whether it is a test account. Also a quick check that the key works. Rate limit 1/s, 15/min. Needs accounts:read.")]
+    public async Task<CallToolResult> GetAccount(CancellationToken cancellationToken = default)
+    {
+        var document = await KlaviyoCall.RunAsync(GetAccountOperation, () => klaviyo.GetAccountsAsync(cancellationToken)).ConfigureAwait(false);
+        var account = document.Resources.FirstOrDefault();
+        if (account.ValueKind != JsonValueKind.Object)
+        {
+            throw new ToolFailureException("Klaviyo returned no account for this key.");
+        }
+
+        var attributes = account.GetProperty("attributes");
+        static string? Text(JsonElement parent, string name) =>
+            parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        var contact = attributes.TryGetProperty("contact_information", out var c) ? c : default;
+        var result = new JsonObject
+        {
+            ["id"] = account.GetProperty("id").GetString(),
+            ["name"] = Text(contact, "organization_name") ?? Text(contact, "default_sender_name"),
+            ["timezone"] = Text(attributes, "timezone"),
+            ["currency"] = Text(attributes, "preferred_currency"),
+            ["locale"] = Text(attributes, "locale"),
+            ["test_account"] = attributes.TryGetProperty("test_account", out var test) && test.ValueKind is JsonValueKind.True or JsonValueKind.False ? test.GetBoolean() : null,
+            ["industry"] = Text(attributes, "industry"),
+            ["website_url"] = Text(contact, "website_url"),
+        };
+        return ToolResults.Resource((JsonObject)JsonApiShaper.Compact(JsonSerializer.SerializeToElement(result, KlaviyoMcpJsonContext.Default.JsonObject))!, budget);
+    }
+}

@@ -1,0 +1,105 @@
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using Klaviyo.Client;
+using Klaviyo.Mcp.Errors;
+using Klaviyo.Mcp.Output;
+using Klaviyo.Mcp.Validation;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace Klaviyo.Mcp.Tools;
+
+/// <summary>Klaviyo's Campaigns area: one-off sends.</summary>
+[McpServerToolType]
+[SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
+public sealed class CampaignTools(KlaviyoClient klaviyo, ResultBudget budget)
+{
+    public static readonly string[] Channels = ["email", "sms", "mobile_push"];
+
+    public static readonly string[] Statuses =
+    [
+        "Scheduled", "Sent", "Draft", "Cancelled", "Adding Recipients", "Sending", "Variations Sent", "Sending Segments", "Cancelled: Smart Sending",
+        "Preparing to send", "Cancelled: Account Disabled", "Cancelled: No Recipients", "Preparing to schedule", "Cancelled: Internal Error",
+        "Queued without Recipients", "Cancelled: Billing Limit", "Cancelled: Misconfigured", "Unknown",
+    ];
+
+    internal static readonly KlaviyoOperation GetCampaignsOperation = KlaviyoOperation.Read("get_campaigns", "campaigns:read", new Dictionary<string, string> { ["filter"] = "channel, status, name_contains, since or until" });
+    internal static readonly KlaviyoOperation GetCampaignOperation = KlaviyoOperation.Read("get_campaign", "campaigns:read");
+
+    [McpServerTool(Name = "get_campaigns", Title = "Find campaigns", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
+    [Description(
+        "List campaigns of one channel (email by default; Klaviyo requires a channel), filtered by status (e.g. Sent, Draft, Scheduled), part of the name, and when they were scheduled. " +
+        "Each item is { id, name, status, send_time, scheduled_at, ... }; for their performance use query_campaign_values. Rate limit 10/s, 150/min. Needs campaigns:read.")]
+    public async Task<CallToolResult> GetCampaigns(
+        [Description("\"email\" (default), \"sms\" or \"mobile_push\".")] string? channel = null,
+        [Description("Klaviyo's status, matched ignoring case: Sent, Draft, Scheduled, Sending, Cancelled, ...")] string? status = null,
+        [Description("Part of the campaign name.")] string? name_contains = null,
+        [Description("Only campaigns scheduled at or after this time (ISO 8601).")] string? since = null,
+        [Description("Only campaigns scheduled before this time (ISO 8601).")] string? until = null,
+        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        channel ??= "email";
+        if (!Channels.Contains(channel))
+        {
+            errors.Add("channel", $"{IdentifierRules.Quote(channel)} is not one of {string.Join(", ", Channels)}");
+        }
+
+        var canonicalStatus = status is null ? null : Statuses.FirstOrDefault(s => string.Equals(s, status.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (status is not null && canonicalStatus is null)
+        {
+            errors.Add("status", $"{IdentifierRules.Quote(status)} is not one of Klaviyo's campaign statuses: {string.Join(", ", Statuses)}");
+        }
+
+        if (name_contains is not null && string.IsNullOrWhiteSpace(name_contains))
+        {
+            errors.Add("name_contains", "must not be blank");
+        }
+
+        var (from, to) = TimeRange.Check("since", since, "until", until, errors);
+        var current = PageRules.Cursor(cursor, errors);
+        errors.ThrowIfAny();
+
+        var filter = new KlaviyoFilter().Equal("messages.channel", channel);
+        if (canonicalStatus is not null)
+        {
+            filter.Equal("status", canonicalStatus);
+        }
+
+        if (name_contains is not null)
+        {
+            filter.Contains("name", name_contains);
+        }
+
+        if (from is { } f)
+        {
+            filter.GreaterOrEqual("scheduled_at", f);
+        }
+
+        if (to is { } t)
+        {
+            filter.LessThan("scheduled_at", t);
+        }
+
+        var query = new KlaviyoQuery().Filter(filter.ToString()).Cursor(current.KlaviyoCursor);
+        var page = await KlaviyoCall.RunAsync(GetCampaignsOperation, () => klaviyo.GetCampaignsAsync(query, cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Page(page, current, budget);
+    }
+
+    [McpServerTool(Name = "get_campaign", Title = "Get campaign", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
+    [Description("Get one campaign by id, with its messages (subject, channel, content). Rate limit 10/s, 150/min. Needs campaigns:read.")]
+    public async Task<CallToolResult> GetCampaign(
+        [Description("The campaign's id.")] string id,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        ProfileRules.CheckId("id", id, errors);
+        errors.ThrowIfAny();
+        var document = await KlaviyoCall.RunAsync(GetCampaignOperation, () => klaviyo.GetCampaignAsync(id.Trim(), new KlaviyoQuery().Include(["campaign-messages"]), cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
+    }
+}

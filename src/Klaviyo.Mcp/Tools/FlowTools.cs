@@ -1,0 +1,114 @@
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using Klaviyo.Client;
+using Klaviyo.Mcp.Errors;
+using Klaviyo.Mcp.Output;
+using Klaviyo.Mcp.Validation;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace Klaviyo.Mcp.Tools;
+
+/// <summary>Klaviyo's Flows area: automations that send when something happens.</summary>
+[McpServerToolType]
+[SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
+public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget)
+{
+    public static readonly string[] Statuses = ["draft", "manual", "live"];
+    public static readonly string[] TriggerTypes = ["Metric", "Added to List", "Unconfigured", "Date Based", "Price Drop", "Low Inventory"];
+
+    internal static readonly KlaviyoOperation GetFlowsOperation = KlaviyoOperation.Read("get_flows", "flows:read");
+    internal static readonly KlaviyoOperation GetFlowOperation = KlaviyoOperation.Read("get_flow", "flows:read");
+    internal static readonly KlaviyoOperation UpdateStatusOperation = new("update_flow_status", "flows:write", new ArgumentPointerMap(("/data/attributes/", ""), ("/data/id", "id")));
+
+    [McpServerTool(Name = "get_flows", Title = "Find flows", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
+    [Description("List flows (automations), filtered by status (draft, manual, live), part of the name, or trigger type. Each item is { id, name, status, trigger_type, created, updated }; 50 a page. Rate limit 3/s, 60/min. Needs flows:read.")]
+    public async Task<CallToolResult> GetFlows(
+        [Description("\"draft\", \"manual\" or \"live\".")] string? status = null,
+        [Description("Part of the flow name.")] string? name_contains = null,
+        [Description("Metric, Added to List, Date Based, Price Drop, Low Inventory or Unconfigured (ignoring case).")] string? trigger_type = null,
+        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        var canonicalStatus = status is null ? null : Statuses.FirstOrDefault(s => string.Equals(s, status.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (status is not null && canonicalStatus is null)
+        {
+            errors.Add("status", $"{IdentifierRules.Quote(status)} is not one of {string.Join(", ", Statuses)}");
+        }
+
+        var trigger = trigger_type is null ? null : TriggerTypes.FirstOrDefault(s => string.Equals(s, trigger_type.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (trigger_type is not null && trigger is null)
+        {
+            errors.Add("trigger_type", $"{IdentifierRules.Quote(trigger_type)} is not one of {string.Join(", ", TriggerTypes)}");
+        }
+
+        if (name_contains is not null && string.IsNullOrWhiteSpace(name_contains))
+        {
+            errors.Add("name_contains", "must not be blank");
+        }
+
+        var current = PageRules.Cursor(cursor, errors);
+        errors.ThrowIfAny();
+
+        var filter = new KlaviyoFilter();
+        if (canonicalStatus is not null)
+        {
+            filter.Equal("status", canonicalStatus);
+        }
+
+        if (name_contains is not null)
+        {
+            filter.Contains("name", name_contains);
+        }
+
+        if (trigger is not null)
+        {
+            filter.Equal("trigger_type", trigger);
+        }
+
+        var query = new KlaviyoQuery().Filter(filter.ToString()).Cursor(current.KlaviyoCursor);
+        var page = await KlaviyoCall.RunAsync(GetFlowsOperation, () => klaviyo.GetFlowsAsync(query, cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Page(page, current, budget);
+    }
+
+    [McpServerTool(Name = "get_flow", Title = "Get flow", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
+    [Description("Get one flow by id, optionally with its actions (the emails, SMS, delays and splits it runs). Rate limit 3/s, 60/min. Needs flows:read.")]
+    public async Task<CallToolResult> GetFlow(
+        [Description("The flow's id.")] string id,
+        [Description("True to add the flow's actions.")] bool? include_actions = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        ProfileRules.CheckId("id", id, errors);
+        errors.ThrowIfAny();
+        var query = new KlaviyoQuery().Include(include_actions == true ? ["flow-actions"] : null);
+        var document = await KlaviyoCall.RunAsync(GetFlowOperation, () => klaviyo.GetFlowAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
+    }
+
+    [McpServerTool(Name = "update_flow_status", Title = "Set flow status", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
+    [Description(
+        "Set a flow, and all its actions, to draft, manual or live. CAUTION: \"live\" starts sending the flow's messages to real people as they trigger it; " +
+        "\"manual\" and \"draft\" stop it sending. Confirm with the user before going live. Rate limit 3/s, 60/min. Needs flows:write.")]
+    public async Task<CallToolResult> UpdateFlowStatus(
+        [Description("The flow's id.")] string id,
+        [Description("\"draft\", \"manual\" or \"live\" (live sends to real people).")] string status,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        ProfileRules.CheckId("id", id, errors);
+        if (!Statuses.Contains(status))
+        {
+            errors.Add("status", $"{IdentifierRules.Quote(status ?? "")} is not one of {string.Join(", ", Statuses)}");
+        }
+
+        errors.ThrowIfAny();
+        var document = await KlaviyoCall.RunAsync(UpdateStatusOperation, () => klaviyo.UpdateFlowStatusAsync(id.Trim(), status!, cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
+    }
+}
