@@ -100,6 +100,20 @@ public sealed class InsightToolsTests
     }
 
     [Fact]
+    public async Task Get_metric_returns_the_metric_flattened()
+    {
+        using var stub = new KlaviyoStub().Answer("GET", "/api/metrics/M1", 200, """
+            {"data":{"type":"metric","id":"M1","attributes":{"name":"Placed Order","created":"2025-01-01T00:00:00+00:00","integration":{"name":"Shopify","category":"ecommerce"}},"links":{"self":"x"}}}
+            """);
+        await using var mcp = await McpHarness.StartAsync(stub);
+
+        var result = (await mcp.CallAsync("get_metric", """{"id":"M1"}""")).AssertSuccess();
+
+        Assert.Equal("", Assert.Single(stub.Requests).Query);
+        Assert.Equal("""{"id":"M1","name":"Placed Order","created":"2025-01-01T00:00:00+00:00","integration":{"name":"Shopify","category":"ecommerce"}}""", result.Text());
+    }
+
+    [Fact]
     public async Task Metric_aggregates_send_a_spec_valid_query_and_come_back_as_rows()
     {
         using var stub = new KlaviyoStub()
