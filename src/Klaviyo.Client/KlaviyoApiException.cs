@@ -3,7 +3,7 @@ using System.Net;
 namespace Klaviyo.Client;
 
 /// <summary>Klaviyo answered with an error status. <see cref="Errors"/> has at least one member, even for a non-JSON body.</summary>
-public sealed class KlaviyoApiException(HttpStatusCode statusCode, IReadOnlyList<KlaviyoError> errors, TimeSpan? retryAfter)
+public sealed class KlaviyoApiException(HttpStatusCode statusCode, IReadOnlyList<KlaviyoError> errors, TimeSpan? retryAfter, int attempts = 1)
     : KlaviyoException(Describe(statusCode, errors, retryAfter))
 {
     public HttpStatusCode StatusCode { get; } = statusCode;
@@ -12,6 +12,9 @@ public sealed class KlaviyoApiException(HttpStatusCode statusCode, IReadOnlyList
 
     /// <summary>The <c>Retry-After</c> Klaviyo sent (on a 429), if any.</summary>
     public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>How many attempts were made; more than one means an earlier attempt's outcome is unknown (its answer was lost).</summary>
+    public int Attempts { get; } = attempts;
 
     private static string Describe(HttpStatusCode status, IReadOnlyList<KlaviyoError> errors, TimeSpan? retryAfter)
     {

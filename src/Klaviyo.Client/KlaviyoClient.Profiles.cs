@@ -16,11 +16,13 @@ public sealed partial class KlaviyoClient
 
     /// <summary>
     /// <c>POST /api/profiles</c> (201). A profile with an identifier another profile has is a 409 <c>duplicate_profile</c>
-    /// whose <c>meta.duplicate_profile_id</c> names the existing one. Not retried after an ambiguous failure.
+    /// whose <c>meta.duplicate_profile_id</c> names the existing one. Safe to repeat, since Klaviyo refuses a duplicate:
+    /// it is retried after an ambiguous failure, and a 409 after such a retry (<see cref="KlaviyoApiException.Attempts"/>
+    /// above 1) names the profile the lost attempt created.
     /// </summary>
     public Task<JsonApiDocument> CreateProfileAsync(ProfileResource profile, CancellationToken cancellationToken) =>
         WriteAsync(HttpMethod.Post, "api/profiles", new JsonApiData<ProfileResource>(profile), KlaviyoJsonContext.Wire.JsonApiDataProfileResource,
-            "create_profile", MaxProfilePayloadBytes, replayable: false, cancellationToken);
+            "create_profile", MaxProfilePayloadBytes, replayable: true, cancellationToken);
 
     /// <summary><c>PATCH /api/profiles/{id}</c> (200). Setting the same values twice changes nothing, so it is retried unless it appends to a list property.</summary>
     public Task<JsonApiDocument> UpdateProfileAsync(ProfilePatchResource patch, CancellationToken cancellationToken) =>

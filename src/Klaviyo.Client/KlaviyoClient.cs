@@ -99,6 +99,11 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
         {
             throw;
         }
+        catch (Polly.CircuitBreaker.BrokenCircuitException ex)
+        {
+            throw new KlaviyoTransportException(
+                $"Klaviyo has been failing (5xx answers, timeouts or dropped connections), so calls are paused for a few seconds to let it recover; nothing was sent for {method} /{relativePath.Split('?')[0]}. Retry in {Math.Ceiling((ex.RetryAfter ?? _options.CircuitBreakDuration).TotalSeconds)} s.", ex);
+        }
         catch (TimeoutRejectedException ex)
         {
             throw new KlaviyoTransportException($"Klaviyo did not answer {method} /{relativePath} in time (each attempt may take {_options.AttemptTimeout.TotalSeconds:0.#} s, the whole call {_options.TotalTimeout.TotalSeconds:0.#} s).", ex);
@@ -119,7 +124,8 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
 
         using (response)
         {
-            throw await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+            var attempts = request.Options.TryGetValue(KlaviyoRequestOptions.Attempts, out var count) ? count : 1;
+            throw await ReadErrorAsync(response, attempts, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -156,11 +162,11 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
     private static Uri BaseAddress(Uri baseUrl) =>
         baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
 
-    private async Task<KlaviyoApiException> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<KlaviyoApiException> ReadErrorAsync(HttpResponseMessage response, int attempts, CancellationToken cancellationToken)
     {
         var retryAfter = RetryAfterHeader.Read(response, time);
         var bytes = await ReadPrefixAsync(response.Content, MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
-        return new KlaviyoApiException(response.StatusCode, ParseErrors(response.StatusCode, response.ReasonPhrase, bytes), retryAfter);
+        return new KlaviyoApiException(response.StatusCode, ParseErrors(response.StatusCode, response.ReasonPhrase, bytes), retryAfter, attempts);
     }
 
     /// <summary>Klaviyo's <c>errors[]</c>, or one error that describes a body that is not a Klaviyo error document (an HTML page from a proxy, say).</summary>

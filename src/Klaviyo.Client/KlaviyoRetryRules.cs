@@ -27,6 +27,10 @@ internal static class KlaviyoRetryRules
         return outcome.Exception is HttpRequestException or TimeoutRejectedException && IsReplayable(request);
     }
 
+    /// <summary>What counts as Klaviyo being down for the circuit breaker: a 5xx, a timeout or a connection failure (never a 4xx, a 429 included).</summary>
+    public static bool IsOutage(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Result is { } response ? (int)response.StatusCode >= 500 : outcome.Exception is HttpRequestException or TimeoutRejectedException;
+
     public static bool IsReplayable(HttpRequestMessage? request)
     {
         if (request is null)

@@ -56,6 +56,21 @@ public static class KlaviyoServiceCollectionExtensions
                 });
             }
 
+            // While Klaviyo keeps failing, fail fast instead of making every call wait out its retries; probe again after the break.
+            pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                FailureRatio = 0.5,
+                MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = options.CircuitBreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(KlaviyoRetryRules.IsOutage(args.Outcome)),
+                OnOpened = args =>
+                {
+                    logger.LogWarning("Klaviyo keeps failing: calls fail fast for {Seconds} s, then one probe is let through", (int)args.BreakDuration.TotalSeconds);
+                    return ValueTask.CompletedTask;
+                },
+            });
+
             pipeline.AddTimeout(options.AttemptTimeout);
         });
 

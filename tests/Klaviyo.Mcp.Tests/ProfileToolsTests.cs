@@ -209,14 +209,33 @@ public sealed class ProfileToolsTests
     }
 
     [Fact]
-    public async Task Create_profile_is_not_retried_after_a_503()
+    public async Task Create_profile_is_retried_after_a_503_since_Klaviyo_refuses_duplicates()
     {
-        using var stub = new KlaviyoStub().Answer("POST", "/api/profiles", 503, ErrorBody(503, "unavailable", "down"));
+        using var stub = new KlaviyoStub().AnswerInSequence("POST", "/api/profiles",
+            r => Response(503, ErrorBody(503, "unavailable", "down")),
+            r => Response(201, """{"data":{"type":"profile","id":"01NEW","attributes":{"email":"a@b.co"}}}"""));
         await using var mcp = await McpHarness.StartAsync(stub);
 
-        var result = await mcp.CallAsync("create_profile", """{"email":"a@b.co"}""");
+        var result = (await mcp.CallAsync("create_profile", """{"email":"a@b.co"}""")).AssertSuccess();
 
-        Assert.True(result.IsError);
-        Assert.Single(stub.Requests);
+        Assert.Equal(2, stub.Requests.Count);
+        Assert.Equal("01NEW", result.StructuredContent!.Value.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_duplicate_on_the_retry_is_the_profile_the_lost_attempt_created_and_is_reported_as_success()
+    {
+        using var stub = new KlaviyoStub()
+            .AnswerInSequence("POST", "/api/profiles",
+                r => Response(503, ErrorBody(503, "unavailable", "down")),
+                r => Response(409, ErrorBody(409, "duplicate_profile", "A profile already exists with one of these identifiers.", pointer: "/data/attributes", meta: """{"duplicate_profile_id":"01LOST"}""")))
+            .Answer("GET", "/api/profiles/01LOST", 200, """{"data":{"type":"profile","id":"01LOST","attributes":{"email":"a@b.co"}}}""");
+        await using var mcp = await McpHarness.StartAsync(stub);
+
+        var result = (await mcp.CallAsync("create_profile", """{"email":"a@b.co"}""")).AssertSuccess();
+
+        Assert.Equal(2, stub.Requests.Count(r => r.Method == "POST"));
+        Assert.Equal("01LOST", result.StructuredContent!.Value.GetProperty("id").GetString());
+        Assert.Contains("answer to the first attempt was lost", result.StructuredContent.Value.GetProperty("note").GetString());
     }
 }

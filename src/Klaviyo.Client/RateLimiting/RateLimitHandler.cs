@@ -11,6 +11,7 @@ internal sealed class RateLimitHandler(KlaviyoRateLimiter limiter, IOptions<Klav
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        request.Options.Set(KlaviyoRequestOptions.Attempts, (request.Options.TryGetValue(KlaviyoRequestOptions.Attempts, out var attempts) ? attempts : 0) + 1);
         if (request.Options.TryGetValue(KlaviyoRequestOptions.PermitTaken, out var taken) && taken)
         {
             request.Options.Set(KlaviyoRequestOptions.PermitTaken, false);

@@ -169,6 +169,14 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
             var document = await KlaviyoCall.RunAsync(CreateProfileOperation, () => klaviyo.CreateProfileAsync(new ProfileResource(profile.ToAttributes()), cancellationToken)).ConfigureAwait(false);
             return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
         }
+        catch (KlaviyoToolException failure) when (DuplicateProfileId(failure.Failure) is { } existing && failure.Failure is KlaviyoApiException { Attempts: > 1 })
+        {
+            // The first attempt created the profile but its answer was lost; the retry found it. That is success.
+            var document = await KlaviyoCall.RunAsync(GetProfileOperation, () => klaviyo.GetProfileAsync(existing, new KlaviyoQuery(), cancellationToken)).ConfigureAwait(false);
+            var created = JsonApiShaper.FlattenAll(document).First();
+            created["note"] = "Klaviyo's answer to the first attempt was lost and the retry found the profile that attempt had created; this is it.";
+            return ToolResults.Resource(created, budget);
+        }
         catch (KlaviyoToolException failure) when (DuplicateProfileId(failure.Failure) is { } existing)
         {
             throw new ToolFailureException(
