@@ -76,6 +76,9 @@ public static class KlaviyoServiceCollectionExtensions
 
         // Inner to the resilience handler: every retry attempt takes a rate-limit permit after its backoff.
         builder.AddHttpMessageHandler<RateLimitHandler>();
+
+        // HttpClient's own request logs (Debug, Trace) never show a header's value: the key travels in one.
+        builder.RedactLoggedHeaders(_ => true);
         return builder;
     }
 }

@@ -67,6 +67,40 @@ public sealed class KlaviyoRateLimiter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Learns from Klaviyo's <c>RateLimit-Remaining</c> (the steady window's requests left): when Klaviyo counts fewer
+    /// left than this limiter does (another client shares the account's quota), the difference is used up here too.
+    /// </summary>
+    public void Observe(HttpRequestMessage request, HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("RateLimit-Remaining", out var values) ||
+            !int.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var remaining))
+        {
+            return;
+        }
+
+        var uri = request.RequestUri!;
+        var (bucket, limit) = _rules(request.Method.Method, uri.AbsolutePath, uri.Query).FirstOrDefault();
+        if (bucket is null)
+        {
+            return;
+        }
+
+        var minute = Windows(bucket, limit).First(w => w.IsMinute);
+        var available = (int)(minute.Limiter.GetStatistics()?.CurrentAvailablePermits ?? 0);
+        if (remaining < available)
+        {
+            using var lease = minute.Limiter.AttemptAcquire(available - remaining);
+            if (lease.IsAcquired)
+            {
+                for (var i = 0; i < available - remaining; i++)
+                {
+                    minute.Granted();
+                }
+            }
+        }
+    }
+
     public void Dispose()
     {
         foreach (var window in _buckets.Values.SelectMany(w => w))
@@ -79,7 +113,7 @@ public sealed class KlaviyoRateLimiter : IDisposable
     private Window[] Windows(string bucket, RateLimit limit) => _buckets.GetOrAdd(bucket, _ =>
     [
         .. limit.PerDay is { } day ? [new Window(day, TimeSpan.FromDays(1), TimeSpan.FromMinutes(10))] : Array.Empty<Window>(),
-        new Window(limit.PerMinute, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(500)),
+        new Window(limit.PerMinute, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(500)) { IsMinute = true },
         new Window(limit.PerSecond, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10)),
     ]);
 
@@ -109,6 +143,9 @@ public sealed class KlaviyoRateLimiter : IDisposable
         }
 
         public SlidingWindowRateLimiter Limiter { get; }
+
+        /// <summary>The steady (per-minute) window, the one Klaviyo's RateLimit headers describe.</summary>
+        public bool IsMinute { get; init; }
 
         public void Granted()
         {

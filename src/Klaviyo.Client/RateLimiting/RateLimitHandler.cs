@@ -21,6 +21,8 @@ internal sealed class RateLimitHandler(KlaviyoRateLimiter limiter, IOptions<Klav
             await limiter.AcquireAsync(request, options.Value.MaxRateLimitWait, cancellationToken).ConfigureAwait(false);
         }
 
-        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        limiter.Observe(request, response);
+        return response;
     }
 }
