@@ -27,7 +27,7 @@ internal sealed class McpHarness : IAsyncDisposable
     public CapturedLogs Logs { get; }
 
     /// <summary>Starts a server whose Klaviyo is <paramref name="stub"/>; <paramref name="environment"/> overrides the variables it reads.</summary>
-    public static async Task<McpHarness> StartAsync(KlaviyoStub stub, IDictionary<string, string?>? environment = null)
+    public static async Task<McpHarness> StartAsync(KlaviyoStub stub, IDictionary<string, string?>? environment = null, Action<IServiceCollection>? services = null, LogLevel logLevel = LogLevel.Trace)
     {
         var variables = new Dictionary<string, string?>
         {
@@ -45,7 +45,8 @@ internal sealed class McpHarness : IAsyncDisposable
         var serverToClient = new Pipe();
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(logLevel);
+        services?.Invoke(builder.Services);
         builder.Services.AddKlaviyoMcpServer(settings).WithStreamServerTransport(clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream());
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);

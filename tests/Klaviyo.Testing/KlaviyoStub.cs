@@ -15,9 +15,10 @@ public sealed class KlaviyoStub : IDisposable
 {
     public const string ApiKey = "pk_test_0123456789abcdef0123456789abcdef";
 
-    public KlaviyoStub()
+    /// <param name="maxRequestLog">How many requests to keep for inspection (a soak keeps few, so that its memory stays flat).</param>
+    public KlaviyoStub(int? maxRequestLog = null)
     {
-        Server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
+        Server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false, MaxRequestLogCount = maxRequestLog });
     }
 
     public WireMockServer Server { get; }
