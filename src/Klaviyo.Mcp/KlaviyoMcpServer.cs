@@ -12,6 +12,7 @@ using Klaviyo.Mcp.Tools.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 
 namespace Klaviyo.Mcp;
 
@@ -59,6 +60,19 @@ public static class KlaviyoMcpServer
             .WithTools<ReportingTools>(McpJson.Options)
             .WithTools<AccountTools>(McpJson.Options)
             .WithPrompts<InsightPrompts>(McpJson.Options)
-            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolErrorFilter.Wrap));
+            .WithRequestFilters(filters =>
+            {
+                filters.AddListToolsFilter(next => async (context, cancellationToken) =>
+                {
+                    var result = await next(context, cancellationToken).ConfigureAwait(false);
+                    result.Tools = [.. result.Tools.Where(settings.Tools.Allows)];
+                    return result;
+                });
+                filters.AddCallToolFilter(next => (context, cancellationToken) =>
+                    context.MatchedPrimitive is McpServerTool tool && !settings.Tools.Allows(tool.ProtocolTool)
+                        ? ValueTask.FromResult(ToolResults.Error(settings.Tools.Refusal(tool.ProtocolTool.Name)))
+                        : next(context, cancellationToken));
+                filters.AddCallToolFilter(ToolErrorFilter.Wrap);
+            });
     }
 }

@@ -4,9 +4,24 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-// stdout carries JSON-RPC and nothing else: every log line goes to stderr.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
+var commandLine = CommandLine.Parse(args);
+if (commandLine.Help || commandLine.Version)
+{
+    // A command, not the server: it may print to stdout.
+    Console.Out.WriteLine(commandLine.Help ? CommandLine.Usage : $"{KlaviyoMcpServer.ServerName} {ServerSettings.ServerVersion}");
+    return 0;
+}
+
+if (commandLine.Error is { } usageError)
+{
+    await Console.Error.WriteLineAsync($"{KlaviyoMcpServer.ServerName}: {usageError}\n\n{CommandLine.Usage}");
+    return 2;
+}
+
+// From here on stdout carries JSON-RPC and nothing else: every log line goes to stderr.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
 builder.Configuration.AddEnvironmentVariables();
+builder.Configuration.AddInMemoryCollection(commandLine.Overrides);
 
 ServerSettings settings;
 try

@@ -23,6 +23,9 @@ public sealed record ServerSettings
     public const string TotalTimeoutVariable = "KLAVIYO_TOTAL_TIMEOUT_SECONDS";
     public const string ResultBudgetVariable = "KLAVIYO_RESULT_BUDGET_BYTES";
     public const string ImportRootsVariable = "KLAVIYO_IMPORT_ROOTS";
+    public const string ReadOnlyVariable = "KLAVIYO_READ_ONLY";
+    public const string ToolsetsVariable = "KLAVIYO_TOOLSETS";
+    public const string ToolsVariable = "KLAVIYO_TOOLS";
     public const string MaxRateLimitWaitVariable = "KLAVIYO_MAX_RATE_LIMIT_WAIT_SECONDS";
     public const string ImportStateDirectoryVariable = "KLAVIYO_IMPORT_STATE_DIR";
 
@@ -53,6 +56,9 @@ public sealed record ServerSettings
     /// <summary>Where import checkpoints go; null means beside the input file.</summary>
     public string? ImportStateDirectory { get; init; }
 
+    /// <summary>Which tools are offered (toolsets, exact tools, read-only mode).</summary>
+    public ToolSelection Tools { get; init; } = ToolSelection.Everything;
+
     /// <summary>The most bytes one tool result may take.</summary>
     public int ResultBudgetBytes { get; init; } = Output.ResultBudget.DefaultMaxBytes;
 
@@ -77,6 +83,7 @@ public sealed record ServerSettings
                 ? [.. roots.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Path.GetFullPath)]
                 : [],
             ImportStateDirectory = NonEmpty(configuration[ImportStateDirectoryVariable]) is { } state ? Path.GetFullPath(state) : null,
+            Tools = ToolSelection.From(ReadFlag(configuration, ReadOnlyVariable, problems), configuration[ToolsetsVariable], configuration[ToolsVariable], problems),
         };
 
         if (!KlaviyoRevision.IsValid(settings.Revision))
@@ -112,6 +119,23 @@ public sealed record ServerSettings
         { } key when !key.StartsWith("pk_", StringComparison.Ordinal) => $"{ApiKeyVariable} does not look like a Klaviyo private API key (they start with \"pk_\"); calls will likely fail with 401.",
         _ => null,
     };
+
+    private static bool ReadFlag(IConfiguration configuration, string variable, List<string> problems)
+    {
+        var text = NonEmpty(configuration[variable]);
+        if (text is null || text is "0" || text.Equals("false", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (text is "1" || text.Equals("true", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        problems.Add($"{variable}: \"{text}\" must be true or false");
+        return false;
+    }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

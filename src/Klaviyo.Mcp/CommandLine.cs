@@ -1,0 +1,54 @@
+namespace Klaviyo.Mcp;
+
+/// <summary>The command line: flags that override the environment, and --help / --version, which print and exit.</summary>
+public sealed record CommandLine(IReadOnlyDictionary<string, string?> Overrides, bool Help, bool Version, string? Error)
+{
+    public const string Usage = """
+        klaviyo-mcp: an MCP server for Klaviyo, speaking JSON-RPC over stdio.
+
+        Usage: klaviyo-mcp [options]
+
+        Options:
+          --read-only            offer only tools that read (also KLAVIYO_READ_ONLY=true)
+          --toolsets LIST        offer only these toolsets, comma-separated (also KLAVIYO_TOOLSETS):
+                                 events, profiles, lists, segments, metrics, campaigns, flows, reporting, accounts
+          --tools LIST           offer only these tools, comma-separated (also KLAVIYO_TOOLS)
+          --version              print the version and exit
+          --help                 print this help and exit
+
+        The API key comes from KLAVIYO_API_KEY (or PRIVATE_API_KEY); see README for every variable.
+        """;
+
+    public static CommandLine Parse(string[] args)
+    {
+        var overrides = new Dictionary<string, string?>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var (name, inline) = args[i].Split('=', 2) is [var n, var v] ? (n, v) : (args[i], null);
+            string? Value() => inline ?? (i + 1 < args.Length ? args[++i] : null);
+            switch (name)
+            {
+                case "--help" or "-h":
+                    return new CommandLine(overrides, Help: true, Version: false, Error: null);
+                case "--version":
+                    return new CommandLine(overrides, Help: false, Version: true, Error: null);
+                case "--read-only":
+                    overrides[ServerSettings.ReadOnlyVariable] = "true";
+                    break;
+                case "--toolsets" or "--tools":
+                    var list = Value();
+                    if (string.IsNullOrWhiteSpace(list))
+                    {
+                        return new CommandLine(overrides, false, false, $"{name} needs a comma-separated list");
+                    }
+
+                    overrides[name == "--tools" ? ServerSettings.ToolsVariable : ServerSettings.ToolsetsVariable] = list;
+                    break;
+                default:
+                    return new CommandLine(overrides, false, false, $"unknown option \"{args[i]}\"");
+            }
+        }
+
+        return new CommandLine(overrides, false, false, null);
+    }
+}
