@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Klaviyo.Mcp.Tests;
 
+// Alone, after the parallel tests: it measures this process's heap, which other tests running at the same time would fill.
+[Collection(nameof(SoakTests))]
 public sealed class SoakTests
 {
     [Fact]
