@@ -7,6 +7,7 @@ public sealed record CommandLine(IReadOnlyDictionary<string, string?> Overrides,
         klaviyo-mcp: an MCP server for Klaviyo, speaking JSON-RPC over stdio.
 
         Usage: klaviyo-mcp [options]
+               klaviyo-mcp doctor     check the key, the account and each toolset's scopes
 
         Options:
           --read-only            offer only tools that read (also KLAVIYO_READ_ONLY=true)

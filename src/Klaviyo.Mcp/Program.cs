@@ -4,6 +4,21 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
+if (args is ["doctor", ..])
+{
+    // A command, not the server: it prints its report on stdout.
+    try
+    {
+        var doctorSettings = ServerSettings.Read(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        return await DoctorCommand.RunAsync(doctorSettings, Console.Out, CancellationToken.None);
+    }
+    catch (ServerConfigurationException ex)
+    {
+        await Console.Error.WriteLineAsync($"{KlaviyoMcpServer.ServerName}: {ex.Message}");
+        return 2;
+    }
+}
+
 var commandLine = CommandLine.Parse(args);
 if (commandLine.Help || commandLine.Version)
 {
