@@ -40,7 +40,7 @@ public sealed class InsightToolsTests
     [InlineData("get_events", """{"since":"last week"}""", "since: \"last week\" is not an ISO 8601 timestamp")]
     [InlineData("get_events", """{"sort":"newest"}""", "sort: \"newest\" is not one of")]
     [InlineData("get_campaigns", """{"channel":"fax"}""", "channel: \"fax\" is not one of email, sms, mobile_push")]
-    [InlineData("get_campaigns", """{"status":"done"}""", "status: \"done\" is not one of Klaviyo's campaign statuses")]
+    [InlineData("get_campaigns", """{"status":"done"}""", "status: \"done\" is not one of Scheduled, Sent, Draft")]
     [InlineData("get_flows", """{"trigger_type":"Webhook"}""", "trigger_type: \"Webhook\" is not one of")]
     [InlineData("update_flow_status", """{"id":"F1","status":"on"}""", "status: \"on\" is not one of draft, manual, live")]
     [InlineData("query_metric_aggregates", """{"metric_id":"M1","start":"2026-07-08","end":"2026-07-01"}""", "start: \"2026-07-08\" is not before end")]

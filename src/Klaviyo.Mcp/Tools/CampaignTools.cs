@@ -48,16 +48,8 @@ public sealed class CampaignTools(KlaviyoClient klaviyo, ResultBudget budget)
             errors.Add("channel", $"{IdentifierRules.Quote(channel)} is not one of {string.Join(", ", Channels)}");
         }
 
-        var canonicalStatus = status is null ? null : Statuses.FirstOrDefault(s => string.Equals(s, status.Trim(), StringComparison.OrdinalIgnoreCase));
-        if (status is not null && canonicalStatus is null)
-        {
-            errors.Add("status", $"{IdentifierRules.Quote(status)} is not one of Klaviyo's campaign statuses: {string.Join(", ", Statuses)}");
-        }
-
-        if (name_contains is not null && string.IsNullOrWhiteSpace(name_contains))
-        {
-            errors.Add("name_contains", "must not be blank");
-        }
+        var canonicalStatus = PageRules.Choice("status", status, Statuses, errors);
+        PageRules.NotBlank("name_contains", name_contains, errors);
 
         var (from, to) = TimeRange.Check("since", since, "until", until, errors);
         var current = PageRules.Cursor(cursor, errors);

@@ -33,22 +33,9 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget)
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
-        var canonicalStatus = status is null ? null : Statuses.FirstOrDefault(s => string.Equals(s, status.Trim(), StringComparison.OrdinalIgnoreCase));
-        if (status is not null && canonicalStatus is null)
-        {
-            errors.Add("status", $"{IdentifierRules.Quote(status)} is not one of {string.Join(", ", Statuses)}");
-        }
-
-        var trigger = trigger_type is null ? null : TriggerTypes.FirstOrDefault(s => string.Equals(s, trigger_type.Trim(), StringComparison.OrdinalIgnoreCase));
-        if (trigger_type is not null && trigger is null)
-        {
-            errors.Add("trigger_type", $"{IdentifierRules.Quote(trigger_type)} is not one of {string.Join(", ", TriggerTypes)}");
-        }
-
-        if (name_contains is not null && string.IsNullOrWhiteSpace(name_contains))
-        {
-            errors.Add("name_contains", "must not be blank");
-        }
+        var canonicalStatus = PageRules.Choice("status", status, Statuses, errors);
+        var trigger = PageRules.Choice("trigger_type", trigger_type, TriggerTypes, errors);
+        PageRules.NotBlank("name_contains", name_contains, errors);
 
         var current = PageRules.Cursor(cursor, errors);
         errors.ThrowIfAny();
@@ -102,13 +89,9 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget)
     {
         var errors = new ArgumentErrors();
         ProfileRules.CheckId("id", id, errors);
-        if (!Statuses.Contains(status))
-        {
-            errors.Add("status", $"{IdentifierRules.Quote(status ?? "")} is not one of {string.Join(", ", Statuses)}");
-        }
-
+        var canonical = PageRules.Choice("status", status ?? "", Statuses, errors);
         errors.ThrowIfAny();
-        var document = await KlaviyoCall.RunAsync(UpdateStatusOperation, () => klaviyo.UpdateFlowStatusAsync(id.Trim(), status!, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCall.RunAsync(UpdateStatusOperation, () => klaviyo.UpdateFlowStatusAsync(id.Trim(), canonical!, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 }

@@ -46,10 +46,7 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
     {
         var errors = new ArgumentErrors();
         var current = PageRules.Cursor(cursor, errors);
-        if (name is not null && string.IsNullOrWhiteSpace(name))
-        {
-            errors.Add("name", "must not be blank");
-        }
+        PageRules.NotBlank("name", name, errors);
 
         errors.ThrowIfAny();
 

@@ -30,10 +30,7 @@ public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver nam
     {
         var errors = new ArgumentErrors();
         var current = PageRules.Cursor(cursor, errors);
-        if (name is not null && string.IsNullOrWhiteSpace(name))
-        {
-            errors.Add("name", "must not be blank");
-        }
+        PageRules.NotBlank("name", name, errors);
 
         errors.ThrowIfAny();
         var query = new KlaviyoQuery().Filter(name is null ? null : new KlaviyoFilter().Equal("name", name).ToString()).Cursor(current.KlaviyoCursor);

@@ -25,6 +25,32 @@ public static class PageRules
         return PageCursor.First;
     }
 
+    /// <summary>One of <paramref name="allowed"/>, matched ignoring case and returned as Klaviyo spells it; null (and a violation) otherwise.</summary>
+    public static string? Choice(string path, string? value, IReadOnlyCollection<string> allowed, ArgumentErrors errors)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var match = allowed.FirstOrDefault(a => string.Equals(a, value.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (match is null)
+        {
+            errors.Add(path, $"{IdentifierRules.Quote(value)} is not one of {string.Join(", ", allowed)}");
+        }
+
+        return match;
+    }
+
+    /// <summary>An optional text argument that, when given, must not be blank.</summary>
+    public static void NotBlank(string path, string? value, ArgumentErrors errors)
+    {
+        if (value is not null && string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add(path, "must not be blank; leave it out instead");
+        }
+    }
+
     /// <summary>Checks that every value is one of <paramref name="allowed"/>.</summary>
     public static void CheckEnum(string path, IEnumerable<string>? values, IReadOnlyCollection<string> allowed, ArgumentErrors errors)
     {
