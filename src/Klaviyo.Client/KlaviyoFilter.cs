@@ -12,8 +12,6 @@ public sealed class KlaviyoFilter
 {
     private readonly List<string> _conditions = [];
 
-    public bool IsEmpty => _conditions.Count == 0;
-
     public KlaviyoFilter Equal(string field, string value) => Add($"equals({field},{Quote(value)})");
 
     public KlaviyoFilter Equal(string field, bool value) => Add($"equals({field},{(value ? "true" : "false")})");
@@ -25,8 +23,6 @@ public sealed class KlaviyoFilter
     public KlaviyoFilter GreaterOrEqual(string field, DateTimeOffset value) => Add($"greater-or-equal({field},{Format(value)})");
 
     public KlaviyoFilter LessThan(string field, DateTimeOffset value) => Add($"less-than({field},{Format(value)})");
-
-    public KlaviyoFilter LessOrEqual(string field, DateTimeOffset value) => Add($"less-or-equal({field},{Format(value)})");
 
     /// <summary>Adds an expression the caller wrote in Klaviyo's syntax (e.g. an agent's raw <c>filter</c> argument).</summary>
     public KlaviyoFilter Raw(string? expression) => string.IsNullOrWhiteSpace(expression) ? this : Add(expression.Trim());

@@ -25,9 +25,6 @@ public sealed class KlaviyoQuery
 
     public KlaviyoQuery Include(IEnumerable<string>? relationships) => AddList("include", relationships);
 
-    /// <summary>The parameter's value, if it was set (for the rate-limit rules and tests).</summary>
-    public string? Get(string name) => _parameters.FirstOrDefault(p => p.Key == name).Value;
-
     /// <summary><c>?name=value&amp;...</c>, or an empty string when nothing was set.</summary>
     public override string ToString()
     {

@@ -6,8 +6,4 @@ namespace Klaviyo.Mcp.Tools.Import;
 /// One record of an import file: its ordinal (1-based, in reading order), where it is in the file, its fields as a
 /// JSON object, the bytes its content-derived unique_id is computed from, and how far into the file reading has got.
 /// </summary>
-public sealed record ImportRow(long Ordinal, int? Line, int? Item, JsonElement Fields, byte[] Content, long Position, string? Problem = null)
-{
-    /// <summary>"line 7" or "item 7": how a person finds the row in the file.</summary>
-    public string Where => Line is { } line ? $"line {line}" : $"item {Item}";
-}
+public sealed record ImportRow(long Ordinal, int? Line, int? Item, JsonElement Fields, byte[] Content, long Position, string? Problem = null);
