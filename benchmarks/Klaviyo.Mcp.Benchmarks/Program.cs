@@ -17,6 +17,7 @@ return args.FirstOrDefault() switch
 {
     "stub" => await Stub(args.Contains("--limited")),
     "phases" => await Phases(Option("--file")),
+    "server" => await Klaviyo.Mcp.Benchmarks.ServerBenchmark.RunAsync(Option("--server"), new Uri(Option("--stub"))),
     "import" => await Import(int.Parse(Option("--rows"), CultureInfo.InvariantCulture), new Uri(Option("--stub")), Option("--folder"), args.Contains("--no-client-limit")),
     _ => Usage(),
 };
@@ -25,7 +26,7 @@ string Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefa
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: stub [--limited] | import --rows N --stub URL --folder DIR [--no-client-limit] | phases --file CSV");
+    Console.Error.WriteLine("usage: stub [--limited] | import --rows N --stub URL --folder DIR [--no-client-limit] | phases --file CSV | server --server EXE_OR_DLL --stub URL");
     return 2;
 }
 
