@@ -1,4 +1,5 @@
 using Klaviyo.Client;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools;
@@ -49,17 +50,17 @@ public static class KlaviyoMcpServer
                     "Collections return { items, next_cursor }: pass next_cursor back as cursor for the next page. " +
                     "Every tool validates its arguments before calling Klaviyo; an error result names the argument and the rule to fix.";
             })
-            .WithTools<EventTools>(McpJson.Options)
-            .WithTools<ProfileTools>(McpJson.Options)
-            .WithTools<SubscriptionTools>(McpJson.Options)
-            .WithTools<ListTools>(McpJson.Options)
-            .WithTools<MetricTools>(McpJson.Options)
-            .WithTools<SegmentTools>(McpJson.Options)
-            .WithTools<CampaignTools>(McpJson.Options)
-            .WithTools<FlowTools>(McpJson.Options)
-            .WithTools<ReportingTools>(McpJson.Options)
-            .WithTools<AccountTools>(McpJson.Options)
-            .WithPrompts<InsightPrompts>(McpJson.Options)
+            .WithCatalogTools<EventTools>(McpJson.Options)
+            .WithCatalogTools<ProfileTools>(McpJson.Options)
+            .WithCatalogTools<SubscriptionTools>(McpJson.Options)
+            .WithCatalogTools<ListTools>(McpJson.Options)
+            .WithCatalogTools<MetricTools>(McpJson.Options)
+            .WithCatalogTools<SegmentTools>(McpJson.Options)
+            .WithCatalogTools<CampaignTools>(McpJson.Options)
+            .WithCatalogTools<FlowTools>(McpJson.Options)
+            .WithCatalogTools<ReportingTools>(McpJson.Options)
+            .WithCatalogTools<AccountTools>(McpJson.Options)
+            .WithCatalogPrompts<InsightPrompts>(McpJson.Options)
             .WithRequestFilters(filters =>
             {
                 filters.AddListToolsFilter(next => async (context, cancellationToken) =>

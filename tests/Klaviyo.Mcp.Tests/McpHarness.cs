@@ -26,6 +26,9 @@ internal sealed class McpHarness : IAsyncDisposable
 
     public CapturedLogs Logs { get; }
 
+    /// <summary>The server's services, as the tools get them.</summary>
+    public IServiceProvider Services => _host.Services;
+
     /// <summary>Starts a server whose Klaviyo is <paramref name="stub"/>; <paramref name="environment"/> overrides the variables it reads.</summary>
     public static async Task<McpHarness> StartAsync(KlaviyoStub stub, IDictionary<string, string?>? environment = null, Action<IServiceCollection>? services = null, LogLevel logLevel = LogLevel.Trace)
     {

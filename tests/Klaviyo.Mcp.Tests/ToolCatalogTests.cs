@@ -8,8 +8,6 @@ namespace Klaviyo.Mcp.Tests;
 /// <summary>The tools' public surface: names, annotations, descriptions and schemas that clients and agents depend on.</summary>
 public sealed class ToolCatalogTests
 {
-    private static readonly string s_snapshots = Path.Combine(RepositoryPaths.Root, "tests", "Klaviyo.Mcp.Tests", "__toolsnaps__");
-
     [Fact]
     public async Task The_tool_names_are_frozen()
     {
@@ -89,38 +87,15 @@ public sealed class ToolCatalogTests
     }
 
     [Fact]
-    public async Task Input_schemas_use_snake_case_and_match_their_snapshots()
+    public async Task Input_and_output_schemas_use_snake_case()
     {
-        var update = Environment.GetEnvironmentVariable("UPDATE_TOOLSNAPS") == "true";
         foreach (var tool in await ListAsync())
         {
-            var snapshot = new JsonObject
+            AssertSnakeCase(tool.Name, JsonNode.Parse(tool.ProtocolTool.InputSchema.GetRawText())!);
+            if (tool.ProtocolTool.OutputSchema is { } output)
             {
-                ["name"] = tool.Name,
-                ["title"] = tool.ProtocolTool.Title,
-                ["annotations"] = JsonNode.Parse(JsonSerializer.Serialize(tool.ProtocolTool.Annotations, ModelContextProtocol.McpJsonUtilities.DefaultOptions)),
-                ["inputSchema"] = JsonNode.Parse(tool.ProtocolTool.InputSchema.GetRawText()),
-                ["outputSchema"] = tool.ProtocolTool.OutputSchema is { } output ? JsonNode.Parse(output.GetRawText()) : null,
-            };
-            var text = snapshot.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
-            AssertSnakeCase(tool.Name, snapshot["inputSchema"]!);
-            if (snapshot["outputSchema"] is { } outputSchema)
-            {
-                AssertSnakeCase(tool.Name, outputSchema);
+                AssertSnakeCase(tool.Name, JsonNode.Parse(output.GetRawText())!);
             }
-
-            var path = Path.Combine(s_snapshots, tool.Name + ".json");
-            if (update)
-            {
-                Directory.CreateDirectory(s_snapshots);
-                await File.WriteAllTextAsync(path, text, TestContext.Current.CancellationToken);
-                continue;
-            }
-
-            Assert.True(File.Exists(path), $"no snapshot for {tool.Name}: run the tests with UPDATE_TOOLSNAPS=true and review the new file");
-            Assert.True(
-                JsonNode.DeepEquals(JsonNode.Parse(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)), JsonNode.Parse(text)),
-                $"{tool.Name}'s public schema changed. If that is intended, run the tests with UPDATE_TOOLSNAPS=true and commit {path}.\nNow:\n{text}");
         }
     }
 

@@ -1,0 +1,94 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace Klaviyo.Mcp.Catalog;
+
+/// <summary>
+/// The tools and prompts as clients see them (names, titles, descriptions, annotations, argument and output schemas): one JSON
+/// file each under <c>Catalog/Tools/&lt;class&gt;/</c> and <c>Catalog/Prompts/&lt;class&gt;/</c>, embedded in the assembly.
+/// The server lists them from these files and has the SDK build a function from its C# method on first use: building all of
+/// them at startup (every schema derived by reflection) was four fifths of the Native AOT cold start.
+/// <c>CatalogTests</c> holds every file equal to what the SDK generates from the method; after a deliberate change,
+/// <c>UPDATE_TOOLSNAPS=true dotnet test</c> rewrites them.
+/// </summary>
+internal static class ServerCatalog
+{
+    private const string Tools = "catalog/Tools/";
+    private const string Prompts = "catalog/Prompts/";
+
+    private static readonly string[] s_resources = typeof(ServerCatalog).Assembly.GetManifestResourceNames();
+
+    /// <summary>
+    /// Like the SDK's <c>WithTools&lt;T&gt;()</c>, but listed from the catalog and built on first call.
+    /// An instance of <typeparamref name="TTools"/> is created per call, from the request's services.
+    /// </summary>
+    public static IMcpServerBuilder WithCatalogTools<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods)] TTools>(
+        this IMcpServerBuilder builder, JsonSerializerOptions serializerOptions)
+        where TTools : class
+    {
+        foreach (var resource in Entries(Tools, typeof(TTools)))
+        {
+            builder.Services.AddSingleton<McpServerTool>(services =>
+            {
+                var tool = Read(resource, (JsonTypeInfo<Tool>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(Tool)));
+                return new CatalogTool(tool, () => McpServerTool.Create(
+                    Method<TTools, McpServerToolAttribute>(tool.Name, a => a.Name),
+                    request => ActivatorUtilities.CreateInstance<TTools>(request.Services ?? services),
+                    ToolOptions(services, serializerOptions)));
+            });
+        }
+
+        return builder;
+    }
+
+    /// <summary>Like the SDK's <c>WithPrompts&lt;T&gt;()</c> for static prompt methods, but listed from the catalog and built on first use.</summary>
+    public static IMcpServerBuilder WithCatalogPrompts<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] TPrompts>(
+        this IMcpServerBuilder builder, JsonSerializerOptions serializerOptions)
+        where TPrompts : class
+    {
+        foreach (var resource in Entries(Prompts, typeof(TPrompts)))
+        {
+            builder.Services.AddSingleton<McpServerPrompt>(services =>
+            {
+                var prompt = Read(resource, (JsonTypeInfo<Prompt>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(Prompt)));
+                return new CatalogPrompt(prompt, () => McpServerPrompt.Create(
+                    Method<TPrompts, McpServerPromptAttribute>(prompt.Name, a => a.Name), target: null, PromptOptions(services, serializerOptions)));
+            });
+        }
+
+        return builder;
+    }
+
+    /// <summary>How the SDK is asked to build a tool from its method, here and in the tests that compare the catalog with it.</summary>
+    public static McpServerToolCreateOptions ToolOptions(IServiceProvider services, JsonSerializerOptions serializerOptions) =>
+        new() { Services = services, SerializerOptions = serializerOptions };
+
+    /// <summary>How the SDK is asked to build a prompt from its method, here and in the tests that compare the catalog with it.</summary>
+    public static McpServerPromptCreateOptions PromptOptions(IServiceProvider services, JsonSerializerOptions serializerOptions) =>
+        new() { Services = services, SerializerOptions = serializerOptions };
+
+    private static IEnumerable<string> Entries(string kind, Type type)
+    {
+        var folder = kind + type.Name + "/";
+        return s_resources.Where(r => r.Replace('\\', '/').StartsWith(folder, StringComparison.Ordinal));
+    }
+
+    private static MethodInfo Method<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] T, TAttribute>(string name, Func<TAttribute, string?> nameOf)
+        where TAttribute : Attribute =>
+        typeof(T).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
+            .SingleOrDefault(m => m.GetCustomAttribute<TAttribute>() is { } attribute && nameOf(attribute) == name)
+        ?? throw new InvalidOperationException($"The catalog lists {name} under {typeof(T).Name}, which has no such method.");
+
+    private static T Read<T>(string resource, JsonTypeInfo<T> typeInfo)
+    {
+        using var stream = typeof(ServerCatalog).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The catalog entry {resource} is missing from the assembly.");
+        return JsonSerializer.Deserialize(stream, typeInfo) ?? throw new InvalidOperationException($"The catalog entry {resource} is empty.");
+    }
+}

@@ -1,0 +1,125 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Output;
+using Klaviyo.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol;
+using ModelContextProtocol.Server;
+
+namespace Klaviyo.Mcp.Tests;
+
+/// <summary>
+/// The server lists its tools and prompts from the catalog files (src/Klaviyo.Mcp/Catalog) and has the SDK build each function on
+/// first use. Every file must be exactly what the SDK generates from its C# method, and tools/list and prompts/list must serve
+/// exactly the files. <c>UPDATE_TOOLSNAPS=true</c> rewrites the files (and deletes stale ones) instead of comparing.
+/// </summary>
+public sealed class CatalogTests
+{
+    private static readonly string s_catalog = Path.Combine(RepositoryPaths.Root, "src", "Klaviyo.Mcp", "Catalog");
+
+    private static readonly JsonSerializerOptions s_written = new(McpJsonUtilities.DefaultOptions)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    [Fact]
+    public async Task Tool_entries_are_what_the_sdk_generates_and_what_tools_list_serves()
+    {
+        using var stub = new KlaviyoStub();
+        await using var mcp = await McpHarness.StartAsync(stub);
+        var generated = Methods<McpServerToolTypeAttribute, McpServerToolAttribute>()
+            .Select(m => (m.Type, (object)McpServerTool.Create(m.Method, _ => throw new NotSupportedException(), ServerCatalog.ToolOptions(mcp.Services, McpJson.Options)).ProtocolTool))
+            .ToList();
+
+        await AssertCatalogAsync("Tools", generated, t => ((ModelContextProtocol.Protocol.Tool)t).Name);
+
+        var served = await mcp.Client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await AssertServedAsync("Tools", served.Select(t => (t.Name, (object)t.ProtocolTool)).ToList(), generated.Count);
+    }
+
+    [Fact]
+    public async Task Prompt_entries_are_what_the_sdk_generates_and_what_prompts_list_serves()
+    {
+        using var stub = new KlaviyoStub();
+        await using var mcp = await McpHarness.StartAsync(stub);
+        var generated = Methods<McpServerPromptTypeAttribute, McpServerPromptAttribute>()
+            .Select(m => (m.Type, (object)McpServerPrompt.Create(m.Method, target: null, ServerCatalog.PromptOptions(mcp.Services, McpJson.Options)).ProtocolPrompt))
+            .ToList();
+
+        await AssertCatalogAsync("Prompts", generated, p => ((ModelContextProtocol.Protocol.Prompt)p).Name);
+
+        var served = await mcp.Client.ListPromptsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await AssertServedAsync("Prompts", served.Select(p => (p.Name, (object)p.ProtocolPrompt)).ToList(), generated.Count);
+    }
+
+    [Fact]
+    public async Task Concurrent_first_calls_of_a_catalog_tool_all_reach_its_function()
+    {
+        using var stub = new KlaviyoStub().Answer("GET", "/api/lists", 200, """{"data":[],"links":{}}""");
+        await using var mcp = await McpHarness.StartAsync(stub);
+
+        var calls = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => mcp.CallAsync("get_lists", "{}")));
+
+        Assert.All(calls, result => Assert.Equal("""{"items":[]}""", result.AssertSuccess().Text()));
+        Assert.Equal(4, stub.Requests.Count);
+        Assert.IsType<CatalogTool>(mcp.Services.GetServices<McpServerTool>().Single(t => t.ProtocolTool.Name == "get_lists"));
+    }
+
+    private static IEnumerable<(Type Type, MethodInfo Method)> Methods<TTypeAttribute, TMethodAttribute>()
+        where TTypeAttribute : Attribute
+        where TMethodAttribute : Attribute =>
+        from type in typeof(KlaviyoMcpServer).Assembly.GetTypes()
+        where type.GetCustomAttribute<TTypeAttribute>() is not null
+        from method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
+        where method.GetCustomAttribute<TMethodAttribute>() is not null
+        select (type, method);
+
+    private static async Task AssertCatalogAsync(string kind, List<(Type Type, object Entry)> generated, Func<object, string> nameOf)
+    {
+        var update = Environment.GetEnvironmentVariable("UPDATE_TOOLSNAPS") == "true";
+        var files = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (type, entry) in generated)
+        {
+            var text = JsonSerializer.Serialize(entry, entry.GetType(), s_written) + "\n";
+            var path = Path.Combine(s_catalog, kind, type.Name, nameOf(entry) + ".json");
+            files.Add(path);
+            if (update)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await File.WriteAllTextAsync(path, text, TestContext.Current.CancellationToken);
+                continue;
+            }
+
+            Assert.True(File.Exists(path), $"{nameOf(entry)} has no catalog entry: run the tests with UPDATE_TOOLSNAPS=true and review the new file");
+            Assert.True(
+                JsonNode.DeepEquals(JsonNode.Parse(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)), JsonNode.Parse(text)),
+                $"{nameOf(entry)}'s public description changed. If that is intended, run the tests with UPDATE_TOOLSNAPS=true and commit {path}.\nNow:\n{text}");
+        }
+
+        var stale = Directory.EnumerateFiles(Path.Combine(s_catalog, kind), "*.json", SearchOption.AllDirectories).Where(f => !files.Contains(f)).ToList();
+        if (update)
+        {
+            stale.ForEach(File.Delete);
+            return;
+        }
+
+        Assert.True(stale.Count == 0, $"catalog entries with no method behind them: {string.Join(", ", stale)}");
+    }
+
+    private static async Task AssertServedAsync(string kind, List<(string Name, object Entry)> served, int expected)
+    {
+        Assert.Equal(expected, served.Count);
+        foreach (var (name, entry) in served)
+        {
+            var file = Directory.EnumerateFiles(Path.Combine(s_catalog, kind), name + ".json", SearchOption.AllDirectories).Single();
+            Assert.True(
+                JsonNode.DeepEquals(
+                    JsonNode.Parse(await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)),
+                    JsonNode.Parse(JsonSerializer.Serialize(entry, entry.GetType(), s_written))),
+                $"the server serves {name} differently from {file}");
+        }
+    }
+}
