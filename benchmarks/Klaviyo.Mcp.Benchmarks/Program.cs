@@ -68,14 +68,10 @@ static async Task<int> Phases(string file)
 
 static async Task<int> Stub(bool limited)
 {
-    var probe = new TcpListener(IPAddress.Loopback, 0);
-    probe.Start();
-    var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-    probe.Stop();
-    using var listener = new HttpListener();
-    listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-    listener.Start();
-    Console.WriteLine($"listening http://127.0.0.1:{port}/");
+    using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+    listener.Listen(128);
+    Console.WriteLine($"listening http://127.0.0.1:{((IPEndPoint)listener.LocalEndPoint!).Port}/");
     await new Klaviyo.Mcp.Benchmarks.KlaviyoStubServer(limited ? 10 : 0, limited ? 150 : 0).RunAsync(listener);
     return 0;
 }
