@@ -37,10 +37,15 @@ internal static class ServerCatalog
             builder.Services.AddSingleton<McpServerTool>(services =>
             {
                 var tool = Read(resource, (JsonTypeInfo<Tool>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(Tool)));
-                return new CatalogTool(tool, () => McpServerTool.Create(
-                    Method<TTools, McpServerToolAttribute>(tool.Name, a => a.Name),
-                    request => ActivatorUtilities.CreateInstance<TTools>(request.Services ?? services),
-                    ToolOptions(services, serializerOptions)));
+                return new CatalogTool(tool, () =>
+                {
+                    // The constructor is found once, not on every call as ActivatorUtilities.CreateInstance would.
+                    var create = ActivatorUtilities.CreateFactory<TTools>([]);
+                    return McpServerTool.Create(
+                        Method<TTools, McpServerToolAttribute>(tool.Name, a => a.Name),
+                        request => create(request.Services ?? services, null),
+                        ToolOptions(services, serializerOptions));
+                });
             });
         }
 
