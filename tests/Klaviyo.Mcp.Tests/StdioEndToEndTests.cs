@@ -107,6 +107,31 @@ public sealed class StdioEndToEndTests
     }
 
     [Fact]
+    public async Task SIGTERM_ends_the_session_and_the_process_exits_cleanly()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "signals are POSIX");
+        using var stub = new KlaviyoStub();
+        using var server = ServerProcess.Start(ServerProcess.Environment(stub));
+        var stderr = server.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await server.StandardInput.WriteLineAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""".AsMemory(),
+            TestContext.Current.CancellationToken);
+        await server.StandardInput.FlushAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("\"serverInfo\"", await server.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        // stdin is still open: only the signal can have ended it.
+        Assert.True(server.WaitForExit(TimeSpan.FromSeconds(20)), "the server did not exit on SIGTERM");
+        Assert.Equal(0, server.ExitCode);
+        Assert.Equal("", await server.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken));
+        Assert.DoesNotContain("Unhandled exception", await stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unusable_variable_stops_the_server_with_a_message_on_stderr_and_nothing_on_stdout()
     {
         using var stub = new KlaviyoStub();
