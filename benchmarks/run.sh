@@ -40,7 +40,7 @@ done
 
 # The server as clients run it (a child process over stdio): cold start, tool-call overhead, peak memory.
 echo "# server: Native AOT executable, then dotnet Klaviyo.Mcp.dll"
-dotnet publish src/Klaviyo.Mcp -c Release -r linux-x64 -p:PublishAot=true -o "$folder/server" -v q >/dev/null
+dotnet publish src/Klaviyo.Mcp -c Release -r linux-x64 -o "$folder/server" -v q >/dev/null
 dotnet build src/Klaviyo.Mcp -c Release -v q >/dev/null
 $bench server --server "$folder/server/Klaviyo.Mcp" --stub "$fast"
 $bench server --server "$PWD/src/Klaviyo.Mcp/bin/Release/net10.0/Klaviyo.Mcp.dll" --stub "$fast"
