@@ -33,6 +33,31 @@ public sealed class BulkCreateEventsToolTests
     }
 
     [Fact]
+    public async Task External_ids_differing_only_in_case_are_different_profiles_while_emails_ignore_case()
+    {
+        using var stub = new KlaviyoStub().Answer("POST", Path, 202);
+        await using var mcp = await McpHarness.StartAsync(stub);
+
+        var distinct = (await mcp.CallAsync("bulk_create_events", """
+            {"events":[
+              {"metric":{"name":"Placed Order"},"profile":{"external_id":"A1"},"unique_id":"o-1"},
+              {"metric":{"name":"Placed Order"},"profile":{"external_id":"a1"},"unique_id":"o-1"},
+              {"metric":{"name":"Placed Order"},"profile":{"phone_number":"+15005550006","external_id":"B"},"unique_id":"o-1"},
+              {"metric":{"name":"Placed Order"},"profile":{"phone_number":"+15005550006","external_id":"b"},"unique_id":"o-1"}]}
+            """)).AssertSuccess();
+        Assert.Equal("""{"jobs_submitted":1,"events_accepted":4,"invalid_count":0}""", distinct.Text());
+
+        var same = await mcp.CallAsync("bulk_create_events", """
+            {"events":[
+              {"metric":{"name":"Placed Order"},"profile":{"email":"Ann@klaviyo-demo.com"},"unique_id":"o-1"},
+              {"metric":{"name":"Placed Order"},"profile":{"email":"ann@KLAVIYO-demo.com"},"unique_id":"o-1"}]}
+            """);
+        Assert.True(same.IsError);
+        Assert.Contains("events[1].unique_id: repeats the unique_id of events[0]", same.Text());
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
     public async Task By_default_one_invalid_item_stops_everything_and_every_invalid_item_is_listed_by_index()
     {
         using var stub = new KlaviyoStub().Answer("POST", Path, 202);

@@ -173,7 +173,7 @@ public sealed class InsightToolsTests
         await using var mcp = await McpHarness.StartAsync(stub);
 
         await mcp.CallAsync("get_campaigns", "{}");
-        var page = (await mcp.CallAsync("get_campaigns", """{"channel":"sms","status":"sent","name_contains":"July","since":"2026-07-01","until":"2026-08-01"}""")).AssertSuccess();
+        var page = (await mcp.CallAsync("get_campaigns", """{"channel":"SMS","status":"sent","name_contains":"July","since":"2026-07-01","until":"2026-08-01"}""")).AssertSuccess();
         await mcp.CallAsync("get_campaigns", $$"""{"cursor":"{{page.StructuredContent!.Value.GetProperty("next_cursor").GetString()}}"}""");
         var campaign = (await mcp.CallAsync("get_campaign", """{"id":"C1"}""")).AssertSuccess();
 

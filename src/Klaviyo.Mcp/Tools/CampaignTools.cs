@@ -42,20 +42,16 @@ public sealed class CampaignTools(KlaviyoClient klaviyo, ResultBudget budget)
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
-        channel ??= "email";
-        if (!Channels.Contains(channel))
-        {
-            errors.Add("channel", $"{IdentifierRules.Quote(channel)} is not one of {string.Join(", ", Channels)}");
-        }
+        var canonicalChannel = ChoiceRules.One("channel", channel ?? "email", Channels, errors);
 
-        var canonicalStatus = PageRules.Choice("status", status, Statuses, errors);
-        PageRules.NotBlank("name_contains", name_contains, errors);
+        var canonicalStatus = ChoiceRules.One("status", status, Statuses, errors);
+        TextRules.NotBlank("name_contains", name_contains, errors);
 
         var (from, to) = TimeRange.Check("since", since, "until", until, errors);
         var current = PageRules.Cursor(cursor, errors);
         errors.ThrowIfAny();
 
-        var filter = new KlaviyoFilter().Equal("messages.channel", channel);
+        var filter = new KlaviyoFilter().Equal("messages.channel", canonicalChannel!);
         if (canonicalStatus is not null)
         {
             filter.Equal("status", canonicalStatus);
@@ -89,7 +85,7 @@ public sealed class CampaignTools(KlaviyoClient klaviyo, ResultBudget budget)
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
-        ProfileRules.CheckId("id", id, errors);
+        TextRules.Required("id", id, errors);
         errors.ThrowIfAny();
         var document = await KlaviyoCall.RunAsync(GetCampaignOperation, () => klaviyo.GetCampaignAsync(id.Trim(), new KlaviyoQuery().Include(["campaign-messages"]), cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);

@@ -153,15 +153,14 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
             prepared[i] = validator.Prepare(events[i], path, itemErrors, contentId);
             if (prepared[i] is { } item)
             {
-                var identity = string.Join('\u001f', item.ProfileIdentifiers.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value.ToLowerInvariant()));
-                if (seen.TryGetValue((item.UniqueId, identity, item.MetricName), out var first))
+                if (seen.TryGetValue(item.DuplicateKey, out var first))
                 {
                     itemErrors.Add(path + ".unique_id", $"repeats the unique_id of events[{first}] for the same profile and metric; Klaviyo would fail the whole job");
                     prepared[i] = null;
                 }
                 else
                 {
-                    seen[(item.UniqueId, identity, item.MetricName)] = i;
+                    seen[item.DuplicateKey] = i;
                 }
             }
 
@@ -331,14 +330,11 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         Lists.ResourceNameResolver.CheckReference("metric_id", metric_id, "metric_name", metric_name, required: false, errors);
         if (profile_id is not null)
         {
-            ProfileRules.CheckId("profile_id", profile_id, errors);
+            TextRules.Required("profile_id", profile_id, errors);
         }
 
         var (from, to) = TimeRange.Check("since", since, "until", until, errors);
-        if (sort is not null && !s_eventSorts.Contains(sort))
-        {
-            errors.Add("sort", $"{IdentifierRules.Quote(sort)} is not one of {string.Join(", ", s_eventSorts)}");
-        }
+        sort = ChoiceRules.One("sort", sort, s_eventSorts, errors);
 
         PageRules.CheckPageSize(page_size, 200, errors);
         var current = PageRules.Cursor(cursor, errors);
@@ -385,7 +381,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
-        ProfileRules.CheckId("id", id, errors);
+        TextRules.Required("id", id, errors);
         errors.ThrowIfAny();
 
         var query = new KlaviyoQuery()

@@ -33,9 +33,9 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget)
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
-        var canonicalStatus = PageRules.Choice("status", status, Statuses, errors);
-        var trigger = PageRules.Choice("trigger_type", trigger_type, TriggerTypes, errors);
-        PageRules.NotBlank("name_contains", name_contains, errors);
+        var canonicalStatus = ChoiceRules.One("status", status, Statuses, errors);
+        var trigger = ChoiceRules.One("trigger_type", trigger_type, TriggerTypes, errors);
+        TextRules.NotBlank("name_contains", name_contains, errors);
 
         var current = PageRules.Cursor(cursor, errors);
         errors.ThrowIfAny();
@@ -70,7 +70,7 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget)
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
-        ProfileRules.CheckId("id", id, errors);
+        TextRules.Required("id", id, errors);
         errors.ThrowIfAny();
         var query = new KlaviyoQuery().Include(include_actions == true ? ["flow-actions"] : null);
         var document = await KlaviyoCall.RunAsync(GetFlowOperation, () => klaviyo.GetFlowAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
@@ -88,8 +88,8 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget)
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
-        ProfileRules.CheckId("id", id, errors);
-        var canonical = PageRules.Choice("status", status ?? "", Statuses, errors);
+        TextRules.Required("id", id, errors);
+        var canonical = ChoiceRules.One("status", status ?? "", Statuses, errors);
         errors.ThrowIfAny();
         var document = await KlaviyoCall.RunAsync(UpdateStatusOperation, () => klaviyo.UpdateFlowStatusAsync(id.Trim(), canonical!, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);

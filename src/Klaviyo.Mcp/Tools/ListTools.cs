@@ -53,10 +53,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
-        if (name is not null && string.IsNullOrWhiteSpace(name))
-        {
-            errors.Add("name", "must not be blank; leave it out to list every list");
-        }
+        TextRules.NotBlank("name", name, errors);
 
         var current = PageRules.Cursor(cursor, errors);
         errors.ThrowIfAny();
@@ -76,7 +73,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
-        ProfileRules.CheckId("id", id, errors);
+        TextRules.Required("id", id, errors);
         errors.ThrowIfAny();
 
         var query = new KlaviyoQuery().AdditionalFields("list", include_profile_count == true ? ["profile_count"] : null);
@@ -95,12 +92,9 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            errors.Add("name", "is required and must not be blank");
-        }
+        TextRules.Required("name", name, errors);
 
-        CheckOptIn(opt_in_process, errors);
+        opt_in_process = ChoiceRules.One("opt_in_process", opt_in_process, s_optInProcesses, errors);
         errors.ThrowIfAny();
 
         var document = await KlaviyoCall.RunAsync(CreateListOperation, () => klaviyo.CreateListAsync(new ListAttributes(name.Trim(), opt_in_process), cancellationToken)).ConfigureAwait(false);
@@ -117,13 +111,10 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
-        ProfileRules.CheckId("id", id, errors);
-        if (name is not null && string.IsNullOrWhiteSpace(name))
-        {
-            errors.Add("name", "must not be blank");
-        }
+        TextRules.Required("id", id, errors);
+        TextRules.NotBlank("name", name, errors);
 
-        CheckOptIn(opt_in_process, errors);
+        opt_in_process = ChoiceRules.One("opt_in_process", opt_in_process, s_optInProcesses, errors);
         if (name is null && opt_in_process is null)
         {
             errors.Add("arguments", "nothing to change: give name and/or opt_in_process");
@@ -145,7 +136,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
-        ProfileRules.CheckId("id", id, errors);
+        TextRules.Required("id", id, errors);
         errors.ThrowIfAny();
 
         await KlaviyoCall.RunAsync(DeleteListOperation, () => klaviyo.DeleteListAsync(id.Trim(), cancellationToken)).ConfigureAwait(false);
@@ -243,14 +234,6 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ToolResults.Page(page, current, budget);
     }
 
-    private static void CheckOptIn(string? optInProcess, ArgumentErrors errors)
-    {
-        if (optInProcess is not null && !s_optInProcesses.Contains(optInProcess))
-        {
-            errors.Add("opt_in_process", $"{IdentifierRules.Quote(optInProcess)} is not one of single_opt_in, double_opt_in");
-        }
-    }
-
     private static (List<string> Ids, List<string> Emails) CheckMembers(string? listId, string? listName, string[]? profileIds, string[]? emails)
     {
         var errors = new ArgumentErrors();
@@ -262,7 +245,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
 
         for (var i = 0; i < (profileIds?.Length ?? 0); i++)
         {
-            ProfileRules.CheckId($"profile_ids[{i}]", profileIds![i], errors);
+            TextRules.Required($"profile_ids[{i}]", profileIds![i], errors);
         }
 
         var addresses = emails is { Length: > 0 } ? SubscriptionTools.CheckEmails("emails", emails, errors) : [];

@@ -46,7 +46,7 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
     {
         var errors = new ArgumentErrors();
         var current = PageRules.Cursor(cursor, errors);
-        PageRules.NotBlank("name", name, errors);
+        TextRules.NotBlank("name", name, errors);
 
         errors.ThrowIfAny();
 
@@ -75,7 +75,7 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
-        ProfileRules.CheckId("id", id, errors);
+        TextRules.Required("id", id, errors);
         errors.ThrowIfAny();
 
         var document = await KlaviyoCall.RunAsync(GetMetricOperation, () => klaviyo.GetMetricAsync(id.Trim(), cancellationToken)).ConfigureAwait(false);
@@ -104,12 +104,9 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
     {
         var errors = new ArgumentErrors();
         CheckMetricReference(metric_id, metric_name, errors);
-        PageRules.CheckEnum("measurements", measurements, s_measurements, errors);
-        PageRules.CheckEnum("by", by, s_groupBy, errors);
-        if (interval is not null && !s_intervals.Contains(interval))
-        {
-            errors.Add("interval", $"{IdentifierRules.Quote(interval)} is not one of {string.Join(", ", s_intervals)}");
-        }
+        measurements = ChoiceRules.Each("measurements", measurements, s_measurements, errors);
+        by = ChoiceRules.Each("by", by, s_groupBy, errors);
+        interval = ChoiceRules.One("interval", interval, s_intervals, errors);
 
         TimeZoneInfo zone = TimeZoneInfo.Utc;
         if (timezone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(timezone, out zone!))

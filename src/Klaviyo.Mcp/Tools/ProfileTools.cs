@@ -71,18 +71,15 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
     {
         var errors = new ArgumentErrors();
         ProfileRules.CheckIdentifiers("", [("email", email), ("phone_number", phone_number), ("external_id", external_id)], requireOne: false, errors);
-        if (sort is not null && !s_sortFields.Contains(sort.TrimStart('-')))
+        if (sort is not null && ChoiceRules.One("sort", sort.Trim().TrimStart('-'), s_sortFields, errors) is { } sortField)
         {
-            errors.Add("sort", $"{IdentifierRules.Quote(sort)} is not one of {string.Join(", ", s_sortFields)} (optionally prefixed with -)");
+            sort = (sort.Trim().StartsWith('-') ? "-" : "") + sortField;
         }
 
-        if (filter is not null && string.IsNullOrWhiteSpace(filter))
-        {
-            errors.Add("filter", "must not be blank; leave it out instead");
-        }
+        TextRules.NotBlank("filter", filter, errors);
 
         PageRules.CheckPageSize(page_size, MaxPageSize, errors);
-        PageRules.CheckEnum("additional_fields", additional_fields, s_additionalFields, errors);
+        additional_fields = ChoiceRules.Each("additional_fields", additional_fields, s_additionalFields, errors);
         var current = PageRules.Cursor(cursor, errors);
         errors.ThrowIfAny();
 
@@ -125,9 +122,9 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
-        ProfileRules.CheckId("id", id, errors);
-        PageRules.CheckEnum("include", include, s_includes, errors);
-        PageRules.CheckEnum("additional_fields", additional_fields, s_additionalFields, errors);
+        TextRules.Required("id", id, errors);
+        include = ChoiceRules.Each("include", include, s_includes, errors);
+        additional_fields = ChoiceRules.Each("additional_fields", additional_fields, s_additionalFields, errors);
         errors.ThrowIfAny();
 
         var query = new KlaviyoQuery()
@@ -215,7 +212,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
 
         var profile = new ProfileArguments(email, phone_number, external_id, first_name, last_name, organization, locale, title, image, location, properties);
         var errors = new ArgumentErrors();
-        ProfileRules.CheckId("id", id, errors);
+        TextRules.Required("id", id, errors);
         profile.Check(id: null, requireIdentifier: false, errors);
         var index = 0;
         foreach (var key in unset_properties ?? [])

@@ -87,8 +87,8 @@ public sealed class ReportingTools(KlaviyoClient klaviyo, MetricResolver metrics
             errors.Add("statistics", "must list at least one statistic, e.g. [\"opens\", \"open_rate\"]");
         }
 
-        PageRules.CheckEnum("statistics", statistics, Statistics, errors);
-        PageRules.CheckEnum("group_by", groupBy, groups, errors);
+        statistics = ChoiceRules.Each("statistics", statistics, Statistics, errors);
+        groupBy = ChoiceRules.Each("group_by", groupBy, groups, errors);
         ReportTimeframe? frame = null;
         if (timeframe is not null)
         {
@@ -96,13 +96,9 @@ public sealed class ReportingTools(KlaviyoClient klaviyo, MetricResolver metrics
             {
                 errors.Add("timeframe", "give timeframe, or start and end, not both");
             }
-            else if (!Timeframes.Contains(timeframe))
+            else if (ChoiceRules.One("timeframe", timeframe, Timeframes, errors) is { } key)
             {
-                errors.Add("timeframe", $"{IdentifierRules.Quote(timeframe)} is not one of {string.Join(", ", Timeframes)}");
-            }
-            else
-            {
-                frame = new ReportTimeframe { Key = timeframe };
+                frame = new ReportTimeframe { Key = key };
             }
         }
         else if (start is null || end is null)
@@ -130,12 +126,12 @@ public sealed class ReportingTools(KlaviyoClient klaviyo, MetricResolver metrics
 
         for (var i = 0; i < (ids?.Length ?? 0); i++)
         {
-            ProfileRules.CheckId($"{idsArgument}[{i}]", ids![i], errors);
+            TextRules.Required($"{idsArgument}[{i}]", ids![i], errors);
         }
 
         if (conversionMetricId is not null)
         {
-            ProfileRules.CheckId("conversion_metric_id", conversionMetricId, errors);
+            TextRules.Required("conversion_metric_id", conversionMetricId, errors);
         }
 
         var current = PageRules.Cursor(cursor, errors);

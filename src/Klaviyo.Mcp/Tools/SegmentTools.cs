@@ -30,7 +30,7 @@ public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver nam
     {
         var errors = new ArgumentErrors();
         var current = PageRules.Cursor(cursor, errors);
-        PageRules.NotBlank("name", name, errors);
+        TextRules.NotBlank("name", name, errors);
 
         errors.ThrowIfAny();
         var query = new KlaviyoQuery().Filter(name is null ? null : new KlaviyoFilter().Equal("name", name).ToString()).Cursor(current.KlaviyoCursor);
@@ -47,7 +47,7 @@ public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver nam
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
-        ProfileRules.CheckId("id", id, errors);
+        TextRules.Required("id", id, errors);
         errors.ThrowIfAny();
         var query = new KlaviyoQuery().AdditionalFields("segment", include_profile_count == true ? ["profile_count"] : null);
         var document = await KlaviyoCall.RunAsync(GetSegmentOperation, () => klaviyo.GetSegmentAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);

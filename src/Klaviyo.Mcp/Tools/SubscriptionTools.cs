@@ -218,7 +218,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
             errors.Add("channels", "must list at least one channel: \"email\" and/or \"sms\"");
         }
 
-        PageRules.CheckEnum("channels", channels, s_channels, errors);
+        channels = ChoiceRules.Each("channels", channels, s_channels, errors);
         var email = channels?.Contains("email") == true;
         var sms = channels?.Contains("sms") == true;
         if (profiles is not { Length: > 0 })

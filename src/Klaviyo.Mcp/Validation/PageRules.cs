@@ -24,45 +24,4 @@ public static class PageRules
         errors.Add("cursor", "is not a cursor this server gave out; pass next_cursor from the previous result unchanged, or leave it out for the first page");
         return PageCursor.First;
     }
-
-    /// <summary>One of <paramref name="allowed"/>, matched ignoring case and returned as Klaviyo spells it; null (and a violation) otherwise.</summary>
-    public static string? Choice(string path, string? value, IReadOnlyCollection<string> allowed, ArgumentErrors errors)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        var match = allowed.FirstOrDefault(a => string.Equals(a, value.Trim(), StringComparison.OrdinalIgnoreCase));
-        if (match is null)
-        {
-            errors.Add(path, $"{IdentifierRules.Quote(value)} is not one of {string.Join(", ", allowed)}");
-        }
-
-        return match;
-    }
-
-    /// <summary>An optional text argument that, when given, must not be blank.</summary>
-    public static void NotBlank(string path, string? value, ArgumentErrors errors)
-    {
-        if (value is not null && string.IsNullOrWhiteSpace(value))
-        {
-            errors.Add(path, "must not be blank; leave it out instead");
-        }
-    }
-
-    /// <summary>Checks that every value is one of <paramref name="allowed"/>.</summary>
-    public static void CheckEnum(string path, IEnumerable<string>? values, IReadOnlyCollection<string> allowed, ArgumentErrors errors)
-    {
-        var index = 0;
-        foreach (var value in values ?? [])
-        {
-            if (!allowed.Contains(value))
-            {
-                errors.Add($"{path}[{index}]", $"{IdentifierRules.Quote(value)} is not one of {string.Join(", ", allowed)}");
-            }
-
-            index++;
-        }
-    }
 }

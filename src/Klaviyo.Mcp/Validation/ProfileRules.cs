@@ -57,13 +57,4 @@ public static class ProfileRules
             errors.Add(ArgumentErrors.Join(path, "longitude"), $"{lon.ToString(CultureInfo.InvariantCulture)} is outside -180 to 180");
         }
     }
-
-    /// <summary>A Klaviyo id argument: given and not blank.</summary>
-    public static void CheckId(string path, string? id, ArgumentErrors errors)
-    {
-        if (string.IsNullOrWhiteSpace(id))
-        {
-            errors.Add(path, "is required and must not be blank");
-        }
-    }
 }

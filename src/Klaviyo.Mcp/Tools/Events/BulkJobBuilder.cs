@@ -25,7 +25,7 @@ public sealed class BulkJobBuilder(int maxEvents = KlaviyoClient.MaxEventsPerBul
     /// <summary>Adds <paramref name="prepared"/> (known to the caller as <paramref name="source"/>), or says why it cannot.</summary>
     public BulkAddResult TryAdd(PreparedEvent prepared, int source)
     {
-        var key = (prepared.UniqueId, Identity(prepared.ProfileIdentifiers), prepared.MetricName);
+        var key = prepared.DuplicateKey;
         if (_keys.TryGetValue(key, out var first))
         {
             return BulkAddResult.Duplicate(first);
@@ -67,9 +67,4 @@ public sealed class BulkJobBuilder(int maxEvents = KlaviyoClient.MaxEventsPerBul
         return new BulkEventJobResource(new BulkEventJobAttributes(new JsonApiDataList<BulkEventEntry>(
             [.. entries.Select(e => new BulkEventEntry(new BulkEventEntryAttributes(new JsonApiData<EventProfileResource>(e.Profile), new JsonApiDataList<BulkEventResource>(e.Events))))])));
     }
-
-    // Klaviyo matches a profile by its identifiers, emails ignoring case.
-    private static string Identity(IReadOnlyDictionary<string, string> identifiers) => identifiers.Count == 1
-        ? identifiers.First() is var (name, value) ? name + "=" + value.ToLowerInvariant() : ""
-        : string.Join('\u001f', identifiers.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value.ToLowerInvariant()));
 }
