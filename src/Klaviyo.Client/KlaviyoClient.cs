@@ -106,15 +106,19 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
         }
         catch (TimeoutRejectedException ex)
         {
-            throw new KlaviyoTransportException($"Klaviyo did not answer {method} /{relativePath} in time (each attempt may take {_options.AttemptTimeout.TotalSeconds:0.#} s, the whole call {_options.TotalTimeout.TotalSeconds:0.#} s).", ex);
+            throw new KlaviyoTransportException($"Klaviyo did not answer {method} /{relativePath} in time (each attempt may take {_options.AttemptTimeout.TotalSeconds:0.#} s, the whole call {_options.TotalTimeout.TotalSeconds:0.#} s).{Unknown(request)}", ex, MaybeProcessed(request));
         }
         catch (OperationCanceledException ex)
         {
-            throw new KlaviyoTransportException($"Klaviyo did not answer {method} /{relativePath} in time.", ex);
+            throw new KlaviyoTransportException($"Klaviyo did not answer {method} /{relativePath} in time.{Unknown(request)}", ex, MaybeProcessed(request));
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError)
+        {
+            throw new KlaviyoTransportException($"Could not reach Klaviyo for {method} /{relativePath}: {ex.Message}", ex);
         }
         catch (HttpRequestException ex)
         {
-            throw new KlaviyoTransportException($"Could not reach Klaviyo for {method} /{relativePath}: {ex.Message}", ex);
+            throw new KlaviyoTransportException($"The connection to Klaviyo failed during {method} /{relativePath}: {ex.Message}.{Unknown(request)}", ex, MaybeProcessed(request));
         }
 
         if (response.IsSuccessStatusCode)
@@ -128,6 +132,17 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
             throw await ReadErrorAsync(response, attempts, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// For a write that was not retried because repeating it could apply it twice: the agent must know that it may
+    /// have been processed. Empty for reads and for writes that are safe to repeat (those were retried).
+    /// </summary>
+    private static string Unknown(HttpRequestMessage request) =>
+        MaybeProcessed(request)
+            ? " It is unknown whether Klaviyo processed this request (it was not retried, since repeating it could apply it twice): check its effect before repeating it."
+            : "";
+
+    private static bool MaybeProcessed(HttpRequestMessage request) => !KlaviyoRetryRules.IsReplayable(request);
 
     private static async Task<JsonApiDocument> ReadDocumentAsync(HttpResponseMessage response, string path, CancellationToken cancellationToken)
     {

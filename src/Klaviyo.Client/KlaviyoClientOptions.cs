@@ -33,8 +33,11 @@ public sealed class KlaviyoClientOptions
     /// <summary>The longest a request waits for a permit from the client-side rate limiter before failing with <see cref="KlaviyoRateLimitedException"/>.</summary>
     public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Attempts seen in 30 s before the circuit breaker may open (it opens when half of them failed with a 5xx, a timeout or a connection failure).</summary>
-    public int CircuitBreakerMinimumThroughput { get; set; } = 10;
+    /// <summary>
+    /// Calls (not attempts) ended in 30 s before the circuit breaker may open: it opens when at least half of them
+    /// failed after their retries with a 5xx, a timeout or a broken connection. Calls that a retry rescued count as successes.
+    /// </summary>
+    public int CircuitBreakerMinimumThroughput { get; set; } = 5;
 
     /// <summary>How long calls fail fast once the circuit breaker opened, before one probe is let through.</summary>
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);

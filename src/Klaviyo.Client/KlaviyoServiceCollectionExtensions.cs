@@ -17,6 +17,7 @@ public static class KlaviyoServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<KlaviyoRateLimiter>();
         services.AddTransient<RateLimitHandler>();
+        services.AddTransient<ResponseBufferingHandler>();
 
         var builder = services.AddHttpClient<KlaviyoClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
         builder.AddResilienceHandler("klaviyo", static (pipeline, context) =>
@@ -26,8 +27,26 @@ public static class KlaviyoServiceCollectionExtensions
             var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KlaviyoClient).FullName!);
             pipeline.TimeProvider = time;
 
-            // Outermost first: the whole call's budget, then retries, then each attempt's own timeout.
+            // Outermost first: the whole call's budget, the circuit breaker, then retries, then each attempt's own timeout.
             pipeline.AddTimeout(options.TotalTimeout);
+            // While Klaviyo keeps failing, fail fast instead of making every call wait out its retries; probe again after the break.
+            // Outside the retries: it counts calls by how they finally ended, so a burst of 5xx that a retry recovered
+            // from is a success, and it opens only when at least half of MinimumThroughput or more calls in 30 s failed
+            // after their retries (5xx, timeout or broken connection).
+            pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                FailureRatio = 0.5,
+                MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = options.CircuitBreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(KlaviyoRetryRules.IsOutage(args.Outcome)),
+                OnOpened = args =>
+                {
+                    logger.LogWarning("Klaviyo keeps failing: calls fail fast for {Seconds} s, then one probe is let through", (int)args.BreakDuration.TotalSeconds);
+                    return ValueTask.CompletedTask;
+                },
+            });
+
             if (options.MaxRetryAttempts > 0)
             {
                 pipeline.AddRetry(new HttpRetryStrategyOptions
@@ -56,26 +75,14 @@ public static class KlaviyoServiceCollectionExtensions
                 });
             }
 
-            // While Klaviyo keeps failing, fail fast instead of making every call wait out its retries; probe again after the break.
-            pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-            {
-                FailureRatio = 0.5,
-                MinimumThroughput = options.CircuitBreakerMinimumThroughput,
-                SamplingDuration = TimeSpan.FromSeconds(30),
-                BreakDuration = options.CircuitBreakDuration,
-                ShouldHandle = args => ValueTask.FromResult(KlaviyoRetryRules.IsOutage(args.Outcome)),
-                OnOpened = args =>
-                {
-                    logger.LogWarning("Klaviyo keeps failing: calls fail fast for {Seconds} s, then one probe is let through", (int)args.BreakDuration.TotalSeconds);
-                    return ValueTask.CompletedTask;
-                },
-            });
-
             pipeline.AddTimeout(options.AttemptTimeout);
         });
 
         // Inner to the resilience handler: every retry attempt takes a rate-limit permit after its backoff.
         builder.AddHttpMessageHandler<RateLimitHandler>();
+
+        // Innermost: each attempt reads the whole body, so a connection broken mid-body fails (and may retry) that attempt.
+        builder.AddHttpMessageHandler<ResponseBufferingHandler>();
 
         // HttpClient's own request logs (Debug, Trace) never show a header's value: the key travels in one.
         builder.RedactLoggedHeaders(_ => true);

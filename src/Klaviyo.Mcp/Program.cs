@@ -1,4 +1,5 @@
 using Klaviyo.Mcp;
+using Klaviyo.Mcp.Stdio;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -65,7 +66,14 @@ services.AddLogging(logging =>
     logging.AddFilter("System.Net.Http.HttpClient", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning);
     logging.AddFilter("Polly", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Error);
 });
-services.AddKlaviyoMcpServer(settings).WithStdioServerTransport();
+// stdin and stdout as the SDK's stream transport, with one addition: at the end of input the session ends only once
+// every request already read has been answered (at most one call's time budget), so a client that writes its requests
+// and closes its end still gets every answer.
+using var stopping = new CancellationTokenSource();
+var pending = new PendingRequests();
+services.AddKlaviyoMcpServer(settings).WithStreamServerTransport(
+    new AnsweringInputStream(Console.OpenStandardInput(), pending, settings.CallBudget, stopping.Token),
+    new AnswerObservingOutputStream(Console.OpenStandardOutput(), pending));
 
 await using var provider = services.BuildServiceProvider();
 if (settings.ApiKeyWarning() is { } warning)
@@ -73,8 +81,7 @@ if (settings.ApiKeyWarning() is { } warning)
     provider.GetRequiredService<ILoggerFactory>().CreateLogger("Klaviyo.Mcp").LogWarning("{Warning}", warning);
 }
 
-// SIGTERM, SIGINT and SIGQUIT end the session as stdin closing does: the request in flight is cancelled and everything is disposed.
-using var stopping = new CancellationTokenSource();
+// SIGTERM, SIGINT and SIGQUIT end the session at once: the request in flight is cancelled and everything is disposed.
 void Stop(PosixSignalContext context)
 {
     context.Cancel = true;

@@ -50,6 +50,9 @@ public sealed record ServerSettings
 
     public TimeSpan MaxRateLimitWait { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The longest one ordinary call may take: waiting for a rate-limit permit, then every attempt and retry.</summary>
+    public TimeSpan CallBudget => MaxRateLimitWait + TotalTimeout;
+
     /// <summary>Folders import_events may read; empty means the defaults (working directory and home).</summary>
     public IReadOnlyList<string> ImportRoots { get; init; } = [];
 

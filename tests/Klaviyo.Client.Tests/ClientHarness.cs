@@ -9,13 +9,23 @@ internal sealed class ClientHarness : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public ClientHarness(KlaviyoStub stub, Action<KlaviyoClientOptions>? configure = null)
+    public ClientHarness(KlaviyoStub stub, Action<KlaviyoClientOptions>? configure = null, TimeProvider? time = null)
+        : this(stub.Url, configure, time)
+    {
+    }
+
+    public ClientHarness(Uri baseUrl, Action<KlaviyoClientOptions>? configure = null, TimeProvider? time = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
         services.AddKlaviyoClient(options =>
         {
-            options.BaseUrl = stub.Url;
+            options.BaseUrl = baseUrl;
             options.ApiKey = KlaviyoStub.ApiKey;
             options.UserAgent = "klaviyo-mcp-tests/1.0";
             options.RetryBaseDelay = TimeSpan.FromMilliseconds(20);

@@ -20,7 +20,7 @@ namespace Klaviyo.Mcp.Tests;
 public sealed class FaultInjectionTests
 {
     public static readonly TheoryData<string> Faults =
-        ["429 storm", "5xx burst", "connection reset", "slower than the attempt timeout", "malformed JSON", "HTML error page", "empty 200", "10 MB response"];
+        ["429 storm", "5xx burst", "reset mid-response", "slower than the attempt timeout", "malformed JSON", "HTML error page", "empty 200", "10 MB response"];
 
     private static readonly string[] s_unrepeatableWrites = ["POST /api/lists", "POST /api/profile-subscription-bulk-create-jobs", "DELETE /api/lists/L1"];
 
@@ -32,10 +32,16 @@ public sealed class FaultInjectionTests
         var file = folder.Write("events.csv", "email,metric\na@klaviyo-demo.com,Placed Order\n");
         using var stub = new KlaviyoStub();
         using var silent = new SilentServer();
+        using var resetting = new MidBodyResetServer(resets: int.MaxValue);
         Arrange(stub, fault);
         await using var mcp = await McpHarness.StartAsync(stub, new Dictionary<string, string?>
         {
-            [ServerSettings.BaseUrlVariable] = fault == "slower than the attempt timeout" ? silent.Url.AbsoluteUri : stub.Url.AbsoluteUri,
+            [ServerSettings.BaseUrlVariable] = fault switch
+            {
+                "slower than the attempt timeout" => silent.Url.AbsoluteUri,
+                "reset mid-response" => resetting.Url.AbsoluteUri,
+                _ => stub.Url.AbsoluteUri,
+            },
             [ServerSettings.MaxRetriesVariable] = "1",
             [ServerSettings.AttemptTimeoutVariable] = "0.5",
             [ServerSettings.TotalTimeoutVariable] = "3",
@@ -48,6 +54,7 @@ public sealed class FaultInjectionTests
         foreach (var (tool, arguments) in Calls(file))
         {
             var before = stub.Requests.Count;
+            var beforeResetting = resetting.Requests.Count;
             var started = DateTime.UtcNow;
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
             budget.CancelAfter(TimeSpan.FromSeconds(30));
@@ -63,9 +70,15 @@ public sealed class FaultInjectionTests
 
             // A 429 says Klaviyo did not process the request, so repeating a refused write duplicates nothing.
             var sent = stub.Requests.Skip(before).ToList();
+            var sentLines = sent.Select(r => $"{r.Method} {r.Path}").Concat(resetting.Requests.Skip(beforeResetting)).ToList();
             foreach (var write in fault == "429 storm" ? [] : s_unrepeatableWrites)
             {
-                Assert.True(sent.Count(r => $"{r.Method} {r.Path}" == write) <= 1, $"{tool} sent {write} more than once under {fault}");
+                Assert.True(sentLines.Count(r => r == write) <= 1, $"{tool} sent {write} more than once under {fault}");
+            }
+
+            if (fault == "reset mid-response" && result.IsError == true && sentLines.Any(s_unrepeatableWrites.Contains))
+            {
+                Assert.True(result.Text().Contains("unknown whether Klaviyo processed", StringComparison.Ordinal), $"{tool}: {result.Text()}");
             }
 
             var eventIds = sent.Where(r => r.Path == "/api/events" && r.Method == "POST").Select(r => (string?)r.BodyJson()["data"]!["attributes"]!["unique_id"]).Distinct().Count();
@@ -91,9 +104,6 @@ public sealed class FaultInjectionTests
                 break;
             case "5xx burst":
                 stub.Server.Given(any).RespondWith(Response.Create().WithCallback(_ => new ResponseMessage { StatusCode = statuses[Interlocked.Increment(ref count) % 4] }));
-                break;
-            case "connection reset":
-                stub.Server.Given(any).RespondWith(Response.Create().WithFault(FaultType.MALFORMED_RESPONSE_CHUNK));
                 break;
             case "malformed JSON":
                 stub.Server.Given(any).RespondWith(KlaviyoStub.Response(200, """{"data": [{"type": "profile", "id": """));

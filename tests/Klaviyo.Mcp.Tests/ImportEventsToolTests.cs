@@ -37,6 +37,35 @@ public sealed class ImportEventsToolTests
     }
 
     [Fact]
+    public async Task A_JSON_array_cut_off_mid_file_sends_the_rows_before_the_break_and_reports_the_break_by_item()
+    {
+        using var folder = new TemporaryFolder();
+        var events = string.Join(",", Enumerable.Range(1, 1500).Select(i => $$"""{"email":"p{{i}}@klaviyo-demo.com","metric":"Placed Order","unique_id":"o-{{i}}"}"""));
+        var file = folder.Write("events.json", "[" + events + """,{"email":"cut@klaviyo-demo.com","met""");
+        using var stub = new KlaviyoStub().Answer("POST", BulkPath, 202);
+        await using var mcp = await StartAsync(stub, folder);
+
+        var result = (await mcp.CallAsync("import_events", $$"""{"path":"{{file}}"}""")).AssertSuccess();
+
+        Assert.DoesNotContain("nothing was sent", result.Text());
+        var structured = result.StructuredContent!.Value;
+        Assert.False(structured.GetProperty("completed").GetBoolean());
+        Assert.Equal(1500, structured.GetProperty("events").GetInt64());
+        Assert.Equal(2, structured.GetProperty("jobs_submitted").GetInt32());
+        Assert.Equal(2, stub.Requests.Count);
+        var broken = Assert.Single(structured.GetProperty("invalid").EnumerateArray());
+        Assert.Equal(1501, broken.GetProperty("item").GetInt32());
+        Assert.Contains("not valid JSON", broken.GetProperty("errors")[0].GetString());
+        Assert.Contains("1,500 events from the rows before it were sent in 2 jobs", structured.GetProperty("note").GetString());
+        Assert.Contains("\"completed\":false", File.ReadAllText(file + ".klaviyo-import.json").Replace(" ", ""));
+
+        // Called again on the same broken file: the rows already sent are not sent again, and the break is reported again.
+        var again = (await mcp.CallAsync("import_events", $$"""{"path":"{{file}}"}""")).AssertSuccess();
+        Assert.Equal(2, stub.Requests.Count);
+        Assert.False(again.StructuredContent!.Value.GetProperty("completed").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_dry_run_reports_invalid_rows_by_physical_line_and_sends_nothing()
     {
         using var folder = new TemporaryFolder();

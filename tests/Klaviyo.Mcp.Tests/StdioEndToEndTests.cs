@@ -45,6 +45,38 @@ public sealed class StdioEndToEndTests
     }
 
     [Fact]
+    public async Task A_client_that_writes_its_requests_and_closes_stdin_gets_every_answer_and_the_server_exits_0()
+    {
+        // Klaviyo answers slowly, so stdin reaches its end while the calls are still running.
+        using var stub = new KlaviyoStub();
+        stub.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/api/events").UsingPost())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(202).WithDelay(TimeSpan.FromMilliseconds(1500)));
+        using var server = ServerProcess.Start(ServerProcess.Environment(stub));
+        var stderr = server.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+
+        string[] requests =
+        [
+            """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"pipe","version":"1"}}}""",
+            """{"jsonrpc":"2.0","method":"notifications/initialized"}""",
+            """{"jsonrpc":"2.0","id":2,"method":"tools/list"}""",
+            """{"jsonrpc":"2.0","id":"three","method":"tools/call","params":{"name":"create_event","arguments":{"metric":{"name":"Placed Order"},"profile":{"email":"a@klaviyo-demo.com"}}}}""",
+            """{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"create_event","arguments":{"metric":{"name":"Placed Order"},"profile":{"email":"b@klaviyo-demo.com"}}}}""",
+        ];
+        await server.StandardInput.WriteAsync(string.Join("\n", requests) + "\n");
+        server.StandardInput.Close();
+
+        var output = await server.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await server.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        var answers = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(["\"three\"", "1", "2", "4"], answers.Select(a => a["id"]!.ToJsonString()).Order(StringComparer.Ordinal));
+        Assert.All(answers.Where(a => a["id"]!.ToJsonString() is "\"three\"" or "4"), a => Assert.NotEqual(true, (bool?)a["result"]!["isError"]));
+        Assert.Equal(2, stub.Requests.Count);
+        Assert.Equal(0, server.ExitCode);
+        await stderr;
+    }
+
+    [Fact]
     public async Task Stdout_carries_nothing_but_JSON_RPC_even_at_Trace_level()
     {
         using var stub = new KlaviyoStub().Answer("POST", "/api/events", 202);

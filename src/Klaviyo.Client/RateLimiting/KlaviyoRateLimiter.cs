@@ -7,19 +7,27 @@ namespace Klaviyo.Client.RateLimiting;
 /// Keeps every request within Klaviyo's limits before Klaviyo has to say 429. Each bucket has a sliding window per
 /// limit (second, minute, day). A window is one segment longer than Klaviyo's, so that no interval of Klaviyo's
 /// length can hold more requests than the limit; with segments of 1% of the window the cost is about 1% of throughput.
+/// On top of its own count it follows what Klaviyo says in <c>RateLimit-Remaining</c> and <c>RateLimit-Reset</c>
+/// (another client may share the account's quota): with nothing left, requests wait until the reset Klaviyo gave.
 /// </summary>
 public sealed class KlaviyoRateLimiter : IDisposable
 {
     private readonly ConcurrentDictionary<string, Window[]> _buckets = new();
+    private readonly ConcurrentDictionary<string, LearnedQuota> _learned = new();
     private readonly Func<string, string, string, IEnumerable<(string Bucket, RateLimit Limit)>> _rules;
+    private readonly TimeProvider _time;
 
-    public KlaviyoRateLimiter()
-        : this(KlaviyoRateLimits.BucketsFor)
+    public KlaviyoRateLimiter(TimeProvider time)
+        : this(KlaviyoRateLimits.BucketsFor, time)
     {
     }
 
     /// <summary>With other rules (tests use small limits).</summary>
-    public KlaviyoRateLimiter(Func<string, string, string, IEnumerable<(string Bucket, RateLimit Limit)>> rules) => _rules = rules;
+    public KlaviyoRateLimiter(Func<string, string, string, IEnumerable<(string Bucket, RateLimit Limit)>> rules, TimeProvider? time = null)
+    {
+        _rules = rules;
+        _time = time ?? TimeProvider.System;
+    }
 
     /// <summary>
     /// Waits for a permit in every bucket the request draws on, at most <paramref name="maxWait"/> in all; when that is
@@ -29,8 +37,15 @@ public sealed class KlaviyoRateLimiter : IDisposable
     {
         var uri = request.RequestUri!;
         var started = Environment.TickCount64;
+        var first = true;
         foreach (var (bucket, limit) in _rules(request.Method.Method, uri.AbsolutePath, uri.Query))
         {
+            if (first && _learned.TryGetValue(bucket, out var learned))
+            {
+                await WaitForKlaviyoAsync(learned, bucket, limit, maxWait, cancellationToken).ConfigureAwait(false);
+            }
+
+            first = false;
             foreach (var window in Windows(bucket, limit))
             {
                 using var lease = window.Limiter.AttemptAcquire(1);
@@ -68,36 +83,44 @@ public sealed class KlaviyoRateLimiter : IDisposable
     }
 
     /// <summary>
-    /// Learns from Klaviyo's <c>RateLimit-Remaining</c> (the steady window's requests left): when Klaviyo counts fewer
-    /// left than this limiter does (another client shares the account's quota), the difference is used up here too.
+    /// Learns from Klaviyo's <c>RateLimit-Remaining</c> and <c>RateLimit-Reset</c> (the steady window's requests left,
+    /// and the seconds until it has room again): the next requests beyond what is left wait for that reset, never longer.
+    /// A response without both headers (a 429 carries <c>Retry-After</c> instead) teaches nothing.
     /// </summary>
     public void Observe(HttpRequestMessage request, HttpResponseMessage response)
     {
-        if (!response.Headers.TryGetValues("RateLimit-Remaining", out var values) ||
-            !int.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var remaining))
+        if (Header(response, "RateLimit-Remaining") is not { } remaining || Header(response, "RateLimit-Reset") is not { } reset)
         {
             return;
         }
 
         var uri = request.RequestUri!;
-        var (bucket, limit) = _rules(request.Method.Method, uri.AbsolutePath, uri.Query).FirstOrDefault();
+        var (bucket, _) = _rules(request.Method.Method, uri.AbsolutePath, uri.Query).FirstOrDefault();
         if (bucket is null)
         {
             return;
         }
 
-        var minute = Windows(bucket, limit).First(w => w.IsMinute);
-        var available = (int)(minute.Limiter.GetStatistics()?.CurrentAvailablePermits ?? 0);
-        if (remaining < available)
+        _learned.GetOrAdd(bucket, _ => new LearnedQuota(_time)).Learn((int)Math.Min(remaining, int.MaxValue), TimeSpan.FromSeconds(Math.Min(reset, 3600)));
+    }
+
+    private static long? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) &&
+        long.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
+
+    private async Task WaitForKlaviyoAsync(LearnedQuota learned, string bucket, RateLimit limit, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        while (learned.TryTake() is var wait && wait > TimeSpan.Zero)
         {
-            using var lease = minute.Limiter.AttemptAcquire(available - remaining);
-            if (lease.IsAcquired)
+            if (_time.GetElapsedTime(started) + wait > maxWait)
             {
-                for (var i = 0; i < available - remaining; i++)
-                {
-                    minute.Granted();
-                }
+                throw new KlaviyoRateLimitedException(bucket, limit, wait);
             }
+
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 

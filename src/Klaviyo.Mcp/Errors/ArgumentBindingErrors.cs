@@ -14,10 +14,18 @@ namespace Klaviyo.Mcp.Errors;
 /// </summary>
 internal static partial class ArgumentBindingErrors
 {
-    public static bool IsBindingFailure(Exception exception) => exception is JsonException or ArgumentException;
-
-    public static IReadOnlyList<ArgumentViolation> Explain(RequestContext<CallToolRequestParams> context, Exception exception)
+    /// <summary>
+    /// The violations when <paramref name="exception"/> is the SDK failing to bind the call's arguments to the tool's
+    /// parameters; null when it is not (the arguments bind, so the exception came from the tool's own work, after
+    /// which something may have been sent: it must not be reported as "nothing was sent").
+    /// </summary>
+    public static IReadOnlyList<ArgumentViolation>? TryExplain(RequestContext<CallToolRequestParams> context, Exception exception)
     {
+        if (exception is not (JsonException or ArgumentException))
+        {
+            return null;
+        }
+
         if (exception is ArgumentException && MissingParameter().Match(exception.Message) is { Success: true } missing)
         {
             return [new ArgumentViolation(missing.Groups[1].Value, "is required")];
@@ -45,12 +53,7 @@ internal static partial class ArgumentBindingErrors
             }
         }
 
-        if (violations.Count == 0)
-        {
-            violations.Add(new ArgumentViolation(exception is JsonException json ? Join("arguments", json.Path) : "arguments", Rule(exception, leafType: null)));
-        }
-
-        return violations;
+        return violations.Count == 0 ? null : violations;
     }
 
     private static string Join(string name, string? jsonPath) =>

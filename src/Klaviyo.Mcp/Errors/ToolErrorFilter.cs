@@ -37,15 +37,17 @@ internal static class ToolErrorFilter
                 var toolName = context.Params?.Name ?? "tool";
                 var logger = context.Services?.GetService<ILoggerFactory>()?.CreateLogger("Klaviyo.Mcp.Tools");
                 var apiKey = context.Services?.GetService<IOptions<KlaviyoClientOptions>>()?.Value.ApiKey;
-                Log(logger, exception, toolName);
-                var message = ArgumentBindingErrors.IsBindingFailure(exception)
-                    ? ToolErrorMessages.InvalidArguments(ArgumentBindingErrors.Explain(context, exception))
+                var binding = ArgumentBindingErrors.TryExplain(context, exception);
+                Log(logger, binding is null ? exception : null, toolName);
+                var message = binding is not null
+                    ? ToolErrorMessages.InvalidArguments(binding)
                     : ToolErrorMessages.Describe(exception, toolName);
                 return ToolResults.Error(Secrets.Redact(message, apiKey));
             }
         };
 
-    private static void Log(ILogger? logger, Exception exception, string toolName)
+    /// <summary>Logs a failure; a null <paramref name="exception"/> is arguments the SDK could not bind.</summary>
+    private static void Log(ILogger? logger, Exception? exception, string toolName)
     {
         if (logger is null)
         {
@@ -54,7 +56,7 @@ internal static class ToolErrorFilter
 
         switch (exception)
         {
-            case ToolArgumentException or ArgumentException or System.Text.Json.JsonException:
+            case null or ToolArgumentException:
                 logger.LogInformation("{Tool}: invalid arguments", toolName);
                 break;
             case KlaviyoToolException or KlaviyoException:

@@ -35,6 +35,7 @@ public static class ToolErrorMessages
     {
         KlaviyoPayloadTooLargeException tooLarge => InvalidArguments([new ArgumentViolation("arguments", tooLarge.Message + "; send fewer or smaller properties")]),
         KlaviyoConfigurationException configuration => configuration.Message,
+        KlaviyoTransportException { MaybeProcessed: true } transport => transport.Message,
         KlaviyoTransportException transport => transport.Message + " Klaviyo may be down or unreachable; try again in a minute.",
         KlaviyoInvalidResponseException invalid => invalid.Message + " This is unexpected; try again, and report it if it persists.",
         KlaviyoApiException api => DescribeApi(api, operation),

@@ -88,8 +88,33 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
             run.Report(stream.Position, force: true);
         }
 
-        await foreach (var row in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        // The reader is stepped by hand so that a file that cannot be parsed past some point (a truncated JSON array,
+        // say) becomes a row error at that point; the rows before it are still sent and checkpointed.
+        string? unreadable = null;
+        int? lastItem = null;
+        await using var rows = reader.ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
         {
+            ImportRow row;
+            try
+            {
+                if (!await rows.MoveNextAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                row = rows.Current;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                unreadable = Unreadable(ex);
+                var where = format == "json" ? new ImportRow(lastOrdinal + 1, null, (lastItem ?? 0) + 1, default, [], stream.Position)
+                    : new ImportRow(lastOrdinal + 1, (lastLine ?? (reader.Columns is null ? 0 : 1)) + 1, null, default, [], stream.Position);
+                run.Invalid(where, [$"row: {unreadable}; the file cannot be read past this point, so the import stopped here"]);
+                break;
+            }
+
+            lastItem = row.Item ?? lastItem;
             if (row.Ordinal <= resumeAfter)
             {
                 continue;
@@ -151,7 +176,7 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
 
         if (!dryRun)
         {
-            run.Checkpoint = run.Checkpoint with { AcknowledgedRows = lastOrdinal, AcknowledgedLine = lastLine, Completed = true, UpdatedAt = DateTimeOffset.UtcNow };
+            run.Checkpoint = run.Checkpoint with { AcknowledgedRows = lastOrdinal, AcknowledgedLine = lastLine, Completed = unreadable is null, UpdatedAt = DateTimeOffset.UtcNow };
             store.Save(statePath, run.Checkpoint);
         }
 
@@ -162,7 +187,7 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
             File = file.FullName,
             Format = format,
             DryRun = dryRun,
-            Completed = !dryRun,
+            Completed = !dryRun && unreadable is null,
             RowsRead = run.RowsRead,
             Events = dryRun ? run.Valid : run.Checkpoint.EventsSent,
             JobsSubmitted = run.Checkpoint.JobsSubmitted,
@@ -171,9 +196,18 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
             Invalid = run.Listed.Count == 0 ? null : run.Listed,
             ResumedAfterRows = resumeAfter > 0 ? resumeAfter : null,
             StateFile = dryRun ? null : statePath,
-            Note = note ?? (run.Checkpoint.InvalidRows > run.Listed.Count ? $"Only the first {EventTools.MaxInvalidListed} invalid rows are listed." : null),
+            Note = unreadable is not null
+                ? $"The import stopped where the file could not be read ({unreadable}): {run.Checkpoint.EventsSent:N0} events from the rows before it were {(dryRun ? "valid (nothing was sent: dry run)" : $"sent in {run.Checkpoint.JobsSubmitted} jobs")}. Fix the file and call import_events again; rows already sent keep their unique_id, so Klaviyo does not count them twice."
+                : note ?? (run.Checkpoint.InvalidRows > run.Listed.Count ? $"Only the first {EventTools.MaxInvalidListed} invalid rows are listed." : null),
         };
     }
+
+    /// <summary>What stopped the reader, in the file's terms (JSON's own position details are left out: the row says where).</summary>
+    private static string Unreadable(Exception exception) => exception switch
+    {
+        System.Text.Json.JsonException json => "not valid JSON: " + json.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.'),
+        _ => "unreadable: " + exception.Message.Split('\n')[0].TrimEnd('.'),
+    };
 
     private static FileStream Lock(string statePath)
     {
