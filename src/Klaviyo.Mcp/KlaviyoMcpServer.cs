@@ -28,6 +28,7 @@ public static class KlaviyoMcpServer
         services.AddKlaviyoClient(settings.ApplyTo);
         services.AddSingleton<EventArgumentsValidator>();
         services.AddSingleton(new ResultBudget(settings.ResultBudgetBytes));
+        services.AddSingleton(settings.Tools);
         services.AddTransient<ResourceNameResolver>();
         services.AddTransient<ProfileIdResolver>();
         services.AddTransient<MetricResolver>();
@@ -47,6 +48,7 @@ public static class KlaviyoMcpServer
                     "Lists: get_lists, get_list, create_list, update_list, delete_list, add_profiles_to_list, remove_profiles_from_list, get_profiles_for_list; list_name works wherever list_id does. " +
                     "Insights: get_events, get_event, get_metrics, get_metric, query_metric_aggregates (counts over time), get_segments, get_segment, get_profiles_for_segment, " +
                     "get_campaigns, get_campaign, get_flows, get_flow, update_flow_status, query_campaign_values and query_flow_values (performance reports), get_account. " +
+                    "Anything else in Klaviyo's API (coupons, catalogs, tags, templates, forms, webhooks, reviews, custom objects...): find_operations, describe_operation, call_operation. " +
                     "Collections return { items, next_cursor }: pass next_cursor back as cursor for the next page. " +
                     "Every tool validates its arguments before calling Klaviyo; an error result names the argument and the rule to fix.";
             })
@@ -60,13 +62,14 @@ public static class KlaviyoMcpServer
             .WithCatalogTools<FlowTools>(McpJson.Options)
             .WithCatalogTools<ReportingTools>(McpJson.Options)
             .WithCatalogTools<AccountTools>(McpJson.Options)
+            .WithCatalogTools<ApiTools>(McpJson.Options)
             .WithCatalogPrompts<InsightPrompts>(McpJson.Options)
             .WithRequestFilters(filters =>
             {
                 filters.AddListToolsFilter(next => async (context, cancellationToken) =>
                 {
                     var result = await next(context, cancellationToken).ConfigureAwait(false);
-                    result.Tools = [.. result.Tools.Where(settings.Tools.Allows)];
+                    result.Tools = [.. result.Tools.Select(settings.Tools.Present).OfType<Tool>()];
                     return result;
                 });
                 filters.AddCallToolFilter(next => (context, cancellationToken) =>

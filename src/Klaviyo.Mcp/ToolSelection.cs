@@ -1,39 +1,121 @@
+using Klaviyo.Client.Operations;
 using ModelContextProtocol.Protocol;
 
 namespace Klaviyo.Mcp;
 
 /// <summary>
 /// Which tools this server offers: all, or some toolsets, or an exact list, and in read-only mode only the read-only
-/// ones. Tools left out are hidden from tools/list and refused at call time too.
+/// ones. Tools left out are hidden from tools/list and refused at call time too. The same selection limits the
+/// operations call_operation reaches: the API areas named in <c>--toolsets</c>, and in read-only mode reads only.
 /// </summary>
-public sealed record ToolSelection(bool ReadOnly, IReadOnlySet<string>? Tools)
+public sealed record ToolSelection(bool ReadOnly, IReadOnlySet<string>? Tools, IReadOnlySet<string>? Areas = null)
 {
     public static readonly ToolSelection Everything = new(false, null);
 
-    public bool Allows(Tool tool) => (Tools is null || Tools.Contains(tool.Name)) && (!ReadOnly || tool.Annotations?.ReadOnlyHint == true);
+    /// <summary>Whether <paramref name="tool"/> may be called. In read-only mode call_operation stays: it then calls reads only.</summary>
+    public bool Allows(Tool tool) => (Tools is null || Tools.Contains(tool.Name)) &&
+        (!ReadOnly || tool.Annotations?.ReadOnlyHint == true || tool.Name == Klaviyo.Mcp.Tools.ApiTools.CallOperationName);
+
+    /// <summary>
+    /// <paramref name="tool"/> as tools/list shows it here, or null when it is left out. In read-only mode
+    /// call_operation can only read, so it is listed as read-only: every tool a read-only server lists is read-only.
+    /// </summary>
+    public Tool? Present(Tool tool)
+    {
+        if (!Allows(tool))
+        {
+            return null;
+        }
+
+        if (!ReadOnly || tool.Name != Klaviyo.Mcp.Tools.ApiTools.CallOperationName)
+        {
+            return tool;
+        }
+
+        return new Tool
+        {
+            Name = tool.Name,
+            Title = tool.Title,
+            Description = tool.Description + " This server is read-only: only operations that read are called.",
+            InputSchema = tool.InputSchema,
+            OutputSchema = tool.OutputSchema,
+            Icons = tool.Icons,
+            Meta = tool.Meta,
+            Annotations = new ToolAnnotations
+            {
+                Title = tool.Annotations?.Title,
+                ReadOnlyHint = true,
+                DestructiveHint = false,
+                IdempotentHint = true,
+                OpenWorldHint = tool.Annotations?.OpenWorldHint,
+            },
+        };
+    }
+
+    /// <summary>Why call_operation may not call <paramref name="operation"/> here; null when it may.</summary>
+    public string? OperationRefusal(ApiOperation operation)
+    {
+        if (Areas is not null && (!Toolsets.Areas.TryGetValue(operation.Tag, out var area) || !Areas.Contains(area)))
+        {
+            return $"{operation.Id} is in the {operation.Tag} area, which this server was not started with (--toolsets {string.Join(",", Areas.Order(StringComparer.Ordinal))}).";
+        }
+
+        if (ReadOnly && operation.Access != OperationAccess.Read)
+        {
+            return $"{operation.Id} changes data in Klaviyo, and this server runs in read-only mode (--read-only or KLAVIYO_READ_ONLY=true).";
+        }
+
+        return null;
+    }
 
     /// <summary>Why <paramref name="tool"/> is refused.</summary>
     public string Refusal(string tool) => Tools is not null && !Tools.Contains(tool)
         ? $"{tool} is not enabled on this server (it was started with --toolsets or --tools that leave it out)."
         : $"{tool} changes data in Klaviyo, and this server runs in read-only mode (--read-only or KLAVIYO_READ_ONLY=true).";
 
-    /// <summary>From <c>--toolsets</c>/<c>KLAVIYO_TOOLSETS</c> and <c>--tools</c>/<c>KLAVIYO_TOOLS</c>; unknown names are problems that list the valid ones.</summary>
+    /// <summary>
+    /// From <c>--toolsets</c>/<c>KLAVIYO_TOOLSETS</c> and <c>--tools</c>/<c>KLAVIYO_TOOLS</c>; unknown names are problems that list the valid ones.
+    /// API areas named in <c>--toolsets</c> limit call_operation to those areas; naming none (only <c>api</c>, say) leaves every area.
+    /// </summary>
     public static ToolSelection From(bool readOnly, string? toolsets, string? tools, List<string> problems)
     {
         HashSet<string>? selected = null;
+        HashSet<string>? areas = null;
         if (!string.IsNullOrWhiteSpace(toolsets))
         {
             selected = [];
+            areas = [];
+            var areaNames = Toolsets.Areas.Values.ToHashSet(StringComparer.Ordinal);
             foreach (var name in Split(toolsets))
             {
+                var known = false;
                 if (Toolsets.All.TryGetValue(name, out var members))
                 {
                     selected.UnionWith(members);
+                    known = true;
                 }
-                else
+
+                if (areaNames.Contains(name))
                 {
-                    problems.Add($"unknown toolset \"{name}\"; the toolsets are {string.Join(", ", Toolsets.All.Keys)}");
+                    areas.Add(name);
+                    known = true;
                 }
+
+                if (!known)
+                {
+                    problems.Add($"unknown toolset \"{name}\"; the toolsets are {string.Join(", ", Toolsets.Names)}");
+                }
+            }
+
+            if (areas.Any(a => !Toolsets.All.ContainsKey(a)))
+            {
+                // An area without curated tools (coupons, say) is reached only through the api tools.
+                selected.UnionWith(Toolsets.All[Toolsets.Api]);
+            }
+
+            if (areas.Count == 0)
+            {
+                areas = null;
             }
         }
 
@@ -54,7 +136,7 @@ public sealed record ToolSelection(bool ReadOnly, IReadOnlySet<string>? Tools)
             }
         }
 
-        return new ToolSelection(readOnly, selected);
+        return new ToolSelection(readOnly, selected, areas);
     }
 
     private static IEnumerable<string> Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

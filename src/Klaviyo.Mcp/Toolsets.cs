@@ -3,6 +3,9 @@ namespace Klaviyo.Mcp;
 /// <summary>The toolsets users choose from (<c>--toolsets</c>), and which tools each holds: the one place tools are grouped.</summary>
 public static class Toolsets
 {
+    /// <summary>The toolset of the three tools that reach the whole API (find_operations, describe_operation, call_operation).</summary>
+    public const string Api = "api";
+
     public static IReadOnlyDictionary<string, string[]> All { get; } = new Dictionary<string, string[]>
     {
         ["events"] = ["create_event", "bulk_create_events", "import_events", "get_events", "get_event"],
@@ -14,7 +17,43 @@ public static class Toolsets
         ["flows"] = ["get_flows", "get_flow", "update_flow_status"],
         ["reporting"] = ["query_campaign_values", "query_flow_values"],
         ["accounts"] = ["get_account"],
+        [Api] = ["find_operations", "describe_operation", "call_operation"],
+    };
+
+    /// <summary>
+    /// Klaviyo's API areas (the spec's tags) and the toolset name each answers to. A toolset named here limits the
+    /// areas call_operation reaches; areas without curated tools (catalogs, coupons, tags...) are toolsets of their own.
+    /// The spec's Client area (browser and app calls with a public key) is not callable here. A test holds this list
+    /// equal to the operation catalogue's tags.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Areas { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Accounts"] = "accounts",
+        ["Campaigns"] = "campaigns",
+        ["Catalogs"] = "catalogs",
+        ["Conversations"] = "conversations",
+        ["Coupons"] = "coupons",
+        ["Custom Objects"] = "custom_objects",
+        ["Data Privacy"] = "data_privacy",
+        ["Events"] = "events",
+        ["Flows"] = "flows",
+        ["Forms"] = "forms",
+        ["Images"] = "images",
+        ["Lists"] = "lists",
+        ["Metrics"] = "metrics",
+        ["Profiles"] = "profiles",
+        ["Reporting"] = "reporting",
+        ["Reviews"] = "reviews",
+        ["Segments"] = "segments",
+        ["Tags"] = "tags",
+        ["Templates"] = "templates",
+        ["Tracking Settings"] = "tracking_settings",
+        ["Web Feeds"] = "web_feeds",
+        ["Webhooks"] = "webhooks",
     };
 
     public static IEnumerable<string> ToolNames => All.Values.SelectMany(t => t);
+
+    /// <summary>Every name <c>--toolsets</c> accepts: the toolsets of tools and the API areas.</summary>
+    public static IEnumerable<string> Names => All.Keys.Union(Areas.Values).Order(StringComparer.Ordinal);
 }

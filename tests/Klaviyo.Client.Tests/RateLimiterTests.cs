@@ -9,6 +9,7 @@ public sealed class RateLimiterTests
     [Fact]
     public void Every_row_of_the_table_matches_the_specs_x_klaviyo_ratelimit()
     {
+        Assert.Equal(333, KlaviyoRateLimits.Operations.Count);
         var paths = JsonNode.Parse(File.ReadAllText(RepositoryPaths.OpenApiSpec))!["paths"]!;
         foreach (var rule in KlaviyoRateLimits.Operations)
         {
@@ -24,7 +25,9 @@ public sealed class RateLimiterTests
     [InlineData("GET", "/api/profiles", "?page[size]=20", new[] { "GET /api/profiles" })]
     [InlineData("GET", "/api/profiles", "?additional-fields%5Bprofile%5D=subscriptions%2Cpredictive_analytics", new[] { "GET /api/profiles", "predictive_analytics" })]
     [InlineData("GET", "/api/profiles/01P", "?include=lists%2Csegments", new[] { "GET /api/profiles/{id}", "GET /api/profiles/{id}?include=lists", "GET /api/profiles/{id}?include=segments" })]
-    [InlineData("GET", "/api/lists/L1", "?additional-fields[list]=profile_count", new[] { "GET /api/lists/{id}", "GET /api/lists/{id}?profile_count" })]
+    [InlineData("GET", "/api/coupons/C1/coupon-codes", "", new[] { "GET /api/coupons/{id}/coupon-codes" })]
+    [InlineData("POST", "/api/campaign-send-jobs", "", new[] { "POST /api/campaign-send-jobs" })]
+    [InlineData("GET", "/api/lists/L1", "?additional-fields[list]=profile_count", new[] { "GET /api/lists/{id}", "GET /api/lists/{id}?additional-fields[list]=profile_count" })]
     [InlineData("GET", "/api/lists/L1/profiles", "", new[] { "GET /api/lists/{id}/profiles" })]
     [InlineData("POST", "/api/lists/L1/relationships/profiles", "", new[] { "POST /api/lists/{id}/relationships/profiles" })]
     [InlineData("GET", "/api/unknown", "", new string[0])]

@@ -15,8 +15,8 @@ public sealed class ToolCatalogTests
 
         Assert.Equal(
             [
-                "add_profiles_to_list", "bulk_create_events", "create_event", "create_list", "create_or_update_profile", "create_profile", "delete_list",
-                "get_account", "get_campaign", "get_campaigns", "get_event", "get_events", "get_flow", "get_flows", "get_list", "get_lists", "get_metric", "get_metrics",
+                "add_profiles_to_list", "bulk_create_events", "call_operation", "create_event", "create_list", "create_or_update_profile", "create_profile", "delete_list",
+                "describe_operation", "find_operations", "get_account", "get_campaign", "get_campaigns", "get_event", "get_events", "get_flow", "get_flows", "get_list", "get_lists", "get_metric", "get_metrics",
                 "get_profile", "get_profiles", "get_profiles_for_list", "get_profiles_for_segment", "get_segment", "get_segments", "import_events",
                 "query_campaign_values", "query_flow_values", "query_metric_aggregates", "remove_profiles_from_list",
                 "subscribe_profiles", "suppress_profiles", "unsubscribe_profiles", "unsuppress_profiles", "update_flow_status", "update_list", "update_profile",
@@ -43,6 +43,9 @@ public sealed class ToolCatalogTests
     [InlineData("create_profile", false, false)]
     [InlineData("subscribe_profiles", false, false)]
     [InlineData("add_profiles_to_list", false, false)]
+    [InlineData("find_operations", true, false)]
+    [InlineData("describe_operation", true, false)]
+    [InlineData("call_operation", false, true)]
     public async Task Reads_are_read_only_and_destructive_tools_say_so(string name, bool readOnly, bool destructive)
     {
         var tool = (await ListAsync()).Single(t => t.Name == name).ProtocolTool;

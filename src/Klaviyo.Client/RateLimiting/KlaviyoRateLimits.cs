@@ -1,111 +1,52 @@
-using System.Text.RegularExpressions;
+using Klaviyo.Client.Operations;
 
 namespace Klaviyo.Client.RateLimiting;
 
 /// <summary>
-/// The one table of Klaviyo's rate limits: every operation this client calls, with <c>x-klaviyo-ratelimit</c> from the
-/// 2026-07-15 spec (a test checks each row against it), plus the extra buckets that some query options also draw on.
+/// Klaviyo's rate limits for every operation, taken from the operation catalogue (the spec's <c>x-klaviyo-ratelimit</c>;
+/// a test checks each against the spec), plus the extra buckets that some query options draw on
+/// (<see cref="ApiOperation.ConditionalRateLimits"/>, from the spec's descriptions).
 /// </summary>
-public static partial class KlaviyoRateLimits
+public static class KlaviyoRateLimits
 {
-    private static readonly RateLimit s_xl = new(350, 3500);
-    private static readonly RateLimit s_l = new(75, 750);
-    private static readonly RateLimit s_m = new(10, 150);
-    private static readonly RateLimit s_s = new(3, 60);
-    private static readonly RateLimit s_xs = new(1, 15);
-    private static readonly RateLimit s_reports = new(1, 2, 225);
+    /// <summary>The predictive-analytics limit is one budget across endpoints, so its bucket has no endpoint in its name.</summary>
+    public const string PredictiveAnalyticsBucket = "predictive_analytics";
 
-    public static IReadOnlyList<RateLimitRule> Operations { get; } =
-    [
-        new("POST", "/api/events", s_xl),
-        new("POST", "/api/event-bulk-create-jobs", s_m),
-        new("GET", "/api/events", s_xl),
-        new("GET", "/api/events/{id}", s_m),
-        new("GET", "/api/profiles", s_l),
-        new("GET", "/api/profiles/{id}", s_l),
-        new("POST", "/api/profiles", s_l),
-        new("PATCH", "/api/profiles/{id}", s_l),
-        new("POST", "/api/profile-import", s_l),
-        new("POST", "/api/profile-subscription-bulk-create-jobs", s_l),
-        new("POST", "/api/profile-subscription-bulk-delete-jobs", s_l),
-        new("POST", "/api/profile-suppression-bulk-create-jobs", s_l),
-        new("POST", "/api/profile-suppression-bulk-delete-jobs", s_l),
-        new("GET", "/api/lists", s_l),
-        new("GET", "/api/lists/{id}", s_l),
-        new("POST", "/api/lists", new RateLimit(10, 150, 150)),
-        new("PATCH", "/api/lists/{id}", s_m),
-        new("DELETE", "/api/lists/{id}", s_m),
-        new("POST", "/api/lists/{id}/relationships/profiles", s_m),
-        new("DELETE", "/api/lists/{id}/relationships/profiles", s_m),
-        new("GET", "/api/lists/{id}/profiles", s_l),
-        new("GET", "/api/segments", s_l),
-        new("GET", "/api/segments/{id}", s_l),
-        new("GET", "/api/segments/{id}/profiles", s_l),
-        new("GET", "/api/metrics", s_m),
-        new("GET", "/api/metrics/{id}", s_m),
-        new("POST", "/api/metric-aggregates", s_s),
-        new("GET", "/api/campaigns", s_m),
-        new("GET", "/api/campaigns/{id}", s_m),
-        new("GET", "/api/flows", s_s),
-        new("GET", "/api/flows/{id}", s_s),
-        new("PATCH", "/api/flows/{id}", s_s),
-        new("POST", "/api/campaign-values-reports", s_reports),
-        new("POST", "/api/flow-values-reports", s_reports),
-        new("POST", "/api/flow-series-reports", s_reports),
-        new("GET", "/api/accounts", s_xs),
-        new("GET", "/api/accounts/{id}", s_xs),
-    ];
+    private static readonly Lazy<Dictionary<ApiOperation, RateLimitRule>> s_rules = new(() =>
+        OperationCatalog.Default.Operations.Where(o => !o.ClientSide).ToDictionary(o => o, Rule));
 
-    /// <summary>Limits that apply on top of the endpoint's when a query option is used (spec descriptions; they are global across endpoints).</summary>
-    public static readonly RateLimit PredictiveAnalytics = new(10, 150);
-
-    /// <summary><c>include=lists</c> or <c>include=segments</c> on a profile, and <c>profile_count</c> on a list or segment.</summary>
-    public static readonly RateLimit ExpensiveOption = new(1, 15);
-
-    private static readonly (RateLimitRule Rule, Regex Pattern)[] s_patterns =
-        [.. Operations.Select(r => (r, new Regex("^" + Regex.Replace(r.PathTemplate, @"\{[^}]+\}", "[^/]+") + "/?$", RegexOptions.CultureInvariant)))];
+    /// <summary>One rule per server-side operation.</summary>
+    public static IReadOnlyCollection<RateLimitRule> Operations => s_rules.Value.Values;
 
     /// <summary>The buckets a request draws on, each with its limit; the endpoint's first. Unknown endpoints draw on none.</summary>
     public static IEnumerable<(string Bucket, RateLimit Limit)> BucketsFor(string method, string path, string query)
     {
-        var rule = s_patterns
-            .Where(p => p.Rule.Method == method && p.Pattern.IsMatch(path))
-            .OrderBy(p => p.Rule.PathTemplate.Count(c => c == '{'))
-            .Select(p => p.Rule)
-            .FirstOrDefault();
-        if (rule is null)
+        if (OperationCatalog.Default.Match(method, path) is not { } operation || !s_rules.Value.TryGetValue(operation, out var rule))
         {
             yield break;
         }
 
         yield return (rule.Bucket, rule.Limit);
+        if (operation.ConditionalRateLimits.Count == 0)
+        {
+            yield break;
+        }
 
         var decoded = Uri.UnescapeDataString(query);
-        if (method == "GET" && Option(decoded, "additional-fields[profile]").Contains("predictive_analytics"))
+        foreach (var conditional in operation.ConditionalRateLimits)
         {
-            yield return ("predictive_analytics", PredictiveAnalytics);
-        }
-
-        if (rule.PathTemplate == "/api/profiles/{id}")
-        {
-            var include = Option(decoded, "include");
-            if (include.Contains("lists"))
+            if (Option(decoded, conditional.Parameter).Contains(conditional.Value))
             {
-                yield return ("GET /api/profiles/{id}?include=lists", ExpensiveOption);
+                yield return (
+                    conditional.Value == PredictiveAnalyticsBucket ? PredictiveAnalyticsBucket : $"{rule.Bucket}?{conditional.Parameter}={conditional.Value}",
+                    Limit(conditional.Limit));
             }
-
-            if (include.Contains("segments"))
-            {
-                yield return ("GET /api/profiles/{id}?include=segments", ExpensiveOption);
-            }
-        }
-
-        if (rule.PathTemplate is "/api/lists/{id}" or "/api/segments/{id}" && method == "GET" &&
-            (Option(decoded, "additional-fields[list]").Contains("profile_count") || Option(decoded, "additional-fields[segment]").Contains("profile_count")))
-        {
-            yield return (rule.Bucket + "?profile_count", ExpensiveOption);
         }
     }
+
+    private static RateLimitRule Rule(ApiOperation operation) => new(operation.Method, operation.Path, Limit(operation.RateLimit));
+
+    private static RateLimit Limit(ApiRateLimit limit) => new(limit.Burst, limit.Steady, limit.Daily);
 
     private static string[] Option(string query, string name) =>
         [.. query.TrimStart('?').Split('&').Where(p => p.StartsWith(name + "=", StringComparison.Ordinal)).SelectMany(p => p[(name.Length + 1)..].Split(','))];

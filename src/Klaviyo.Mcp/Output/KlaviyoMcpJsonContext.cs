@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Klaviyo.Mcp.Tools.Api;
 using Klaviyo.Mcp.Tools.Events;
 using Klaviyo.Mcp.Tools.Import;
 using Klaviyo.Mcp.Tools.Lists;
@@ -38,4 +39,8 @@ namespace Klaviyo.Mcp.Output;
 [JsonSerializable(typeof(int?))]
 [JsonSerializable(typeof(bool?))]
 [JsonSerializable(typeof(double?))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(JsonElement?))]
+[JsonSerializable(typeof(FoundOperations))]
+[JsonSerializable(typeof(OperationDescription))]
 internal sealed partial class KlaviyoMcpJsonContext : JsonSerializerContext;
