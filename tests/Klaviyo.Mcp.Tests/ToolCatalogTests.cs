@@ -99,6 +99,64 @@ public sealed class ToolCatalogTests
         }
     }
 
+    [Fact]
+    public async Task Optional_arguments_are_plain_and_only_update_profile_says_null_means_something()
+    {
+        foreach (var tool in await ListAsync())
+        {
+            var schema = JsonNode.Parse(tool.ProtocolTool.InputSchema.GetRawText())!;
+            foreach (var (path, property) in Properties(schema))
+            {
+                Assert.False(property.AsObject().ContainsKey("default"), $"{tool.Name}: {path} has a default keyword");
+                var nullable = property["type"] is JsonArray types && types.Any(t => (string?)t == "null");
+                var clearable = tool.Name == "update_profile" && !path.Contains('.', StringComparison.Ordinal) && ((string?)property["description"])!.EndsWith("null clears it.", StringComparison.Ordinal);
+                Assert.True(nullable == clearable, $"{tool.Name}: {path} is {(nullable ? "" : "not ")}nullable: {property.ToJsonString()}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Optional_arguments_left_out_or_given_as_null_bind_alike()
+    {
+        using var stub = new KlaviyoStub()
+            .Answer("POST", "/api/events", 202)
+            .Answer("GET", "/api/events", 200, """{"data":[],"links":{}}""");
+        await using var mcp = await McpHarness.StartAsync(stub);
+
+        (await mcp.CallAsync("create_event", """{"metric":{"name":"Placed Order"},"profile":{"email":"a@klaviyo-demo.com"},"unique_id":"u1","time":"2026-07-20T14:03:00Z"}""")).AssertSuccess();
+        (await mcp.CallAsync("create_event", """
+            {"metric":{"name":"Placed Order","service":null},"profile":{"email":"a@klaviyo-demo.com","first_name":null,"location":null,"properties":null},
+             "properties":null,"time":"2026-07-20T14:03:00Z","value":null,"value_currency":null,"unique_id":"u1"}
+            """)).AssertSuccess();
+        (await mcp.CallAsync("get_events", "{}")).AssertSuccess();
+        (await mcp.CallAsync("get_events", """{"metric_id":null,"metric_name":null,"profile_id":null,"since":null,"until":null,"sort":null,"page_size":null,"cursor":null}""")).AssertSuccess();
+
+        Assert.Equal(4, stub.Requests.Count);
+        Assert.Equal(stub.Requests[0].Body, stub.Requests[1].Body);
+        Assert.Equal(stub.Requests[2].Query, stub.Requests[3].Query);
+    }
+
+    private static IEnumerable<(string Path, JsonNode Property)> Properties(JsonNode schema, string path = "")
+    {
+        foreach (var (name, property) in schema["properties"] as JsonObject ?? [])
+        {
+            var at = path.Length == 0 ? name : path + "." + name;
+            yield return (at, property!);
+            foreach (var nested in Properties(property!, at))
+            {
+                yield return nested;
+            }
+
+            if (property!["items"] is JsonObject items)
+            {
+                foreach (var nested in Properties(items, at + "[]"))
+                {
+                    yield return nested;
+                }
+            }
+        }
+    }
+
     private static void AssertSnakeCase(string tool, JsonNode schema)
     {
         if (schema["properties"] is not JsonObject properties)

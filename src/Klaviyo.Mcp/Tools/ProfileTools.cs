@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
 using Klaviyo.Client.Profiles;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Events;
@@ -191,16 +192,16 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
     public async Task<CallToolResult> UpdateProfile(
         RequestContext<CallToolRequestParams> context,
         [Description("The profile's Klaviyo id.")] string id,
-        [Description(ProfileArguments.EmailText + " null clears it.")] string? email = null,
-        [Description(ProfileArguments.PhoneText + " null clears it.")] string? phone_number = null,
-        [Description(ProfileArguments.ExternalIdText + " null clears it.")] string? external_id = null,
-        [Description(ProfileArguments.FirstNameText + " null clears it.")] string? first_name = null,
-        [Description(ProfileArguments.LastNameText + " null clears it.")] string? last_name = null,
-        [Description(ProfileArguments.OrganizationText + " null clears it.")] string? organization = null,
-        [Description(ProfileArguments.LocaleText + " null clears it.")] string? locale = null,
-        [Description(ProfileArguments.TitleText + " null clears it.")] string? title = null,
-        [Description(ProfileArguments.ImageText + " null clears it.")] string? image = null,
-        [Description(ProfileArguments.LocationText + " null clears it.")] ProfileLocationArgument? location = null,
+        [Description(ProfileArguments.EmailText + " " + CompactSchemas.NullClears)] string? email = null,
+        [Description(ProfileArguments.PhoneText + " " + CompactSchemas.NullClears)] string? phone_number = null,
+        [Description(ProfileArguments.ExternalIdText + " " + CompactSchemas.NullClears)] string? external_id = null,
+        [Description(ProfileArguments.FirstNameText + " " + CompactSchemas.NullClears)] string? first_name = null,
+        [Description(ProfileArguments.LastNameText + " " + CompactSchemas.NullClears)] string? last_name = null,
+        [Description(ProfileArguments.OrganizationText + " " + CompactSchemas.NullClears)] string? organization = null,
+        [Description(ProfileArguments.LocaleText + " " + CompactSchemas.NullClears)] string? locale = null,
+        [Description(ProfileArguments.TitleText + " " + CompactSchemas.NullClears)] string? title = null,
+        [Description(ProfileArguments.ImageText + " " + CompactSchemas.NullClears)] string? image = null,
+        [Description(ProfileArguments.LocationText + " " + CompactSchemas.NullClears)] ProfileLocationArgument? location = null,
         [Description(ProfileArguments.PropertiesText)] Dictionary<string, JsonElement>? properties = null,
         [Description("Custom property keys to remove, e.g. [\"old_tier\"].")] string[]? unset_properties = null,
         [Description("Values to add to list-valued custom properties, e.g. { \"skus\": \"92538\" }.")] Dictionary<string, JsonElement>? append = null,
