@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Testing;
 using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
 
 namespace Klaviyo.Mcp.Tests;
 
@@ -47,8 +48,28 @@ public sealed class ToolCatalogTests
     {
         var tool = (await ListAsync()).Single(t => t.Name == name).ProtocolTool;
 
-        Assert.Equal(readOnly, tool.Annotations?.ReadOnlyHint);
-        Assert.Equal(destructive, tool.Annotations?.DestructiveHint);
+        Assert.Equal(readOnly, IsReadOnly(tool));
+        Assert.Equal(destructive, IsDestructive(tool));
+    }
+
+    [Fact]
+    public async Task Every_write_tool_says_whether_it_is_destructive_and_reads_say_no_more_than_read_only()
+    {
+        foreach (var tool in (await ListAsync()).Select(t => t.ProtocolTool))
+        {
+            if (IsReadOnly(tool))
+            {
+                // The spec gives destructiveHint and idempotentHint meaning only when readOnlyHint is false.
+                Assert.True(tool.Annotations!.DestructiveHint is null && tool.Annotations.IdempotentHint is null, $"{tool.Name} is read-only and says more");
+            }
+            else
+            {
+                // Left out, destructiveHint defaults to true: every write tool states it.
+                Assert.True(tool.Annotations?.DestructiveHint is not null, $"{tool.Name} does not say whether it is destructive");
+            }
+
+            Assert.NotEqual(false, tool.Annotations?.OpenWorldHint);
+        }
     }
 
     [Fact]
@@ -66,11 +87,10 @@ public sealed class ToolCatalogTests
         var tool = (await ListAsync()).Single(t => t.Name == "create_event").ProtocolTool;
 
         Assert.Equal("Create event", tool.Title);
-        Assert.NotNull(tool.Annotations);
-        Assert.False(tool.Annotations.ReadOnlyHint);
-        Assert.False(tool.Annotations.DestructiveHint);
-        Assert.False(tool.Annotations.IdempotentHint);
-        Assert.True(tool.Annotations.OpenWorldHint);
+        Assert.False(IsReadOnly(tool));
+        Assert.False(tool.Annotations?.DestructiveHint);
+        Assert.False(tool.Annotations?.IdempotentHint ?? false);
+        Assert.True(tool.Annotations?.OpenWorldHint ?? true);
         Assert.Contains("events:write", tool.Description);
         Assert.NotNull(tool.OutputSchema);
     }
@@ -156,6 +176,12 @@ public sealed class ToolCatalogTests
             }
         }
     }
+
+    /// <summary>readOnlyHint as the MCP spec reads it: false when left out.</summary>
+    private static bool IsReadOnly(Tool tool) => tool.Annotations?.ReadOnlyHint ?? false;
+
+    /// <summary>destructiveHint as the MCP spec reads it: true when left out, and meaningful only for a tool that is not read-only.</summary>
+    private static bool IsDestructive(Tool tool) => !IsReadOnly(tool) && (tool.Annotations?.DestructiveHint ?? true);
 
     private static void AssertSnakeCase(string tool, JsonNode schema)
     {

@@ -27,7 +27,7 @@ public sealed class CampaignTools(KlaviyoClient klaviyo, ResultBudget budget)
     internal static readonly KlaviyoOperation GetCampaignsOperation = KlaviyoOperation.Read("get_campaigns", "campaigns:read", new Dictionary<string, string> { ["filter"] = "channel, status, name_contains, since or until" });
     internal static readonly KlaviyoOperation GetCampaignOperation = KlaviyoOperation.Read("get_campaign", "campaigns:read");
 
-    [McpServerTool(Name = "get_campaigns", Title = "Find campaigns", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "get_campaigns", Title = "Find campaigns", ReadOnly = true)]
     [Description(
         "List campaigns of one channel (email by default; Klaviyo requires a channel), filtered by status (e.g. Sent, Draft, Scheduled), part of the name, and when they were scheduled. " +
         "Each item is { id, name, status, send_time, scheduled_at, ... }; for their performance use query_campaign_values. Rate limit 10/s, 150/min. Needs campaigns:read.")]
@@ -76,7 +76,7 @@ public sealed class CampaignTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Page(page, current, budget);
     }
 
-    [McpServerTool(Name = "get_campaign", Title = "Get campaign", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "get_campaign", Title = "Get campaign", ReadOnly = true)]
     [Description("Get one campaign by id, with its messages (subject, channel, content). Rate limit 10/s, 150/min. Needs campaigns:read.")]
     public async Task<CallToolResult> GetCampaign(
         [Description("The campaign's id.")] string id,

@@ -40,10 +40,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
     [McpServerTool(
         Name = "create_event",
         Title = "Create event",
-        ReadOnly = false,
         Destructive = false,
-        Idempotent = false,
-        OpenWorld = true,
         UseStructuredContent = true,
         OutputSchemaType = typeof(CreateEventResult))]
     [Description(
@@ -116,10 +113,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
     [McpServerTool(
         Name = "bulk_create_events",
         Title = "Create events in bulk",
-        ReadOnly = false,
-        Destructive = false,
-        Idempotent = false,
-        OpenWorld = true)]
+        Destructive = false)]
     [Description(
         "Record many events at once (a backfill, a batch of orders): each item has create_event's arguments (metric, profile, properties, time, value, value_currency, unique_id) and the same rules. " +
         "By default, if any item is invalid nothing is sent and every invalid item is listed by index; with skip_invalid the valid ones are sent and the invalid ones reported. " +
@@ -237,10 +231,8 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
     [McpServerTool(
         Name = "import_events",
         Title = "Import events from a file",
-        ReadOnly = false,
         Destructive = false,
-        Idempotent = true,
-        OpenWorld = true)]
+        Idempotent = true)]
     [Description(
         "Import events from a local .csv, .jsonl (one JSON object a line) or .json (array of objects) file: a backfill or migration of thousands or millions of rows. " +
         "Each row becomes an event with create_event's rules. By default columns named metric, email, phone_number, external_id, time, value, value_currency and unique_id are used " +
@@ -306,7 +298,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
 
     private static readonly string[] s_eventSorts = ["datetime", "-datetime", "timestamp", "-timestamp"];
 
-    [McpServerTool(Name = "get_events", Title = "Find events", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "get_events", Title = "Find events", ReadOnly = true)]
     [Description(
         "List events (what people did), newest or oldest first, filtered by metric (id or name), profile and time. Each item is { id, datetime, event_properties, metric: { id, name } }. " +
         "To count events over time use query_metric_aggregates instead. Up to 200 per page (default 50). Rate limit 350/s, 3500/min. Needs events:read.")]
@@ -368,7 +360,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         return ToolResults.Page(page, current, budget);
     }
 
-    [McpServerTool(Name = "get_event", Title = "Get event", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "get_event", Title = "Get event", ReadOnly = true)]
     [Description("Get one event by id, with its metric's name and its profile's identifiers (email, phone_number, external_id, names). Rate limit 10/s, 150/min. Needs events:read.")]
     public async Task<CallToolResult> GetEvent(
         [Description("The event's id.")] string id,

@@ -22,7 +22,7 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget)
     internal static readonly KlaviyoOperation GetFlowOperation = KlaviyoOperation.Read("get_flow", "flows:read");
     internal static readonly KlaviyoOperation UpdateStatusOperation = new("update_flow_status", "flows:write", new ArgumentPointerMap(("/data/attributes/", ""), ("/data/id", "id")));
 
-    [McpServerTool(Name = "get_flows", Title = "Find flows", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "get_flows", Title = "Find flows", ReadOnly = true)]
     [Description("List flows (automations), filtered by status (draft, manual, live), part of the name, or trigger type. Each item is { id, name, status, trigger_type, created, updated }; 50 a page. Rate limit 3/s, 60/min. Needs flows:read.")]
     public async Task<CallToolResult> GetFlows(
         [Description("\"draft\", \"manual\" or \"live\".")] string? status = null,
@@ -60,7 +60,7 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Page(page, current, budget);
     }
 
-    [McpServerTool(Name = "get_flow", Title = "Get flow", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "get_flow", Title = "Get flow", ReadOnly = true)]
     [Description("Get one flow by id, optionally with its actions (the emails, SMS, delays and splits it runs). Rate limit 3/s, 60/min. Needs flows:read.")]
     public async Task<CallToolResult> GetFlow(
         [Description("The flow's id.")] string id,
@@ -75,7 +75,7 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
-    [McpServerTool(Name = "update_flow_status", Title = "Set flow status", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "update_flow_status", Title = "Set flow status", Destructive = true, Idempotent = true)]
     [Description(
         "Set a flow, and all its actions, to draft, manual or live. CAUTION: \"live\" starts sending the flow's messages to real people as they trigger it; " +
         "\"manual\" and \"draft\" stop it sending. Confirm with the user before going live. Rate limit 3/s, 60/min. Needs flows:write.")]

@@ -42,7 +42,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
     internal static readonly KlaviyoOperation RemoveMembersOperation = new("remove_profiles_from_list", "lists:write and profiles:write", s_memberPointers);
     internal static readonly KlaviyoOperation GetMembersOperation = KlaviyoOperation.Read("get_profiles_for_list", "lists:read and profiles:read", s_queryArguments);
 
-    [McpServerTool(Name = "get_lists", Title = "Find lists", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "get_lists", Title = "Find lists", ReadOnly = true)]
     [Description(
         "List the account's lists (id, name, opt_in_process, created, updated), or find one by its exact name. " +
         "Klaviyo returns 10 lists a page: pass next_cursor back as cursor for more. Rate limit 75/s, 750/min. Needs lists:read.")]
@@ -62,7 +62,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ToolResults.Page(page, current, budget);
     }
 
-    [McpServerTool(Name = "get_list", Title = "Get list", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "get_list", Title = "Get list", ReadOnly = true)]
     [Description(
         "Get one list by id, optionally with how many profiles are on it. Rate limit 75/s, 750/min; with include_profile_count, 1/s and 15/min. Needs lists:read.")]
     public async Task<CallToolResult> GetList(
@@ -79,7 +79,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
-    [McpServerTool(Name = "create_list", Title = "Create list", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = true)]
+    [McpServerTool(Name = "create_list", Title = "Create list", Destructive = false)]
     [Description(
         "Create a list. Every call makes a new list, even with a name already in use; check with get_lists first. " +
         "Klaviyo allows 150 new lists a day (10/s, 150/min). Never retried after an unclear failure, so it cannot make two lists. Needs lists:write.")]
@@ -98,7 +98,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
-    [McpServerTool(Name = "update_list", Title = "Update list", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "update_list", Title = "Update list", Destructive = false, Idempotent = true)]
     [Description("Rename a list or change its opt-in process. Rate limit 10/s, 150/min. Needs lists:write.")]
     public async Task<CallToolResult> UpdateList(
         [Description("The list's id.")] string id,
@@ -122,7 +122,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
-    [McpServerTool(Name = "delete_list", Title = "Delete list", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true)]
+    [McpServerTool(Name = "delete_list", Title = "Delete list", Destructive = true)]
     [Description(
         "Delete a list. It cannot be undone: the list and its membership are gone (the profiles and their consent remain). " +
         "Rate limit 10/s, 150/min. Needs lists:write.")]
@@ -138,7 +138,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ToolResults.Success(new ListDeletedResult { Id = id.Trim() }, KlaviyoMcpJsonContext.Default.ListDeletedResult);
     }
 
-    [McpServerTool(Name = "add_profiles_to_list", Title = "Add profiles to list", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "add_profiles_to_list", Title = "Add profiles to list", Destructive = false, Idempotent = true)]
     [Description(
         "Add profiles to a list, by profile id and/or email. Emails are looked up (100 per request); with create_missing, profiles are created for emails that have none. " +
         "This changes membership only, not consent: use subscribe_profiles to subscribe people. 1000 profiles per request; more are sent in several. " +
@@ -175,7 +175,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
             KlaviyoMcpJsonContext.Default.ListMembershipResult);
     }
 
-    [McpServerTool(Name = "remove_profiles_from_list", Title = "Remove profiles from list", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "remove_profiles_from_list", Title = "Remove profiles from list", Destructive = true, Idempotent = true)]
     [Description(
         "Remove profiles from a list, by profile id and/or email (emails are looked up, never created). Membership only: consent is not changed. " +
         "1000 profiles per request; more are sent in several. Rate limit 10/s, 150/min. Needs lists:write and profiles:write.")]
@@ -198,7 +198,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
             KlaviyoMcpJsonContext.Default.ListMembershipResult);
     }
 
-    [McpServerTool(Name = "get_profiles_for_list", Title = "Get list members", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "get_profiles_for_list", Title = "Get list members", ReadOnly = true)]
     [Description(
         "List the profiles on a list (each { id, ...attributes }, with joined_group_at), or check whether an email is on it. " +
         "Up to 100 per page (default 20); pass next_cursor back as cursor for more. Rate limit 75/s, 750/min. Needs lists:read and profiles:read.")]

@@ -32,7 +32,7 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
     internal static readonly KlaviyoOperation GetMetricOperation = KlaviyoOperation.Read("get_metric", "metrics:read");
     internal static readonly KlaviyoOperation AggregatesOperation = new("query_metric_aggregates", "metrics:read", new ArgumentPointerMap(("/data/attributes/", "")));
 
-    [McpServerTool(Name = "get_metrics", Title = "Find metrics", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "get_metrics", Title = "Find metrics", ReadOnly = true)]
     [Description(
         "List the account's metrics (kinds of event: \"Placed Order\", \"Opened Email\"...), each { id, name, integration, created, updated }. " +
         "name matches part of the name, ignoring case (applied by this server, since Klaviyo filters metrics only by integration). " +
@@ -66,7 +66,7 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
         return ToolResults.Collection(matches, current, null, budget);
     }
 
-    [McpServerTool(Name = "get_metric", Title = "Get metric", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "get_metric", Title = "Get metric", ReadOnly = true)]
     [Description("Get one metric by id: { id, name, integration, created, updated }. Rate limit 10/s, 150/min. Needs metrics:read.")]
     public async Task<CallToolResult> GetMetric(
         [Description("The metric's id, e.g. \"RESQ6t\".")] string id,
@@ -80,7 +80,7 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
-    [McpServerTool(Name = "query_metric_aggregates", Title = "Count metric events over time", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "query_metric_aggregates", Title = "Count metric events over time", ReadOnly = true)]
     [Description(
         "Count a metric's events over time (\"how many Placed Order events yesterday?\", revenue per week): measurements count, sum_value (revenue) and unique (profiles), " +
         "per hour, day, week or month between start and end, optionally grouped by dimensions such as $message or URL. " +

@@ -51,7 +51,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
     internal static readonly KlaviyoOperation UpdateProfileOperation = new("update_profile", "profiles:write", s_profilePointers);
     internal static readonly KlaviyoOperation UpsertProfileOperation = new("create_or_update_profile", "profiles:write", s_profilePointers);
 
-    [McpServerTool(Name = "get_profiles", Title = "Find profiles", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "get_profiles", Title = "Find profiles", ReadOnly = true)]
     [Description(
         "Find profiles (people) in Klaviyo: by exact email, phone_number or external_id, or with a raw Klaviyo filter. " +
         "Returns { items, next_cursor }: each item is { id, ...attributes }; pass next_cursor back as cursor for the next page. " +
@@ -110,7 +110,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Page(page, current, budget);
     }
 
-    [McpServerTool(Name = "get_profile", Title = "Get profile", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "get_profile", Title = "Get profile", ReadOnly = true)]
     [Description(
         "Get one profile by its Klaviyo id, optionally with the lists and segments it belongs to (their ids and names). " +
         "Returns { id, ...attributes }. Rate limit 75/s, 750/min; with include, 1/s and 15/min. Needs profiles:read (include: lists:read, segments:read).")]
@@ -135,7 +135,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
-    [McpServerTool(Name = "create_profile", Title = "Create profile", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = true)]
+    [McpServerTool(Name = "create_profile", Title = "Create profile", Destructive = false)]
     [Description(
         "Create a new profile with at least one of email, phone_number or external_id. If a profile with one of these identifiers exists, " +
         "nothing is created and the error gives the existing profile's id (use update_profile, or create_or_update_profile to upsert). " +
@@ -180,7 +180,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         }
     }
 
-    [McpServerTool(Name = "update_profile", Title = "Update profile", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = true)]
+    [McpServerTool(Name = "update_profile", Title = "Update profile", Destructive = false)]
     [Description(
         "Change a profile by its Klaviyo id. Only the attributes given are changed; a JSON null clears an attribute (e.g. \"last_name\": null). " +
         "properties sets custom properties (others are kept); unset_properties removes some; append and unappend add values to or remove values from list-valued properties. " +
@@ -260,7 +260,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
-    [McpServerTool(Name = "create_or_update_profile", Title = "Create or update profile", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "create_or_update_profile", Title = "Create or update profile", Destructive = false, Idempotent = true)]
     [Description(
         "Create a profile, or update the one that has the given identifier (email, phone_number, external_id, or Klaviyo id): an upsert. " +
         "Attributes given are set; others are left alone. Returns whether the profile was created or updated, and the profile. " +

@@ -40,7 +40,7 @@ public sealed class ReportingTools(KlaviyoClient klaviyo, MetricResolver metrics
     internal static readonly KlaviyoOperation CampaignValuesOperation = new("query_campaign_values", "campaigns:read", s_pointers);
     internal static readonly KlaviyoOperation FlowValuesOperation = new("query_flow_values", "flows:read", s_pointers);
 
-    [McpServerTool(Name = "query_campaign_values", Title = "Campaign performance", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "query_campaign_values", Title = "Campaign performance", ReadOnly = true)]
     [Description(
         "Campaign performance as Klaviyo's reports show it (\"how did last week's campaigns do?\"): statistics such as opens, open_rate, clicks, click_rate, conversions, conversion_value, " +
         "revenue_per_recipient, delivered, unsubscribes, over a timeframe key (last_7_days, last_30_days, ...) or start and end. Each row gives the campaign's id and name, its channel and the statistics " +
@@ -58,7 +58,7 @@ public sealed class ReportingTools(KlaviyoClient klaviyo, MetricResolver metrics
         CancellationToken cancellationToken = default) =>
         QueryAsync(ValuesReportResource.CampaignType, CampaignValuesOperation, statistics, timeframe, start, end, conversion_metric_id, "campaign_ids", campaign_ids, "campaign_id", s_campaignGroups, group_by, cursor, cancellationToken);
 
-    [McpServerTool(Name = "query_flow_values", Title = "Flow performance", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "query_flow_values", Title = "Flow performance", ReadOnly = true)]
     [Description(
         "Flow performance as Klaviyo's reports show it (\"which flows made money last month?\"): the same statistics as query_campaign_values, per flow and message, " +
         "each row with the flow's id and name. Without conversion_metric_id the account's \"Placed Order\" metric is used. " +

@@ -20,7 +20,7 @@ public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver nam
     internal static readonly KlaviyoOperation GetSegmentOperation = KlaviyoOperation.Read("get_segment", "segments:read");
     internal static readonly KlaviyoOperation GetMembersOperation = KlaviyoOperation.Read("get_profiles_for_segment", "profiles:read and segments:read");
 
-    [McpServerTool(Name = "get_segments", Title = "Find segments", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "get_segments", Title = "Find segments", ReadOnly = true)]
     [Description("List the account's segments (id, name, is_active, is_starred, created, updated), or find one by exact name. 10 a page: pass next_cursor back as cursor for more. Rate limit 75/s, 750/min. Needs segments:read.")]
     public async Task<CallToolResult> GetSegments(
         [Description("Exact segment name to find (case-sensitive, as Klaviyo compares it).")] string? name = null,
@@ -37,7 +37,7 @@ public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver nam
         return ToolResults.Page(page, current, budget);
     }
 
-    [McpServerTool(Name = "get_segment", Title = "Get segment", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "get_segment", Title = "Get segment", ReadOnly = true)]
     [Description("Get one segment by id, optionally with how many profiles are in it. Rate limit 75/s, 750/min; with include_profile_count, 1/s and 15/min. Needs segments:read.")]
     public async Task<CallToolResult> GetSegment(
         [Description("The segment's id.")] string id,
@@ -52,7 +52,7 @@ public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver nam
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
-    [McpServerTool(Name = "get_profiles_for_segment", Title = "Get segment members", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "get_profiles_for_segment", Title = "Get segment members", ReadOnly = true)]
     [Description("List the profiles in a segment, or check whether an email is in it. Up to 100 per page (default 20). Rate limit 75/s, 750/min. Needs profiles:read and segments:read.")]
     public async Task<CallToolResult> GetProfilesForSegment(
         [Description("The segment's id.")] string? segment_id = null,

@@ -32,7 +32,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
     internal static readonly KlaviyoOperation SuppressOperation = new("suppress_profiles", "profiles:write and subscriptions:write", s_suppressionPointers);
     internal static readonly KlaviyoOperation UnsuppressOperation = new("unsuppress_profiles", "subscriptions:write", s_suppressionPointers);
 
-    [McpServerTool(Name = "subscribe_profiles", Title = "Subscribe profiles", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = true)]
+    [McpServerTool(Name = "subscribe_profiles", Title = "Subscribe profiles", Destructive = false)]
     [Description(
         "Record marketing consent: subscribe people to email and/or SMS marketing, optionally adding them to a list. Creates profiles that do not exist. " +
         "Each profile is subscribed on the channels it has an identifier for (email for \"email\", phone_number for \"sms\"). " +
@@ -100,7 +100,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
             KlaviyoMcpJsonContext.Default.JobsSubmittedResult);
     }
 
-    [McpServerTool(Name = "unsubscribe_profiles", Title = "Unsubscribe profiles", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "unsubscribe_profiles", Title = "Unsubscribe profiles", Destructive = true, Idempotent = true)]
     [Description(
         "Withdraw marketing consent: unsubscribe people from email and/or SMS marketing. " +
         "WARNING: with a list, profiles that are NOT in that list are unsubscribed globally, from all marketing on those channels; " +
@@ -143,7 +143,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
             KlaviyoMcpJsonContext.Default.JobsSubmittedResult);
     }
 
-    [McpServerTool(Name = "suppress_profiles", Title = "Suppress profiles", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "suppress_profiles", Title = "Suppress profiles", Destructive = true, Idempotent = true)]
     [Description(
         "Suppress email addresses: Klaviyo stops sending them any email marketing, whatever their consent, until unsuppressed. " +
         "Klaviyo takes 100 emails per request; more are sent in several. Needs profiles:write and subscriptions:write.")]
@@ -152,7 +152,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
         CancellationToken cancellationToken = default) =>
         SuppressionAsync(emails, SuppressionJobResource.SuppressType, SuppressOperation, "Klaviyo queued the suppressions; these addresses get no email marketing until unsuppressed.", cancellationToken);
 
-    [McpServerTool(Name = "unsuppress_profiles", Title = "Unsuppress profiles", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [McpServerTool(Name = "unsuppress_profiles", Title = "Unsuppress profiles", Destructive = false, Idempotent = true)]
     [Description(
         "Lift manual suppressions from email addresses (only suppressions with reason USER_SUPPRESSED are removed; bounces and spam complaints stay). " +
         "Klaviyo takes 100 emails per request; more are sent in several. Needs subscriptions:write.")]
