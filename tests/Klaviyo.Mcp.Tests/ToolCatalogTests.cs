@@ -91,8 +91,29 @@ public sealed class ToolCatalogTests
         Assert.False(tool.Annotations?.DestructiveHint);
         Assert.False(tool.Annotations?.IdempotentHint ?? false);
         Assert.True(tool.Annotations?.OpenWorldHint ?? true);
-        Assert.Contains("events:write", tool.Description);
-        Assert.NotNull(tool.OutputSchema);
+    }
+
+    [Fact]
+    public async Task Descriptions_leave_rate_limits_and_scopes_to_the_errors()
+    {
+        foreach (var tool in await ListAsync())
+        {
+            Assert.DoesNotContain("rate limit ", tool.Description, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotMatch(@"\d+/s\b|\d+/min\b|\b[a-z]+:(read|write)\b", tool.Description);
+        }
+    }
+
+    [Fact]
+    public async Task Results_carry_structured_content_though_no_tool_declares_an_output_schema()
+    {
+        Assert.All(await ListAsync(), t => Assert.Null(t.ProtocolTool.OutputSchema));
+
+        using var stub = new KlaviyoStub().Answer("GET", "/api/lists", 200, """{"data":[{"type":"list","id":"L1","attributes":{"name":"VIP"}}],"links":{}}""");
+        await using var mcp = await McpHarness.StartAsync(stub);
+        var result = (await mcp.CallAsync("get_lists", "{}")).AssertSuccess();
+
+        Assert.Equal("VIP", result.StructuredContent!.Value.GetProperty("items")[0].GetProperty("name").GetString());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(result.Text()), JsonNode.Parse(result.StructuredContent.Value.GetRawText())));
     }
 
     [Fact]

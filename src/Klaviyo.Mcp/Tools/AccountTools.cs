@@ -16,7 +16,7 @@ public sealed class AccountTools(KlaviyoClient klaviyo, ResultBudget budget)
     internal static readonly KlaviyoOperation GetAccountOperation = KlaviyoOperation.Read("get_account", "accounts:read");
 
     [McpServerTool(Name = "get_account", Title = "Get account", ReadOnly = true)]
-    [Description("The Klaviyo account the API key belongs to: id, name, timezone, currency, locale, and whether it is a test account. Also a quick check that the key works. Rate limit 1/s, 15/min. Needs accounts:read.")]
+    [Description("The account of the API key: id, name, timezone, currency, locale, test or not. Checks that the key works.")]
     public async Task<CallToolResult> GetAccount(CancellationToken cancellationToken = default)
     {
         var document = await KlaviyoCall.RunAsync(GetAccountOperation, () => klaviyo.GetAccountsAsync(cancellationToken)).ConfigureAwait(false);
