@@ -72,7 +72,7 @@ internal static class ServerCatalog
 
     /// <summary>How the SDK is asked to build a tool from its method, here and in the tests that compare the catalog with it.</summary>
     public static McpServerToolCreateOptions ToolOptions(IServiceProvider services, JsonSerializerOptions serializerOptions) =>
-        new() { Services = services, SerializerOptions = serializerOptions };
+        new() { Services = services, SerializerOptions = serializerOptions, SchemaCreateOptions = CompactSchemas.Options };
 
     /// <summary>How the SDK is asked to build a prompt from its method, here and in the tests that compare the catalog with it.</summary>
     public static McpServerPromptCreateOptions PromptOptions(IServiceProvider services, JsonSerializerOptions serializerOptions) =>

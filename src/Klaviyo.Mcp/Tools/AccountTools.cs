@@ -15,9 +15,8 @@ public sealed class AccountTools(KlaviyoClient klaviyo, ResultBudget budget)
 {
     internal static readonly KlaviyoOperation GetAccountOperation = KlaviyoOperation.Read("get_account", "accounts:read");
 
-    [McpServerTool(Name = "get_account", Title = "Get account", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
-    [Description("The Klaviyo account the API key belongs to: id, name, timezone, currency, locale, and whether it is a test account. Also a quick check that the key works. Rate limit 1/s, 15/min. Needs accounts:read.")]
+    [McpServerTool(Name = "get_account", Title = "Get account", ReadOnly = true)]
+    [Description("The account of the API key: id, name, timezone, currency, locale, test or not. Checks that the key works.")]
     public async Task<CallToolResult> GetAccount(CancellationToken cancellationToken = default)
     {
         var document = await KlaviyoCall.RunAsync(GetAccountOperation, () => klaviyo.GetAccountsAsync(cancellationToken)).ConfigureAwait(false);

@@ -27,18 +27,15 @@ public sealed class CampaignTools(KlaviyoClient klaviyo, ResultBudget budget)
     internal static readonly KlaviyoOperation GetCampaignsOperation = KlaviyoOperation.Read("get_campaigns", "campaigns:read", new Dictionary<string, string> { ["filter"] = "channel, status, name_contains, since or until" });
     internal static readonly KlaviyoOperation GetCampaignOperation = KlaviyoOperation.Read("get_campaign", "campaigns:read");
 
-    [McpServerTool(Name = "get_campaigns", Title = "Find campaigns", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
-    [Description(
-        "List campaigns of one channel (email by default; Klaviyo requires a channel), filtered by status (e.g. Sent, Draft, Scheduled), part of the name, and when they were scheduled. " +
-        "Each item is { id, name, status, send_time, scheduled_at, ... }; for their performance use query_campaign_values. Rate limit 10/s, 150/min. Needs campaigns:read.")]
+    [McpServerTool(Name = "get_campaigns", Title = "Find campaigns", ReadOnly = true)]
+    [Description("List campaigns of one channel by status, name and schedule. Performance: query_campaign_values.")]
     public async Task<CallToolResult> GetCampaigns(
-        [Description("\"email\" (default), \"sms\" or \"mobile_push\".")] string? channel = null,
-        [Description("Klaviyo's status, matched ignoring case: Sent, Draft, Scheduled, Sending, Cancelled, ...")] string? status = null,
-        [Description("Part of the campaign name.")] string? name_contains = null,
-        [Description("Only campaigns scheduled at or after this time (ISO 8601).")] string? since = null,
-        [Description("Only campaigns scheduled before this time (ISO 8601).")] string? until = null,
-        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        [Description("email (default), sms or mobile_push.")] string? channel = null,
+        [Description("e.g. Sent, Draft, Scheduled, Cancelled.")] string? status = null,
+        [Description("Part of the name.")] string? name_contains = null,
+        [Description("Scheduled at or after, ISO 8601.")] string? since = null,
+        [Description("Scheduled before, ISO 8601.")] string? until = null,
+        [Description("From next_cursor.")] string? cursor = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -77,11 +74,10 @@ public sealed class CampaignTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Page(page, current, budget);
     }
 
-    [McpServerTool(Name = "get_campaign", Title = "Get campaign", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
-    [Description("Get one campaign by id, with its messages (subject, channel, content). Rate limit 10/s, 150/min. Needs campaigns:read.")]
+    [McpServerTool(Name = "get_campaign", Title = "Get campaign", ReadOnly = true)]
+    [Description("One campaign by id, with its messages (subject, channel, content).")]
     public async Task<CallToolResult> GetCampaign(
-        [Description("The campaign's id.")] string id,
+        [Description("Campaign id.")] string id,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();

@@ -40,35 +40,24 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
     [McpServerTool(
         Name = "create_event",
         Title = "Create event",
-        ReadOnly = false,
-        Destructive = false,
-        Idempotent = false,
-        OpenWorld = true,
-        UseStructuredContent = true,
-        OutputSchemaType = typeof(CreateEventResult))]
+        Destructive = false)]
     [Description(
-        "Record one thing a person did (an event such as \"Placed Order\" or \"Viewed Product\") in Klaviyo, on their profile; " +
-        "Klaviyo creates the profile or the metric if they do not exist yet, and events can trigger flows. " +
-        "Give a metric name and at least one profile identifier (id, email, phone_number, external_id or anonymous_id). " +
-        "Limits: metric name at most 127 characters; properties at most 300 keys, strings up to 100 KB, arrays up to 4000 items, 10 levels of nesting, 5 MB in all; " +
-        "time between 2000-01-01 and one year from now. " +
-        "Klaviyo keeps only the first event per profile, metric and unique_id: when unique_id is not given one is generated and returned, " +
-        "so repeating a call with that unique_id never records the event twice. " +
-        "Klaviyo processes events asynchronously, so a new event can take a minute to show. Needs the events:write scope.")]
+        "Record one event (something a person did, e.g. Placed Order) on a profile, creating the profile and metric if new; may trigger flows. " +
+        "Klaviyo keeps the first event per profile, metric and unique_id; one is generated and returned when not given. Events show after about a minute.")]
     public async Task<CallToolResult> CreateEvent(
-        [Description("The metric (kind of activity): { \"name\": \"Placed Order\" }. The name is required, 1 to 127 characters.")]
+        [Description("The metric (kind of activity).")]
         EventMetricArgument metric,
-        [Description("The person: at least one of id, email, phone_number (E.164, e.g. \"+15005550006\"), external_id, anonymous_id; optionally names, location and custom properties to set on the profile.")]
+        [Description("At least one of id, email, phone_number, external_id, anonymous_id; the rest is set on the profile.")]
         EventProfileArgument profile,
-        [Description("Event properties, a JSON object, e.g. { \"OrderId\": \"4711\", \"Items\": [\"Book\"] }. Top-level scalar values can be used in segments; put large non-segmentable data under \"$extra\".")]
+        [Description("Event properties (JSON object): at most 300 keys, 10 levels, 100 KB strings, 4000-item arrays. Large data not used in segments goes under $extra.")]
         Dictionary<string, JsonElement>? properties = null,
-        [Description("When it happened, ISO 8601, e.g. \"2026-07-20T14:03:00Z\" (no offset means UTC). Default: now. Between 2000-01-01 and one year from now.")]
+        [Description("ISO 8601 (no offset: UTC), 2000-01-01 to a year ahead. Default: now.")]
         string? time = null,
-        [Description("Monetary value of the event, e.g. an order total. Leave out for events without revenue (it is not sent as 0).")]
+        [Description("Monetary value; leave out when none.")]
         double? value = null,
-        [Description("ISO 4217 currency of value, three letters, e.g. \"USD\".")]
+        [Description("ISO 4217, e.g. USD.")]
         string? value_currency = null,
-        [Description("Your key for this event (e.g. \"order-4711\"). Klaviyo records only the first event per profile, metric and unique_id. Default: a generated id, returned in the result.")]
+        [Description("Your dedup key, e.g. order-4711. Default: generated.")]
         string? unique_id = null,
         CancellationToken cancellationToken = default)
     {
@@ -116,22 +105,15 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
     [McpServerTool(
         Name = "bulk_create_events",
         Title = "Create events in bulk",
-        ReadOnly = false,
-        Destructive = false,
-        Idempotent = false,
-        OpenWorld = true,
-        UseStructuredContent = true,
-        OutputSchemaType = typeof(BulkCreateEventsResult))]
+        Destructive = false)]
     [Description(
-        "Record many events at once (a backfill, a batch of orders): each item has create_event's arguments (metric, profile, properties, time, value, value_currency, unique_id) and the same rules. " +
-        "By default, if any item is invalid nothing is sent and every invalid item is listed by index; with skip_invalid the valid ones are sent and the invalid ones reported. " +
-        "Events are grouped by profile and packed into jobs of at most 1000 events and 5 MB, sent within Klaviyo's 10/s and 150/min limit. " +
-        "Every event gets a unique_id; where none is given it is derived from the item's content, so repeating the same call never records an event twice, " +
-        "and two identical items (or two with the same unique_id, profile and metric) are refused as duplicates. For thousands of rows in a file, use import_events. Needs events:write.")]
+        "Record many events in one call, each item like create_event arguments and rules. " +
+        "If any is invalid nothing is sent and each is listed by index, unless skip_invalid. " +
+        "Items without unique_id get one from their content, so a repeat never counts twice. For files use import_events.")]
     public async Task<CallToolResult> BulkCreateEvents(
-        [Description("The events: [{ \"metric\": { \"name\": \"Placed Order\" }, \"profile\": { \"email\": \"...\" }, \"properties\": {...}, \"time\": \"...\", \"value\": 9.99, \"unique_id\": \"...\" }].")]
+        [Description("The events, each like create_event arguments.")]
         CreateEventArguments[] events,
-        [Description("True to send the valid events even if some are invalid (the invalid ones are reported). Default false: nothing is sent if any is invalid.")]
+        [Description("True to send the valid events anyway.")]
         bool? skip_invalid = null,
         CancellationToken cancellationToken = default)
     {
@@ -239,34 +221,26 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
     [McpServerTool(
         Name = "import_events",
         Title = "Import events from a file",
-        ReadOnly = false,
         Destructive = false,
-        Idempotent = true,
-        OpenWorld = true,
-        UseStructuredContent = true,
-        OutputSchemaType = typeof(ImportResult))]
+        Idempotent = true)]
     [Description(
-        "Import events from a local .csv, .jsonl (one JSON object a line) or .json (array of objects) file: a backfill or migration of thousands or millions of rows. " +
-        "Each row becomes an event with create_event's rules. By default columns named metric, email, phone_number, external_id, time, value, value_currency and unique_id are used " +
-        "(also event, phone, timestamp, currency, event_id) and every other column becomes an event property; the *_column arguments, metric_name and property_columns change that. " +
-        "Invalid rows are reported by line number and do not stop the others. Rows without a unique_id get one derived from their content, so importing the same file again never counts a row twice. " +
-        "Progress is checkpointed after every job Klaviyo acknowledges: if the import stops (cancelled, failed, crashed), call it again with the same path to resume. " +
-        "Use dry_run first to check the file without sending. Sent in jobs of up to 1000 events within Klaviyo's 10/s and 150/min limit (about 150,000 events a minute). " +
-        "Only files inside KLAVIYO_IMPORT_ROOTS (default: the working directory and the home folder) are read. Needs events:write.")]
+        "Import events from a local .csv, .jsonl or .json file (up to millions of rows; create_event rules). Default columns: " +
+        "metric, email, phone_number, external_id, time, value, value_currency, unique_id; others become properties. Bad rows are reported by line and skipped. " +
+        "Resumable: call again with the same path; rows never count twice. Try dry_run first.")]
     public async Task<CallToolResult> ImportEvents(
-        [Description("Path of the .csv, .jsonl or .json file.")] string path,
-        [Description("Column holding the metric name. Default: metric, metric_name, event or event_name.")] string? metric_column = null,
-        [Description("One metric name for every row, instead of metric_column, e.g. \"Placed Order\".")] string? metric_name = null,
-        [Description("Column holding the email. Default: email or email_address.")] string? email_column = null,
-        [Description("Column holding the phone number (E.164). Default: phone_number or phone.")] string? phone_number_column = null,
-        [Description("Column holding the external id. Default: external_id.")] string? external_id_column = null,
-        [Description("Column holding the event time (ISO 8601, or Unix seconds or milliseconds). Default: time, timestamp, datetime or date; rows without one get the import time.")] string? time_column = null,
-        [Description("Column holding the monetary value. Default: value.")] string? value_column = null,
-        [Description("Column holding the ISO 4217 currency. Default: value_currency or currency.")] string? value_currency_column = null,
-        [Description("Column holding a unique id per event. Default: unique_id or event_id; rows without one get an id derived from their content.")] string? unique_id_column = null,
-        [Description("The columns that become event properties. Default: every column not used above.")] string[]? property_columns = null,
-        [Description("True to read and validate the whole file and report, sending nothing.")] bool? dry_run = null,
-        [Description("True to ignore a checkpoint from an earlier run and read the file from the start.")] bool? restart = null,
+        [Description("File path.")] string path,
+        [Description("Metric name column.")] string? metric_column = null,
+        [Description("One metric name for every row, instead of metric_column.")] string? metric_name = null,
+        [Description("Email column.")] string? email_column = null,
+        [Description("Phone number column (E.164).")] string? phone_number_column = null,
+        [Description("External id column.")] string? external_id_column = null,
+        [Description("Column with ISO 8601 or Unix (s or ms) time. Default: import time.")] string? time_column = null,
+        [Description("Monetary value column.")] string? value_column = null,
+        [Description("ISO 4217 currency column.")] string? value_currency_column = null,
+        [Description("Column with a unique id. Default: derived from the row.")] string? unique_id_column = null,
+        [Description("Columns that become properties. Default: all others.")] string[]? property_columns = null,
+        [Description("True to validate only, sending nothing.")] bool? dry_run = null,
+        [Description("True to start over, ignoring the checkpoint.")] bool? restart = null,
         IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -310,20 +284,17 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
 
     private static readonly string[] s_eventSorts = ["datetime", "-datetime", "timestamp", "-timestamp"];
 
-    [McpServerTool(Name = "get_events", Title = "Find events", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
-    [Description(
-        "List events (what people did), newest or oldest first, filtered by metric (id or name), profile and time. Each item is { id, datetime, event_properties, metric: { id, name } }. " +
-        "To count events over time use query_metric_aggregates instead. Up to 200 per page (default 50). Rate limit 350/s, 3500/min. Needs events:read.")]
+    [McpServerTool(Name = "get_events", Title = "Find events", ReadOnly = true)]
+    [Description("List events (what people did) by metric, profile and time. Counts over time: query_metric_aggregates.")]
     public async Task<CallToolResult> GetEvents(
-        [Description("Only events of this metric id.")] string? metric_id = null,
-        [Description("Only events of the metric with this name (exact, ignoring case), instead of metric_id.")] string? metric_name = null,
-        [Description("Only events of this profile id.")] string? profile_id = null,
-        [Description("Only events at or after this time (ISO 8601).")] string? since = null,
-        [Description("Only events before this time (ISO 8601).")] string? until = null,
-        [Description("\"-datetime\" (newest first, default), \"datetime\", \"timestamp\" or \"-timestamp\".")] string? sort = null,
-        [Description("Events per page, 1 to 200. Default 50.")] int? page_size = null,
-        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        [Description("Metric id.")] string? metric_id = null,
+        [Description("Exact name (any case), instead of metric_id.")] string? metric_name = null,
+        [Description("Profile id.")] string? profile_id = null,
+        [Description("At or after, ISO 8601.")] string? since = null,
+        [Description("Before, ISO 8601.")] string? until = null,
+        [Description("-datetime (default), datetime, timestamp or -timestamp.")] string? sort = null,
+        [Description("1 to 200, default 50.")] int? page_size = null,
+        [Description("From next_cursor.")] string? cursor = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -373,11 +344,10 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         return ToolResults.Page(page, current, budget);
     }
 
-    [McpServerTool(Name = "get_event", Title = "Get event", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
-    [Description("Get one event by id, with its metric's name and its profile's identifiers (email, phone_number, external_id, names). Rate limit 10/s, 150/min. Needs events:read.")]
+    [McpServerTool(Name = "get_event", Title = "Get event", ReadOnly = true)]
+    [Description("One event by id, with its metric name and its profile identifiers.")]
     public async Task<CallToolResult> GetEvent(
-        [Description("The event's id.")] string id,
+        [Description("Event id.")] string id,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();

@@ -22,14 +22,13 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget)
     internal static readonly KlaviyoOperation GetFlowOperation = KlaviyoOperation.Read("get_flow", "flows:read");
     internal static readonly KlaviyoOperation UpdateStatusOperation = new("update_flow_status", "flows:write", new ArgumentPointerMap(("/data/attributes/", ""), ("/data/id", "id")));
 
-    [McpServerTool(Name = "get_flows", Title = "Find flows", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
-    [Description("List flows (automations), filtered by status (draft, manual, live), part of the name, or trigger type. Each item is { id, name, status, trigger_type, created, updated }; 50 a page. Rate limit 3/s, 60/min. Needs flows:read.")]
+    [McpServerTool(Name = "get_flows", Title = "Find flows", ReadOnly = true)]
+    [Description("List flows (automations) by status, name or trigger type.")]
     public async Task<CallToolResult> GetFlows(
-        [Description("\"draft\", \"manual\" or \"live\".")] string? status = null,
-        [Description("Part of the flow name.")] string? name_contains = null,
-        [Description("Metric, Added to List, Date Based, Price Drop, Low Inventory or Unconfigured (ignoring case).")] string? trigger_type = null,
-        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        [Description("draft, manual or live.")] string? status = null,
+        [Description("Part of the name.")] string? name_contains = null,
+        [Description("Metric, Added to List, Date Based, Price Drop, Low Inventory or Unconfigured.")] string? trigger_type = null,
+        [Description("From next_cursor.")] string? cursor = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -61,12 +60,11 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Page(page, current, budget);
     }
 
-    [McpServerTool(Name = "get_flow", Title = "Get flow", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
-    [Description("Get one flow by id, optionally with its actions (the emails, SMS, delays and splits it runs). Rate limit 3/s, 60/min. Needs flows:read.")]
+    [McpServerTool(Name = "get_flow", Title = "Get flow", ReadOnly = true)]
+    [Description("One flow by id, optionally with its actions (emails, SMS, delays, splits).")]
     public async Task<CallToolResult> GetFlow(
-        [Description("The flow's id.")] string id,
-        [Description("True to add the flow's actions.")] bool? include_actions = null,
+        [Description("Flow id.")] string id,
+        [Description("True to add its actions.")] bool? include_actions = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -77,14 +75,11 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
-    [McpServerTool(Name = "update_flow_status", Title = "Set flow status", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
-    [Description(
-        "Set a flow, and all its actions, to draft, manual or live. CAUTION: \"live\" starts sending the flow's messages to real people as they trigger it; " +
-        "\"manual\" and \"draft\" stop it sending. Confirm with the user before going live. Rate limit 3/s, 60/min. Needs flows:write.")]
+    [McpServerTool(Name = "update_flow_status", Title = "Set flow status", Destructive = true, Idempotent = true)]
+    [Description("Set a flow and its actions to draft, manual or live. CAUTION: live sends to real people as they trigger it; confirm with the user first.")]
     public async Task<CallToolResult> UpdateFlowStatus(
-        [Description("The flow's id.")] string id,
-        [Description("\"draft\", \"manual\" or \"live\" (live sends to real people).")] string status,
+        [Description("Flow id.")] string id,
+        [Description("draft, manual or live.")] string status,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();

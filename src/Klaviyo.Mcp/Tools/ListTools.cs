@@ -42,14 +42,11 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
     internal static readonly KlaviyoOperation RemoveMembersOperation = new("remove_profiles_from_list", "lists:write and profiles:write", s_memberPointers);
     internal static readonly KlaviyoOperation GetMembersOperation = KlaviyoOperation.Read("get_profiles_for_list", "lists:read and profiles:read", s_queryArguments);
 
-    [McpServerTool(Name = "get_lists", Title = "Find lists", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
-    [Description(
-        "List the account's lists (id, name, opt_in_process, created, updated), or find one by its exact name. " +
-        "Klaviyo returns 10 lists a page: pass next_cursor back as cursor for more. Rate limit 75/s, 750/min. Needs lists:read.")]
+    [McpServerTool(Name = "get_lists", Title = "Find lists", ReadOnly = true)]
+    [Description("List lists, 10 a page, or find one by exact name.")]
     public async Task<CallToolResult> GetLists(
-        [Description("Exact list name to find (case-sensitive, as Klaviyo compares it).")] string? name = null,
-        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        [Description("Exact name (case-sensitive).")] string? name = null,
+        [Description("From next_cursor.")] string? cursor = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -63,13 +60,11 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ToolResults.Page(page, current, budget);
     }
 
-    [McpServerTool(Name = "get_list", Title = "Get list", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
-    [Description(
-        "Get one list by id, optionally with how many profiles are on it. Rate limit 75/s, 750/min; with include_profile_count, 1/s and 15/min. Needs lists:read.")]
+    [McpServerTool(Name = "get_list", Title = "Get list", ReadOnly = true)]
+    [Description("One list by id, optionally with its profile_count.")]
     public async Task<CallToolResult> GetList(
-        [Description("The list's id, e.g. \"Y6nRLr\".")] string id,
-        [Description("True to add profile_count, the number of profiles on the list (a slower, more limited request).")] bool? include_profile_count = null,
+        [Description("List id.")] string id,
+        [Description("True to add profile_count (slower).")] bool? include_profile_count = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -81,14 +76,11 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
-    [McpServerTool(Name = "create_list", Title = "Create list", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
-    [Description(
-        "Create a list. Every call makes a new list, even with a name already in use; check with get_lists first. " +
-        "Klaviyo allows 150 new lists a day (10/s, 150/min). Never retried after an unclear failure, so it cannot make two lists. Needs lists:write.")]
+    [McpServerTool(Name = "create_list", Title = "Create list", Destructive = false)]
+    [Description("Create a list: always a new one, even if the name is taken (check get_lists). Klaviyo allows 150 new lists a day.")]
     public async Task<CallToolResult> CreateList(
-        [Description("The list's name.")] string name,
-        [Description("\"single_opt_in\" or \"double_opt_in\" (subscribers confirm by email first); default: the account's setting.")] string? opt_in_process = null,
+        [Description("Name.")] string name,
+        [Description("single_opt_in or double_opt_in; default: the account setting.")] string? opt_in_process = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -101,13 +93,12 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
-    [McpServerTool(Name = "update_list", Title = "Update list", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
-    [Description("Rename a list or change its opt-in process. Rate limit 10/s, 150/min. Needs lists:write.")]
+    [McpServerTool(Name = "update_list", Title = "Update list", Destructive = false, Idempotent = true)]
+    [Description("Rename a list or change its opt-in process.")]
     public async Task<CallToolResult> UpdateList(
-        [Description("The list's id.")] string id,
-        [Description("The new name.")] string? name = null,
-        [Description("\"single_opt_in\" or \"double_opt_in\".")] string? opt_in_process = null,
+        [Description("List id.")] string id,
+        [Description("New name.")] string? name = null,
+        [Description("single_opt_in or double_opt_in.")] string? opt_in_process = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -126,13 +117,10 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
-    [McpServerTool(Name = "delete_list", Title = "Delete list", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(ListDeletedResult))]
-    [Description(
-        "Delete a list. It cannot be undone: the list and its membership are gone (the profiles and their consent remain). " +
-        "Rate limit 10/s, 150/min. Needs lists:write.")]
+    [McpServerTool(Name = "delete_list", Title = "Delete list", Destructive = true)]
+    [Description("Delete a list for good. Its profiles and their consent remain.")]
     public async Task<CallToolResult> DeleteList(
-        [Description("The id of the list to delete.")] string id,
+        [Description("List id.")] string id,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -143,18 +131,14 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ToolResults.Success(new ListDeletedResult { Id = id.Trim() }, KlaviyoMcpJsonContext.Default.ListDeletedResult);
     }
 
-    [McpServerTool(Name = "add_profiles_to_list", Title = "Add profiles to list", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(ListMembershipResult))]
-    [Description(
-        "Add profiles to a list, by profile id and/or email. Emails are looked up (100 per request); with create_missing, profiles are created for emails that have none. " +
-        "This changes membership only, not consent: use subscribe_profiles to subscribe people. 1000 profiles per request; more are sent in several. " +
-        "Rate limit 10/s, 150/min. Needs lists:write and profiles:write (and profiles:read to look up emails).")]
+    [McpServerTool(Name = "add_profiles_to_list", Title = "Add profiles to list", Destructive = false, Idempotent = true)]
+    [Description("Add profiles to a list by profile_ids and/or emails. Membership only, not consent (see subscribe_profiles).")]
     public async Task<CallToolResult> AddProfilesToList(
-        [Description("The list's id.")] string? list_id = null,
-        [Description("The list's name, instead of list_id (exact, ignoring case).")] string? list_name = null,
-        [Description("Klaviyo profile ids to add.")] string[]? profile_ids = null,
-        [Description("Emails of profiles to add.")] string[]? emails = null,
-        [Description("True to create a profile for each email that has none, then add it.")] bool? create_missing = null,
+        [Description("List id.")] string? list_id = null,
+        [Description("Exact name (any case), instead of list_id.")] string? list_name = null,
+        [Description("Profile ids.")] string[]? profile_ids = null,
+        [Description("Emails.")] string[]? emails = null,
+        [Description("True to create profiles for emails not found.")] bool? create_missing = null,
         CancellationToken cancellationToken = default)
     {
         var (ids, addresses) = CheckMembers(list_id, list_name, profile_ids, emails);
@@ -181,16 +165,13 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
             KlaviyoMcpJsonContext.Default.ListMembershipResult);
     }
 
-    [McpServerTool(Name = "remove_profiles_from_list", Title = "Remove profiles from list", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(ListMembershipResult))]
-    [Description(
-        "Remove profiles from a list, by profile id and/or email (emails are looked up, never created). Membership only: consent is not changed. " +
-        "1000 profiles per request; more are sent in several. Rate limit 10/s, 150/min. Needs lists:write and profiles:write.")]
+    [McpServerTool(Name = "remove_profiles_from_list", Title = "Remove profiles from list", Destructive = true, Idempotent = true)]
+    [Description("Remove profiles from a list by profile_ids and/or emails. Membership only; consent is unchanged.")]
     public async Task<CallToolResult> RemoveProfilesFromList(
-        [Description("The list's id.")] string? list_id = null,
-        [Description("The list's name, instead of list_id (exact, ignoring case).")] string? list_name = null,
-        [Description("Klaviyo profile ids to remove.")] string[]? profile_ids = null,
-        [Description("Emails of profiles to remove.")] string[]? emails = null,
+        [Description("List id.")] string? list_id = null,
+        [Description("Exact name (any case), instead of list_id.")] string? list_name = null,
+        [Description("Profile ids.")] string[]? profile_ids = null,
+        [Description("Emails.")] string[]? emails = null,
         CancellationToken cancellationToken = default)
     {
         var (ids, addresses) = CheckMembers(list_id, list_name, profile_ids, emails);
@@ -205,17 +186,14 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
             KlaviyoMcpJsonContext.Default.ListMembershipResult);
     }
 
-    [McpServerTool(Name = "get_profiles_for_list", Title = "Get list members", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
-    [Description(
-        "List the profiles on a list (each { id, ...attributes }, with joined_group_at), or check whether an email is on it. " +
-        "Up to 100 per page (default 20); pass next_cursor back as cursor for more. Rate limit 75/s, 750/min. Needs lists:read and profiles:read.")]
+    [McpServerTool(Name = "get_profiles_for_list", Title = "Get list members", ReadOnly = true)]
+    [Description("Members of a list, or whether an email is one.")]
     public async Task<CallToolResult> GetProfilesForList(
-        [Description("The list's id.")] string? list_id = null,
-        [Description("The list's name, instead of list_id (exact, ignoring case).")] string? list_name = null,
-        [Description("Only the member with this exact email.")] string? email = null,
-        [Description("Profiles per page, 1 to 100. Default 20.")] int? page_size = null,
-        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        [Description("List id.")] string? list_id = null,
+        [Description("Exact name (any case), instead of list_id.")] string? list_name = null,
+        [Description("Only this email.")] string? email = null,
+        [Description("1 to 100, default 20.")] int? page_size = null,
+        [Description("From next_cursor.")] string? cursor = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();

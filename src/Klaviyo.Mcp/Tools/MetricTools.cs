@@ -32,16 +32,12 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
     internal static readonly KlaviyoOperation GetMetricOperation = KlaviyoOperation.Read("get_metric", "metrics:read");
     internal static readonly KlaviyoOperation AggregatesOperation = new("query_metric_aggregates", "metrics:read", new ArgumentPointerMap(("/data/attributes/", "")));
 
-    [McpServerTool(Name = "get_metrics", Title = "Find metrics", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
-    [Description(
-        "List the account's metrics (kinds of event: \"Placed Order\", \"Opened Email\"...), each { id, name, integration, created, updated }. " +
-        "name matches part of the name, ignoring case (applied by this server, since Klaviyo filters metrics only by integration). " +
-        "Use a metric's id with get_events, query_metric_aggregates and the reports. Rate limit 10/s, 150/min. Needs metrics:read.")]
+    [McpServerTool(Name = "get_metrics", Title = "Find metrics", ReadOnly = true)]
+    [Description("List metrics (kinds of event, e.g. Placed Order) by part of the name or integration.")]
     public async Task<CallToolResult> GetMetrics(
-        [Description("Part of the metric name, ignoring case, e.g. \"order\".")] string? name = null,
-        [Description("Only metrics of this integration, e.g. \"Shopify\" or \"Klaviyo\" (exact).")] string? integration = null,
-        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        [Description("Part of the name, ignoring case.")] string? name = null,
+        [Description("Exact integration name, e.g. Shopify.")] string? integration = null,
+        [Description("From next_cursor.")] string? cursor = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -67,11 +63,10 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
         return ToolResults.Collection(matches, current, null, budget);
     }
 
-    [McpServerTool(Name = "get_metric", Title = "Get metric", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
-    [Description("Get one metric by id: { id, name, integration, created, updated }. Rate limit 10/s, 150/min. Needs metrics:read.")]
+    [McpServerTool(Name = "get_metric", Title = "Get metric", ReadOnly = true)]
+    [Description("One metric by id.")]
     public async Task<CallToolResult> GetMetric(
-        [Description("The metric's id, e.g. \"RESQ6t\".")] string id,
+        [Description("Metric id.")] string id,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -82,24 +77,21 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
-    [McpServerTool(Name = "query_metric_aggregates", Title = "Count metric events over time", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
+    [McpServerTool(Name = "query_metric_aggregates", Title = "Count metric events over time", ReadOnly = true)]
     [Description(
-        "Count a metric's events over time (\"how many Placed Order events yesterday?\", revenue per week): measurements count, sum_value (revenue) and unique (profiles), " +
-        "per hour, day, week or month between start and end, optionally grouped by dimensions such as $message or URL. " +
-        "Returns rows { date, <dimension>: value, count, sum_value, unique }. For campaign and flow performance use query_campaign_values and query_flow_values. " +
-        "Rate limit 3/s, 60/min. Needs metrics:read.")]
+        "Count a metric over time: count, sum_value (revenue) and/or unique (profiles) per interval from start to end, optionally grouped by dimensions. " +
+        "For campaign or flow performance use query_campaign_values or query_flow_values.")]
     public async Task<CallToolResult> QueryMetricAggregates(
-        [Description("Start of the range, ISO 8601 (inclusive). Without an offset it is read in timezone.")] string start,
-        [Description("End of the range, ISO 8601 (exclusive). Without an offset it is read in timezone.")] string end,
-        [Description("The metric's id.")] string? metric_id = null,
-        [Description("The metric's name instead of metric_id (exact, ignoring case), e.g. \"Placed Order\".")] string? metric_name = null,
-        [Description("What to compute: \"count\", \"sum_value\", \"unique\". Default: [\"count\"].")] string[]? measurements = null,
-        [Description("\"hour\", \"day\" (default), \"week\" or \"month\".")] string? interval = null,
-        [Description("Dimensions to group by, e.g. [\"$message\"], [\"URL\"], [\"Campaign Name\"].")] string[]? by = null,
-        [Description("Extra Klaviyo filter conditions, e.g. [\"equals($attributed_channel,\\\"email\\\")\"].")] string[]? filter = null,
-        [Description("IANA time zone for the intervals and for start/end without offset, e.g. \"America/New_York\". Default UTC.")] string? timezone = null,
-        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        [Description("ISO 8601, inclusive; without offset, in timezone.")] string start,
+        [Description("ISO 8601, exclusive; without offset, in timezone.")] string end,
+        [Description("Metric id.")] string? metric_id = null,
+        [Description("Exact name (any case), instead of metric_id.")] string? metric_name = null,
+        [Description("count, sum_value and/or unique; default [count].")] string[]? measurements = null,
+        [Description("hour, day (default), week or month.")] string? interval = null,
+        [Description("Dimensions to group by, e.g. $message, URL, Campaign Name.")] string[]? by = null,
+        [Description("Extra Klaviyo filter conditions, e.g. equals($attributed_channel,\"email\").")] string[]? filter = null,
+        [Description("IANA, e.g. America/New_York; default UTC.")] string? timezone = null,
+        [Description("From next_cursor.")] string? cursor = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();

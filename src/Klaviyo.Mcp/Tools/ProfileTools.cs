@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
 using Klaviyo.Client.Profiles;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Events;
@@ -50,23 +51,18 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
     internal static readonly KlaviyoOperation UpdateProfileOperation = new("update_profile", "profiles:write", s_profilePointers);
     internal static readonly KlaviyoOperation UpsertProfileOperation = new("create_or_update_profile", "profiles:write", s_profilePointers);
 
-    [McpServerTool(Name = "get_profiles", Title = "Find profiles", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
-    [Description(
-        "Find profiles (people) in Klaviyo: by exact email, phone_number or external_id, or with a raw Klaviyo filter. " +
-        "Returns { items, next_cursor }: each item is { id, ...attributes }; pass next_cursor back as cursor for the next page. " +
-        "Use fields to return only some attributes (id is always returned). Up to 100 per page (default 20). " +
-        "Rate limit 75/s, 750/min (predictive_analytics: 10/s, 150/min). Needs profiles:read.")]
+    [McpServerTool(Name = "get_profiles", Title = "Find profiles", ReadOnly = true)]
+    [Description("Find profiles by exact email, phone_number or external_id, or a Klaviyo filter.")]
     public async Task<CallToolResult> GetProfiles(
-        [Description("Exact email address to find.")] string? email = null,
-        [Description("Exact phone number (E.164) to find.")] string? phone_number = null,
-        [Description("Exact external_id to find.")] string? external_id = null,
-        [Description("A Klaviyo filter expression for anything else, e.g. greater-than(created,2026-01-01T00:00:00Z) or any(email,[\"a@x.com\",\"b@x.com\"]). Combined with the exact-match arguments by and(...).")] string? filter = null,
-        [Description("Sort field: id, created, updated, email, subscriptions.email.marketing.suppression.timestamp or subscriptions.email.marketing.list_suppressions.timestamp; prefix with - for descending.")] string? sort = null,
-        [Description("Profiles per page, 1 to 100. Default 20.")] int? page_size = null,
-        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
-        [Description("Attributes to return, e.g. [\"email\", \"first_name\", \"properties\"]; default: all. Nested ones with dots, e.g. \"location.city\".")] string[]? fields = null,
-        [Description("Extra data to add: \"subscriptions\" (consent per channel) and/or \"predictive_analytics\" (CLV, churn).")] string[]? additional_fields = null,
+        [Description("Exact email.")] string? email = null,
+        [Description("Exact phone number, E.164.")] string? phone_number = null,
+        [Description("Exact external_id.")] string? external_id = null,
+        [Description("Klaviyo filter for anything else, e.g. greater-than(created,2026-01-01T00:00:00Z); joined to the above with and.")] string? filter = null,
+        [Description("id, created, updated, email, subscriptions.email.marketing.suppression.timestamp or subscriptions.email.marketing.list_suppressions.timestamp; prefix - for descending.")] string? sort = null,
+        [Description("1 to 100, default 20.")] int? page_size = null,
+        [Description("From next_cursor.")] string? cursor = null,
+        [Description("Attributes to return, e.g. [email, first_name, location.city]; default all.")] string[]? fields = null,
+        [Description("subscriptions (consent per channel) and/or predictive_analytics (CLV, churn).")] string[]? additional_fields = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -110,15 +106,12 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Page(page, current, budget);
     }
 
-    [McpServerTool(Name = "get_profile", Title = "Get profile", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
-    [Description(
-        "Get one profile by its Klaviyo id, optionally with the lists and segments it belongs to (their ids and names). " +
-        "Returns { id, ...attributes }. Rate limit 75/s, 750/min; with include, 1/s and 15/min. Needs profiles:read (include: lists:read, segments:read).")]
+    [McpServerTool(Name = "get_profile", Title = "Get profile", ReadOnly = true)]
+    [Description("One profile by id, optionally with the lists and segments it is in.")]
     public async Task<CallToolResult> GetProfile(
-        [Description("The profile's Klaviyo id, e.g. \"01GDDKASAP8TKDDA2GRZDSVP4H\".")] string id,
-        [Description("Related data to add: \"lists\" and/or \"segments\".")] string[]? include = null,
-        [Description("Extra data to add: \"subscriptions\" and/or \"predictive_analytics\".")] string[]? additional_fields = null,
+        [Description("Profile id.")] string id,
+        [Description("lists and/or segments.")] string[]? include = null,
+        [Description("subscriptions and/or predictive_analytics.")] string[]? additional_fields = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -136,12 +129,10 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
-    [McpServerTool(Name = "create_profile", Title = "Create profile", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
+    [McpServerTool(Name = "create_profile", Title = "Create profile", Destructive = false)]
     [Description(
-        "Create a new profile with at least one of email, phone_number or external_id. If a profile with one of these identifiers exists, " +
-        "nothing is created and the error gives the existing profile's id (use update_profile, or create_or_update_profile to upsert). " +
-        "Returns the new profile { id, ...attributes }. Payload at most 100 KB. Rate limit 75/s, 750/min. Needs profiles:write.")]
+        "Create a profile with email, phone_number and/or external_id. If such a profile exists, nothing is created and the error gives its id (to upsert: " +
+        "create_or_update_profile).")]
     public async Task<CallToolResult> CreateProfile(
         [Description(ProfileArguments.EmailText)] string? email = null,
         [Description(ProfileArguments.PhoneText)] string? phone_number = null,
@@ -182,28 +173,26 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         }
     }
 
-    [McpServerTool(Name = "update_profile", Title = "Update profile", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
+    [McpServerTool(Name = "update_profile", Title = "Update profile", Destructive = false)]
     [Description(
-        "Change a profile by its Klaviyo id. Only the attributes given are changed; a JSON null clears an attribute (e.g. \"last_name\": null). " +
-        "properties sets custom properties (others are kept); unset_properties removes some; append and unappend add values to or remove values from list-valued properties. " +
-        "Returns the profile { id, ...attributes }. Payload at most 100 KB. Rate limit 75/s, 750/min. Needs profiles:write.")]
+        "Change a profile by id: only given attributes change; null clears one. properties sets custom properties (others kept); unset_properties removes some; " +
+        "append and unappend edit list values.")]
     public async Task<CallToolResult> UpdateProfile(
         RequestContext<CallToolRequestParams> context,
-        [Description("The profile's Klaviyo id.")] string id,
-        [Description(ProfileArguments.EmailText + " null clears it.")] string? email = null,
-        [Description(ProfileArguments.PhoneText + " null clears it.")] string? phone_number = null,
-        [Description(ProfileArguments.ExternalIdText + " null clears it.")] string? external_id = null,
-        [Description(ProfileArguments.FirstNameText + " null clears it.")] string? first_name = null,
-        [Description(ProfileArguments.LastNameText + " null clears it.")] string? last_name = null,
-        [Description(ProfileArguments.OrganizationText + " null clears it.")] string? organization = null,
-        [Description(ProfileArguments.LocaleText + " null clears it.")] string? locale = null,
-        [Description(ProfileArguments.TitleText + " null clears it.")] string? title = null,
-        [Description(ProfileArguments.ImageText + " null clears it.")] string? image = null,
-        [Description(ProfileArguments.LocationText + " null clears it.")] ProfileLocationArgument? location = null,
+        [Description("Profile id.")] string id,
+        [Description(ProfileArguments.EmailText + " " + CompactSchemas.NullClears)] string? email = null,
+        [Description(ProfileArguments.PhoneText + " " + CompactSchemas.NullClears)] string? phone_number = null,
+        [Description(ProfileArguments.ExternalIdText + " " + CompactSchemas.NullClears)] string? external_id = null,
+        [Description(ProfileArguments.FirstNameText + " " + CompactSchemas.NullClears)] string? first_name = null,
+        [Description(ProfileArguments.LastNameText + " " + CompactSchemas.NullClears)] string? last_name = null,
+        [Description(ProfileArguments.OrganizationText + " " + CompactSchemas.NullClears)] string? organization = null,
+        [Description(ProfileArguments.LocaleText + " " + CompactSchemas.NullClears)] string? locale = null,
+        [Description(ProfileArguments.TitleText + " " + CompactSchemas.NullClears)] string? title = null,
+        [Description(ProfileArguments.ImageText + " " + CompactSchemas.NullClears)] string? image = null,
+        [Description(ProfileArguments.LocationText + " " + CompactSchemas.NullClears)] ProfileLocationArgument? location = null,
         [Description(ProfileArguments.PropertiesText)] Dictionary<string, JsonElement>? properties = null,
-        [Description("Custom property keys to remove, e.g. [\"old_tier\"].")] string[]? unset_properties = null,
-        [Description("Values to add to list-valued custom properties, e.g. { \"skus\": \"92538\" }.")] Dictionary<string, JsonElement>? append = null,
+        [Description("Custom property keys to remove.")] string[]? unset_properties = null,
+        [Description("Values to add to list-valued custom properties, e.g. {\"skus\": \"92538\"}.")] Dictionary<string, JsonElement>? append = null,
         [Description("Values to remove from list-valued custom properties.")] Dictionary<string, JsonElement>? unappend = null,
         CancellationToken cancellationToken = default)
     {
@@ -263,14 +252,10 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
-    [McpServerTool(Name = "create_or_update_profile", Title = "Create or update profile", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(ProfileUpsertResult))]
-    [Description(
-        "Create a profile, or update the one that has the given identifier (email, phone_number, external_id, or Klaviyo id): an upsert. " +
-        "Attributes given are set; others are left alone. Returns whether the profile was created or updated, and the profile. " +
-        "Payload at most 100 KB. Rate limit 75/s, 750/min. Needs profiles:write.")]
+    [McpServerTool(Name = "create_or_update_profile", Title = "Create or update profile", Destructive = false, Idempotent = true)]
+    [Description("Upsert by id, email, phone_number or external_id: updates that profile or creates one; given attributes are set. Says if it was created or updated.")]
     public async Task<CallToolResult> CreateOrUpdateProfile(
-        [Description("Klaviyo id of the profile to update, if known.")] string? id = null,
+        [Description("Profile id, if known.")] string? id = null,
         [Description(ProfileArguments.EmailText)] string? email = null,
         [Description(ProfileArguments.PhoneText)] string? phone_number = null,
         [Description(ProfileArguments.ExternalIdText)] string? external_id = null,

@@ -40,40 +40,35 @@ public sealed class ReportingTools(KlaviyoClient klaviyo, MetricResolver metrics
     internal static readonly KlaviyoOperation CampaignValuesOperation = new("query_campaign_values", "campaigns:read", s_pointers);
     internal static readonly KlaviyoOperation FlowValuesOperation = new("query_flow_values", "flows:read", s_pointers);
 
-    [McpServerTool(Name = "query_campaign_values", Title = "Campaign performance", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
+    [McpServerTool(Name = "query_campaign_values", Title = "Campaign performance", ReadOnly = true)]
     [Description(
-        "Campaign performance as Klaviyo's reports show it (\"how did last week's campaigns do?\"): statistics such as opens, open_rate, clicks, click_rate, conversions, conversion_value, " +
-        "revenue_per_recipient, delivered, unsubscribes, over a timeframe key (last_7_days, last_30_days, ...) or start and end. Each row gives the campaign's id and name, its channel and the statistics " +
-        "(rates are fractions, 0.25 = 25%). Conversions count the conversion_metric_id; without one the account's \"Placed Order\" metric is used, and the result says so. " +
-        "Klaviyo allows 1 report a second, 2 a minute and 225 a day: calls wait their turn up to a bound, then say when to retry. Needs campaigns:read.")]
+        "Campaign performance as in Klaviyo reports: statistics per campaign over a timeframe or start and end. Rates are fractions (0.25 = 25%). " +
+        "Conversions count conversion_metric_id (default Placed Order). Heavily rate limited: ask for all statistics in one call.")]
     public Task<CallToolResult> QueryCampaignValues(
-        [Description("Statistics to compute, e.g. [\"opens\", \"open_rate\", \"clicks\", \"conversion_value\"].")] string[] statistics,
-        [Description("A named timeframe: last_7_days, last_30_days, last_90_days, last_week, last_month, this_month, yesterday, today, ... Or give start and end.")] string? timeframe = null,
-        [Description("Start of a custom timeframe, ISO 8601 (at most one year before end).")] string? start = null,
-        [Description("End of a custom timeframe, ISO 8601.")] string? end = null,
-        [Description("The conversion metric's id. Default: the account's \"Placed Order\" metric.")] string? conversion_metric_id = null,
-        [Description("Only these campaigns (ids, at most 100).")] string[]? campaign_ids = null,
-        [Description("Group rows by: campaign_id, campaign_message_id, send_channel (the default grouping), campaign_message_name, variation, tag_name, ...")] string[]? group_by = null,
-        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        [Description("e.g. opens, open_rate, clicks, click_rate, conversions, conversion_value, revenue_per_recipient, delivered, unsubscribes.")] string[] statistics,
+        [Description("last_7_days, last_30_days, last_90_days, last_week, last_month, this_month, yesterday, today, ...; or give start and end.")] string? timeframe = null,
+        [Description("ISO 8601, at most a year before end.")] string? start = null,
+        [Description("ISO 8601.")] string? end = null,
+        [Description("Default: Placed Order.")] string? conversion_metric_id = null,
+        [Description("Only these campaigns, at most 100.")] string[]? campaign_ids = null,
+        [Description("campaign_id, campaign_message_id, send_channel (default), campaign_message_name, variation, tag_name, ...")] string[]? group_by = null,
+        [Description("From next_cursor.")] string? cursor = null,
         CancellationToken cancellationToken = default) =>
         QueryAsync(ValuesReportResource.CampaignType, CampaignValuesOperation, statistics, timeframe, start, end, conversion_metric_id, "campaign_ids", campaign_ids, "campaign_id", s_campaignGroups, group_by, cursor, cancellationToken);
 
-    [McpServerTool(Name = "query_flow_values", Title = "Flow performance", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
+    [McpServerTool(Name = "query_flow_values", Title = "Flow performance", ReadOnly = true)]
     [Description(
-        "Flow performance as Klaviyo's reports show it (\"which flows made money last month?\"): the same statistics as query_campaign_values, per flow and message, " +
-        "each row with the flow's id and name. Without conversion_metric_id the account's \"Placed Order\" metric is used. " +
-        "Klaviyo allows 1 report a second, 2 a minute and 225 a day: calls wait their turn up to a bound, then say when to retry. Needs flows:read.")]
+        "Flow performance as in Klaviyo reports: the query_campaign_values statistics per flow and message, over a timeframe or start and end. " +
+        "Conversions count conversion_metric_id (default Placed Order). Heavily rate limited: ask for all statistics in one call.")]
     public Task<CallToolResult> QueryFlowValues(
-        [Description("Statistics to compute, e.g. [\"recipients\", \"delivered\", \"open_rate\", \"click_rate\", \"conversion_value\"].")] string[] statistics,
-        [Description("A named timeframe: last_7_days, last_30_days, last_90_days, last_week, last_month, ... Or give start and end.")] string? timeframe = null,
-        [Description("Start of a custom timeframe, ISO 8601 (at most one year before end).")] string? start = null,
-        [Description("End of a custom timeframe, ISO 8601.")] string? end = null,
-        [Description("The conversion metric's id. Default: the account's \"Placed Order\" metric.")] string? conversion_metric_id = null,
-        [Description("Only these flows (ids, at most 100).")] string[]? flow_ids = null,
-        [Description("Group rows by: flow_id, flow_message_id, send_channel (the default grouping), flow_name, flow_message_name, variation, tag_name, ...")] string[]? group_by = null,
-        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        [Description("e.g. recipients, delivered, open_rate, click_rate, conversions, conversion_value.")] string[] statistics,
+        [Description("last_7_days, last_30_days, last_90_days, last_week, last_month, ...; or give start and end.")] string? timeframe = null,
+        [Description("ISO 8601, at most a year before end.")] string? start = null,
+        [Description("ISO 8601.")] string? end = null,
+        [Description("Default: Placed Order.")] string? conversion_metric_id = null,
+        [Description("Only these flows, at most 100.")] string[]? flow_ids = null,
+        [Description("flow_id, flow_message_id, send_channel (default), flow_name, flow_message_name, variation, tag_name, ...")] string[]? group_by = null,
+        [Description("From next_cursor.")] string? cursor = null,
         CancellationToken cancellationToken = default) =>
         QueryAsync(ValuesReportResource.FlowType, FlowValuesOperation, statistics, timeframe, start, end, conversion_metric_id, "flow_ids", flow_ids, "flow_id", s_flowGroups, group_by, cursor, cancellationToken);
 

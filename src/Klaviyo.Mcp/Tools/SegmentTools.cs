@@ -20,12 +20,11 @@ public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver nam
     internal static readonly KlaviyoOperation GetSegmentOperation = KlaviyoOperation.Read("get_segment", "segments:read");
     internal static readonly KlaviyoOperation GetMembersOperation = KlaviyoOperation.Read("get_profiles_for_segment", "profiles:read and segments:read");
 
-    [McpServerTool(Name = "get_segments", Title = "Find segments", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
-    [Description("List the account's segments (id, name, is_active, is_starred, created, updated), or find one by exact name. 10 a page: pass next_cursor back as cursor for more. Rate limit 75/s, 750/min. Needs segments:read.")]
+    [McpServerTool(Name = "get_segments", Title = "Find segments", ReadOnly = true)]
+    [Description("List segments, or find one by exact name.")]
     public async Task<CallToolResult> GetSegments(
-        [Description("Exact segment name to find (case-sensitive, as Klaviyo compares it).")] string? name = null,
-        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        [Description("Exact name (case-sensitive).")] string? name = null,
+        [Description("From next_cursor.")] string? cursor = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -38,12 +37,11 @@ public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver nam
         return ToolResults.Page(page, current, budget);
     }
 
-    [McpServerTool(Name = "get_segment", Title = "Get segment", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(Dictionary<string, JsonElement>))]
-    [Description("Get one segment by id, optionally with how many profiles are in it. Rate limit 75/s, 750/min; with include_profile_count, 1/s and 15/min. Needs segments:read.")]
+    [McpServerTool(Name = "get_segment", Title = "Get segment", ReadOnly = true)]
+    [Description("One segment by id, optionally with its profile_count.")]
     public async Task<CallToolResult> GetSegment(
-        [Description("The segment's id.")] string id,
-        [Description("True to add profile_count, the number of profiles in the segment (a slower, more limited request).")] bool? include_profile_count = null,
+        [Description("Segment id.")] string id,
+        [Description("True to add profile_count (slower).")] bool? include_profile_count = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -54,15 +52,14 @@ public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver nam
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
-    [McpServerTool(Name = "get_profiles_for_segment", Title = "Get segment members", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(CollectionResult))]
-    [Description("List the profiles in a segment, or check whether an email is in it. Up to 100 per page (default 20). Rate limit 75/s, 750/min. Needs profiles:read and segments:read.")]
+    [McpServerTool(Name = "get_profiles_for_segment", Title = "Get segment members", ReadOnly = true)]
+    [Description("Members of a segment, or whether an email is one.")]
     public async Task<CallToolResult> GetProfilesForSegment(
-        [Description("The segment's id.")] string? segment_id = null,
-        [Description("The segment's name, instead of segment_id (exact, ignoring case).")] string? segment_name = null,
-        [Description("Only the member with this exact email.")] string? email = null,
-        [Description("Profiles per page, 1 to 100. Default 20.")] int? page_size = null,
-        [Description("next_cursor from the previous result, to get the next page.")] string? cursor = null,
+        [Description("Segment id.")] string? segment_id = null,
+        [Description("Exact name (any case), instead of segment_id.")] string? segment_name = null,
+        [Description("Only this email.")] string? email = null,
+        [Description("1 to 100, default 20.")] int? page_size = null,
+        [Description("From next_cursor.")] string? cursor = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();

@@ -32,20 +32,17 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
     internal static readonly KlaviyoOperation SuppressOperation = new("suppress_profiles", "profiles:write and subscriptions:write", s_suppressionPointers);
     internal static readonly KlaviyoOperation UnsuppressOperation = new("unsuppress_profiles", "subscriptions:write", s_suppressionPointers);
 
-    [McpServerTool(Name = "subscribe_profiles", Title = "Subscribe profiles", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(JobsSubmittedResult))]
+    [McpServerTool(Name = "subscribe_profiles", Title = "Subscribe profiles", Destructive = false)]
     [Description(
-        "Record marketing consent: subscribe people to email and/or SMS marketing, optionally adding them to a list. Creates profiles that do not exist. " +
-        "Each profile is subscribed on the channels it has an identifier for (email for \"email\", phone_number for \"sms\"). " +
-        "With a double opt-in list Klaviyo first sends a confirmation message. Use historical_import with consented_at to import consent collected in the past (no confirmation, no flows). " +
-        "Klaviyo takes 1000 profiles per request; more are sent in several. Processed asynchronously. Needs lists:write, profiles:write and subscriptions:write.")]
+        "Subscribe people to email and/or SMS marketing, optionally on a list; creates missing profiles. Each gets the channels it has an identifier for; " +
+        "double opt-in lists confirm first. For past consent: historical_import with consented_at (no confirmation, no flows).")]
     public async Task<CallToolResult> SubscribeProfiles(
-        [Description("The people: [{ \"email\": \"...\", \"phone_number\": \"+1...\" }]; each needs an identifier for at least one of the channels.")] SubscriptionProfileArgument[] profiles,
-        [Description("Channels to subscribe: \"email\" and/or \"sms\".")] string[] channels,
-        [Description("Id of the list to subscribe them to.")] string? list_id = null,
-        [Description("Name of the list, instead of list_id (exact, ignoring case).")] string? list_name = null,
-        [Description("True to import consent collected in the past: skips double opt-in and \"added to list\" flows; needs consented_at.")] bool? historical_import = null,
-        [Description("When consent was collected, ISO 8601, in the past; only with historical_import.")] string? consented_at = null,
+        [Description("Each with email and/or phone_number (for sms).")] SubscriptionProfileArgument[] profiles,
+        [Description("email and/or sms.")] string[] channels,
+        [Description("List to subscribe them to.")] string? list_id = null,
+        [Description("Exact name (any case), instead of list_id.")] string? list_name = null,
+        [Description("True for past consent: no double opt-in, no flows; needs consented_at.")] bool? historical_import = null,
+        [Description("When consent was given, ISO 8601, in the past; with historical_import.")] string? consented_at = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -101,18 +98,15 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
             KlaviyoMcpJsonContext.Default.JobsSubmittedResult);
     }
 
-    [McpServerTool(Name = "unsubscribe_profiles", Title = "Unsubscribe profiles", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(JobsSubmittedResult))]
+    [McpServerTool(Name = "unsubscribe_profiles", Title = "Unsubscribe profiles", Destructive = true, Idempotent = true)]
     [Description(
-        "Withdraw marketing consent: unsubscribe people from email and/or SMS marketing. " +
-        "WARNING: with a list, profiles that are NOT in that list are unsubscribed globally, from all marketing on those channels; " +
-        "without a list, every profile given is unsubscribed globally. Check list membership first (get_profiles_for_list) when you mean one list only. " +
-        "Klaviyo takes 100 profiles per request; more are sent in several. Needs lists:write, profiles:write and subscriptions:write.")]
+        "Unsubscribe people from email and/or SMS marketing. WARNING: with a list, profiles that are NOT in that list are unsubscribed globally; " +
+        "without a list, every profile given is unsubscribed globally.")]
     public async Task<CallToolResult> UnsubscribeProfiles(
-        [Description("The people: [{ \"email\": \"...\", \"phone_number\": \"+1...\" }]; each needs an identifier for at least one of the channels.")] SubscriptionProfileArgument[] profiles,
-        [Description("Channels to unsubscribe: \"email\" and/or \"sms\".")] string[] channels,
-        [Description("Id of the list to unsubscribe them from (profiles not in it are unsubscribed globally).")] string? list_id = null,
-        [Description("Name of the list, instead of list_id (exact, ignoring case).")] string? list_name = null,
+        [Description("Each with email and/or phone_number (for sms).")] SubscriptionProfileArgument[] profiles,
+        [Description("email and/or sms.")] string[] channels,
+        [Description("List to unsubscribe them from.")] string? list_id = null,
+        [Description("Exact name (any case), instead of list_id.")] string? list_name = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -145,23 +139,17 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
             KlaviyoMcpJsonContext.Default.JobsSubmittedResult);
     }
 
-    [McpServerTool(Name = "suppress_profiles", Title = "Suppress profiles", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(JobsSubmittedResult))]
-    [Description(
-        "Suppress email addresses: Klaviyo stops sending them any email marketing, whatever their consent, until unsuppressed. " +
-        "Klaviyo takes 100 emails per request; more are sent in several. Needs profiles:write and subscriptions:write.")]
+    [McpServerTool(Name = "suppress_profiles", Title = "Suppress profiles", Destructive = true, Idempotent = true)]
+    [Description("Suppress emails: no email marketing reaches them, whatever their consent, until unsuppressed.")]
     public Task<CallToolResult> SuppressProfiles(
-        [Description("Email addresses to suppress.")] string[] emails,
+        [Description("Emails to suppress.")] string[] emails,
         CancellationToken cancellationToken = default) =>
         SuppressionAsync(emails, SuppressionJobResource.SuppressType, SuppressOperation, "Klaviyo queued the suppressions; these addresses get no email marketing until unsuppressed.", cancellationToken);
 
-    [McpServerTool(Name = "unsuppress_profiles", Title = "Unsuppress profiles", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(JobsSubmittedResult))]
-    [Description(
-        "Lift manual suppressions from email addresses (only suppressions with reason USER_SUPPRESSED are removed; bounces and spam complaints stay). " +
-        "Klaviyo takes 100 emails per request; more are sent in several. Needs subscriptions:write.")]
+    [McpServerTool(Name = "unsuppress_profiles", Title = "Unsuppress profiles", Destructive = false, Idempotent = true)]
+    [Description("Lift manual suppressions (USER_SUPPRESSED) from emails; bounces and spam complaints stay.")]
     public Task<CallToolResult> UnsuppressProfiles(
-        [Description("Email addresses to unsuppress.")] string[] emails,
+        [Description("Emails to unsuppress.")] string[] emails,
         CancellationToken cancellationToken = default) =>
         SuppressionAsync(emails, SuppressionJobResource.UnsuppressType, UnsuppressOperation, "Klaviyo queued the unsuppressions; manual (USER_SUPPRESSED) suppressions are lifted.", cancellationToken);
 

@@ -8,25 +8,25 @@ namespace Klaviyo.Mcp.Tools.Events;
 public sealed record CreateEventArguments
 {
     [Required]
-    [Description("The metric: { \"name\": \"Placed Order\" }. Required.")]
+    [Description("The metric.")]
     public EventMetricArgument? Metric { get; init; }
 
     [Required]
-    [Description("The profile: at least one of id, email, phone_number, external_id, anonymous_id. Required.")]
+    [Description("At least one of id, email, phone_number, external_id, anonymous_id.")]
     public EventProfileArgument? Profile { get; init; }
 
-    [Description("Event properties as a JSON object, e.g. { \"OrderId\": \"4711\", \"Items\": [\"Book\"] }.")]
+    [Description("Event properties (JSON object).")]
     public Dictionary<string, JsonElement>? Properties { get; init; }
 
-    [Description("When it happened, ISO 8601, e.g. \"2026-07-20T14:03:00Z\" (no offset means UTC).")]
+    [Description("ISO 8601 (no offset: UTC). Default: now.")]
     public string? Time { get; init; }
 
-    [Description("Monetary value, e.g. the order total.")]
+    [Description("Monetary value.")]
     public double? Value { get; init; }
 
-    [Description("ISO 4217 currency of value, e.g. \"USD\".")]
+    [Description("ISO 4217, e.g. USD.")]
     public string? ValueCurrency { get; init; }
 
-    [Description("Deduplication key for the event.")]
+    [Description("Deduplication key. Default: derived from the item.")]
     public string? UniqueId { get; init; }
 }

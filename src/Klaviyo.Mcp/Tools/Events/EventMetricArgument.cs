@@ -7,9 +7,9 @@ namespace Klaviyo.Mcp.Tools.Events;
 public sealed record EventMetricArgument
 {
     [Required]
-    [Description("Metric name, 1 to 127 characters, e.g. \"Placed Order\" or \"Viewed Product\". Required.")]
+    [Description("1 to 127 characters, e.g. Placed Order.")]
     public string? Name { get; init; }
 
-    [Description("Advanced: the service that records the metric. Leave unset to use Klaviyo's default (\"api\").")]
+    [Description("Advanced; default api.")]
     public string? Service { get; init; }
 }

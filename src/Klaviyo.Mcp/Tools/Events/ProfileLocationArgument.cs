@@ -5,34 +5,34 @@ namespace Klaviyo.Mcp.Tools.Events;
 [Description("The person's postal and geographic location.")]
 public sealed record ProfileLocationArgument
 {
-    [Description("First line of the street address.")]
+    [Description("Line 1.")]
     public string? Address1 { get; init; }
 
-    [Description("Second line of the street address.")]
+    [Description("Line 2.")]
     public string? Address2 { get; init; }
 
-    [Description("City name.")]
+    [Description("City.")]
     public string? City { get; init; }
 
-    [Description("Country name.")]
+    [Description("Country.")]
     public string? Country { get; init; }
 
-    [Description("Region within the country, e.g. state or province.")]
+    [Description("Region.")]
     public string? Region { get; init; }
 
     [Description("Postal code.")]
     public string? Zip { get; init; }
 
-    [Description("IANA time zone, e.g. \"America/New_York\".")]
+    [Description("IANA time zone.")]
     public string? Timezone { get; init; }
 
-    [Description("Latitude in degrees, -90 to 90.")]
+    [Description("Degrees.")]
     public double? Latitude { get; init; }
 
-    [Description("Longitude in degrees, -180 to 180.")]
+    [Description("Degrees.")]
     public double? Longitude { get; init; }
 
-    [Description("IP address.")]
+    [Description("IP.")]
     public string? Ip { get; init; }
 
     public Klaviyo.Client.Profiles.ProfileLocation ToLocation() => new()

@@ -19,17 +19,17 @@ public sealed record ProfileArguments(
     ProfileLocationArgument? Location,
     Dictionary<string, JsonElement>? Properties)
 {
-    public const string EmailText = "Email address.";
-    public const string PhoneText = "Phone number in E.164 format, e.g. \"+15005550006\".";
-    public const string ExternalIdText = "The person's id in an external system (CRM, shop, point of sale).";
+    public const string EmailText = "Email.";
+    public const string PhoneText = "E.164, e.g. +15005550006.";
+    public const string ExternalIdText = "Your own id.";
     public const string FirstNameText = "First name.";
     public const string LastNameText = "Last name.";
-    public const string OrganizationText = "Company or organization the person works for.";
-    public const string LocaleText = "Locale, e.g. \"en-US\".";
+    public const string OrganizationText = "Company.";
+    public const string LocaleText = "e.g. en-US.";
     public const string TitleText = "Job title.";
-    public const string ImageText = "URL of a profile image.";
-    public const string LocationText = "Postal and geographic location: address1, address2, city, country, region, zip, timezone, latitude, longitude, ip.";
-    public const string PropertiesText = "Custom properties to set, as a JSON object; keys not given are left alone.";
+    public const string ImageText = "Image URL.";
+    public const string LocationText = "Postal location.";
+    public const string PropertiesText = "Custom properties to set.";
 
     /// <summary>Checks identifiers (with <paramref name="id"/> counting as one when given), location and properties.</summary>
     public Dictionary<string, string> Check(string? id, bool requireIdentifier, ArgumentErrors errors)
