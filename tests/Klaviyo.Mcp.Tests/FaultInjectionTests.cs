@@ -22,7 +22,7 @@ public sealed class FaultInjectionTests
     public static readonly TheoryData<string> Faults =
         ["429 storm", "5xx burst", "reset mid-response", "slower than the attempt timeout", "malformed JSON", "HTML error page", "empty 200", "10 MB response"];
 
-    private static readonly string[] s_unrepeatableWrites = ["POST /api/lists", "POST /api/profile-subscription-bulk-create-jobs", "DELETE /api/lists/L1"];
+    private static readonly string[] s_unrepeatableWrites = ["POST /api/lists", "POST /api/coupons", "POST /api/profile-subscription-bulk-create-jobs", "DELETE /api/lists/L1"];
 
     [Theory]
     [MemberData(nameof(Faults))]
@@ -175,6 +175,9 @@ public sealed class FaultInjectionTests
         ("query_campaign_values", """{"statistics":["opens"],"timeframe":"last_7_days","conversion_metric_id":"M1"}"""),
         ("query_flow_values", """{"statistics":["opens"],"timeframe":"last_7_days","conversion_metric_id":"M1"}"""),
         ("get_account", "{}"),
+        ("find_operations", """{"query":"coupon codes"}"""),
+        ("describe_operation", """{"operation":"create_coupon"}"""),
+        ("call_operation", """{"operation":"create_coupon","body":{"data":{"type":"coupon","attributes":{"external_id":"WINBACK"}}}}"""),
     ];
 
     private static class ToolJson

@@ -73,7 +73,7 @@ public sealed class ToolSelectionTests
             .AddInMemoryCollection(new Dictionary<string, string?> { [ServerSettings.ToolsetsVariable] = "events,emails", [ServerSettings.ToolsVariable] = "send_email", [ServerSettings.ReadOnlyVariable] = "maybe" })
             .Build()));
 
-        Assert.Contains(failure.Problems, p => p.Contains("unknown toolset \"emails\"; the toolsets are events, profiles, lists", StringComparison.Ordinal));
+        Assert.Contains(failure.Problems, p => p.Contains("unknown toolset \"emails\"; the toolsets are accounts, api, campaigns, catalogs", StringComparison.Ordinal));
         Assert.Contains(failure.Problems, p => p.Contains("unknown tool \"send_email\"; the tools are add_profiles_to_list", StringComparison.Ordinal));
         Assert.Contains(failure.Problems, p => p.StartsWith("KLAVIYO_READ_ONLY:", StringComparison.Ordinal));
     }

@@ -23,7 +23,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
 {
     public const string CallOperationName = "call_operation";
 
-    [McpServerTool(Name = "find_operations", Title = "Find Klaviyo API operations", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [McpServerTool(Name = "find_operations", Title = "Find Klaviyo API operations", ReadOnly = true, OpenWorld = false)]
     [Description("Search all 333 operations of Klaviyo's API by words (\"coupon codes\", \"tag a flow\", \"form submissions report\"), for anything the other tools do not cover; then describe_operation and call_operation.")]
     public CallToolResult FindOperations(
         [Description("Words describing what to do.")] string query,
@@ -50,7 +50,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
             KlaviyoMcpJsonContext.Default.FoundOperations);
     }
 
-    [McpServerTool(Name = "describe_operation", Title = "Describe a Klaviyo API operation", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [McpServerTool(Name = "describe_operation", Title = "Describe a Klaviyo API operation", ReadOnly = true, OpenWorld = false)]
     [Description("How to call one operation: path and query parameters, filter fields and operators, the request body schema and a minimal example body, scopes and rate limit.")]
     public CallToolResult DescribeOperation(
         [Description("operationId from find_operations, e.g. \"get_coupon_codes\".")] string operation)
@@ -83,7 +83,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
             KlaviyoMcpJsonContext.Default.OperationDescription);
     }
 
-    [McpServerTool(Name = CallOperationName, Title = "Call a Klaviyo API operation", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true)]
+    [McpServerTool(Name = CallOperationName, Title = "Call a Klaviyo API operation", Destructive = true)]
     [Description("Call any Klaviyo API operation by operationId. Path parameters, query and body are checked against Klaviyo's spec before anything is sent. Collections return { items, next_cursor }: repeat the call with the same arguments and cursor for the next page.")]
     public async Task<CallToolResult> CallOperation(
         [Description("operationId, e.g. \"get_coupons\".")] string operation,
