@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
+using Klaviyo.Client.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -14,16 +15,26 @@ namespace Klaviyo.Mcp;
 /// </summary>
 public static class DoctorCommand
 {
-    private static readonly (string Toolset, string Scopes, Func<KlaviyoClient, CancellationToken, Task<JsonApiDocument>> Probe)[] s_probes =
-    [
-        ("events", "events:read, events:write", (k, ct) => k.GetEventsAsync(new KlaviyoQuery().PageSize(1), ct)),
-        ("profiles", "profiles:read, profiles:write, subscriptions:write", (k, ct) => k.GetProfilesAsync(new KlaviyoQuery().PageSize(1), ct)),
-        ("lists", "lists:read, lists:write", (k, ct) => k.GetListsAsync(new KlaviyoQuery(), ct)),
-        ("segments", "segments:read", (k, ct) => k.GetSegmentsAsync(new KlaviyoQuery(), ct)),
-        ("metrics", "metrics:read", (k, ct) => k.GetMetricsAsync(new KlaviyoQuery(), ct)),
-        ("campaigns", "campaigns:read", (k, ct) => k.GetCampaignsAsync(new KlaviyoQuery().Filter(new KlaviyoFilter().Equal("messages.channel", "email").ToString()), ct)),
-        ("flows", "flows:read, flows:write", (k, ct) => k.GetFlowsAsync(new KlaviyoQuery(), ct)),
-    ];
+    /// <summary>
+    /// One cheap read per API area, picked from the operation catalogue: a GET of a collection that needs no id (the
+    /// area's first by id, a page of one where it pages), with the filter an operation requires. Reporting is not probed.
+    /// Areas without such a read (Conversations and Data Privacy only write) are not probed. The scopes named are the
+    /// probe's own, then those the area's writes need.
+    /// </summary>
+    internal static IEnumerable<(string Toolset, ApiOperation Probe, string Scopes)> Probes() =>
+        from area in Toolsets.Areas
+        where area.Value is not ("reporting" or "accounts")
+        let operations = OperationCatalog.Default.Operations.Where(o => !o.ClientSide && o.Tag.Equals(area.Key, StringComparison.OrdinalIgnoreCase)).ToList()
+        let probe = operations
+            .Where(o => o.Method == "GET" && o.PathParameters.Count == 0 && o.Response == OperationResponseKind.Collection && o.QueryParameters.All(q => !q.Required || q.Kind == QueryParameterKind.Filter))
+            .OrderBy(o => o.QueryParameters.Any(q => q.Required) ? 1 : 0)
+            .ThenBy(o => o.Id.Length)
+            .ThenBy(o => o.Id, StringComparer.Ordinal)
+            .FirstOrDefault()
+        where probe is not null
+        let reads = probe.Scopes
+        let writes = operations.Where(o => o.Access != OperationAccess.Read).SelectMany(o => o.Scopes).Distinct().Except(reads).Order(StringComparer.Ordinal).ToList()
+        select (area.Value, probe, string.Join(", ", reads) + (writes.Count == 0 ? "" : "; writes: " + string.Join(", ", writes)));
 
     public static async Task<int> RunAsync(ServerSettings settings, TextWriter output, CancellationToken cancellationToken)
     {
@@ -80,11 +91,22 @@ public static class DoctorCommand
         }
 
         var missing = new HashSet<string>();
-        foreach (var (toolset, scopes, probe) in s_probes)
+        foreach (var (toolset, probe, scopes) in Probes())
         {
             try
             {
-                await probe(klaviyo, cancellationToken).ConfigureAwait(false);
+                var query = new Dictionary<string, JsonElement>();
+                if (probe.QueryParameters.Any(q => q.Kind == QueryParameterKind.PageSize))
+                {
+                    query[probe.QueryParameters.First(q => q.Kind == QueryParameterKind.PageSize).Name] = JsonSerializer.SerializeToElement(1, Output.KlaviyoMcpJsonContext.Default.Int32);
+                }
+
+                if (probe.QueryParameters.FirstOrDefault(q => q.Required && q.Kind == QueryParameterKind.Filter) is { } filter)
+                {
+                    query[filter.Name] = JsonSerializer.SerializeToElement(RequiredFilter(probe), Output.KlaviyoMcpJsonContext.Default.String);
+                }
+
+                await klaviyo.CallOperationAsync(probe, probe.BuildPath(null), probe.BuildQueryString(query), null, cancellationToken).ConfigureAwait(false);
                 output.WriteLine($"✓ {toolset} ({scopes})");
             }
             catch (KlaviyoApiException failure) when (failure.StatusCode == HttpStatusCode.Forbidden)
@@ -106,5 +128,15 @@ public static class DoctorCommand
             : "✓ reporting (campaigns:read, flows:read; not probed, to spare the 225-a-day report quota)");
         output.WriteLine(ok ? "All checks passed." : "Some checks failed: see the lines marked ✗.");
         return ok ? 0 : 1;
+    }
+
+    /// <summary>The simplest filter an operation that requires one accepts: campaigns need a channel; otherwise the first field with fixed values.</summary>
+    private static string RequiredFilter(ApiOperation operation)
+    {
+        var field = operation.FilterFields.FirstOrDefault(f => f.Field == "messages.channel")
+            ?? operation.FilterFields.FirstOrDefault(f => f.Values is { Count: > 0 } && f.Operators.Contains("equals"))
+            ?? operation.FilterFields[0];
+        var value = field.Values is { Count: > 0 } values ? values[0] : "x";
+        return $"equals({field.Field},\"{value}\")";
     }
 }

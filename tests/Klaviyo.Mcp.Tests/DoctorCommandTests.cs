@@ -19,12 +19,23 @@ public sealed class DoctorCommandTests
         var text = output.ToString();
         Assert.Equal(1, exit);
         Assert.Contains("✓ account Example Corp (id A1)", text);
-        Assert.Contains("✓ events (events:read, events:write)", text);
-        Assert.Contains("✗ lists: the key lacks a scope it needs (lists:read, lists:write)", text);
+        Assert.Contains("✓ events (events:read; writes: events:write", text);
+        Assert.Contains("✗ lists: the key lacks a scope it needs (lists:read; writes: lists:write", text);
+        Assert.Contains("✓ coupons (coupons:read; writes: coupon-codes:write, coupons:write)", text);
         Assert.Contains("✓ reporting", text);
         Assert.DoesNotContain(ApiKey, text);
         Assert.Equal("equals(messages.channel,\"email\")", stub.Requests.Single(r => r.Path == "/api/campaigns").Parameter("filter"));
         Assert.DoesNotContain(stub.Requests, r => r.Path.Contains("reports", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_API_area_but_reporting_is_probed_with_a_read_that_needs_no_id()
+    {
+        var probes = DoctorCommand.Probes().ToList();
+
+        Assert.Equal(Toolsets.Areas.Values.Except(["reporting", "accounts", "conversations", "data_privacy"]).Order(StringComparer.Ordinal), probes.Select(p => p.Toolset).Order(StringComparer.Ordinal));
+        Assert.All(probes, p => Assert.Equal(("GET", 0), (p.Probe.Method, p.Probe.PathParameters.Count)));
+        Assert.Equal("get_campaigns", probes.Single(p => p.Toolset == "campaigns").Probe.Id);
     }
 
     [Fact]
@@ -39,15 +50,14 @@ public sealed class DoctorCommandTests
         Assert.Contains("Klaviyo did not accept the key (401)", output.ToString());
     }
 
-    private static KlaviyoStub Stub(int listsStatus) => new KlaviyoStub()
-        .Answer("GET", "/api/accounts", 200, """{"data":[{"type":"account","id":"A1","attributes":{"contact_information":{"organization_name":"Example Corp"}}}]}""")
-        .Answer("GET", "/api/events", 200, Empty)
-        .Answer("GET", "/api/profiles", 200, Empty)
-        .Answer("GET", "/api/lists", listsStatus, listsStatus == 200 ? Empty : ErrorBody(403, "permission_denied", "Missing scope."))
-        .Answer("GET", "/api/segments", 200, Empty)
-        .Answer("GET", "/api/metrics", 200, Empty)
-        .Answer("GET", "/api/campaigns", 200, Empty)
-        .Answer("GET", "/api/flows", 200, Empty);
+    private static KlaviyoStub Stub(int listsStatus)
+    {
+        var stub = new KlaviyoStub();
+        stub.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher("/api/*")).UsingGet()).AtPriority(10).RespondWith(Response(200, Empty));
+        return stub
+            .Answer("GET", "/api/accounts", 200, """{"data":[{"type":"account","id":"A1","attributes":{"contact_information":{"organization_name":"Example Corp"}}}]}""")
+            .Answer("GET", "/api/lists", listsStatus, listsStatus == 200 ? Empty : ErrorBody(403, "permission_denied", "Missing scope."));
+    }
 
     private static ServerSettings Settings(KlaviyoStub stub) => ServerSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
     {

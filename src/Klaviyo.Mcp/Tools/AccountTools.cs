@@ -13,7 +13,7 @@ namespace Klaviyo.Mcp.Tools;
 [McpServerToolType]
 public sealed class AccountTools(KlaviyoClient klaviyo, ResultBudget budget)
 {
-    internal static readonly KlaviyoOperation GetAccountOperation = KlaviyoOperation.Read("get_account", "accounts:read");
+    internal static readonly KlaviyoOperation GetAccountOperation = KlaviyoOperation.Read("get_account", "get_accounts");
 
     [McpServerTool(Name = "get_account", Title = "Get account", ReadOnly = true)]
     [Description("The account of the API key: id, name, timezone, currency, locale, test or not. Checks that the key works.")]

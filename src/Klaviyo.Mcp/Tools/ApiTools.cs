@@ -127,7 +127,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
 
         var call = new KlaviyoOperation(
             found.Id,
-            string.Join(", ", found.Scopes),
+            found.Id,
             new ArgumentPointerMap(("/", "body.")),
             found.QueryParameters.ToDictionary(p => p.Name, p => "query." + p.Name));
         var document = await KlaviyoCall.RunAsync(

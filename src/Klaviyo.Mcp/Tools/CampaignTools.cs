@@ -24,8 +24,8 @@ public sealed class CampaignTools(KlaviyoClient klaviyo, ResultBudget budget)
         "Queued without Recipients", "Cancelled: Billing Limit", "Cancelled: Misconfigured", "Unknown",
     ];
 
-    internal static readonly KlaviyoOperation GetCampaignsOperation = KlaviyoOperation.Read("get_campaigns", "campaigns:read", new Dictionary<string, string> { ["filter"] = "channel, status, name_contains, since or until" });
-    internal static readonly KlaviyoOperation GetCampaignOperation = KlaviyoOperation.Read("get_campaign", "campaigns:read");
+    internal static readonly KlaviyoOperation GetCampaignsOperation = KlaviyoOperation.Read("get_campaigns", "get_campaigns", new Dictionary<string, string> { ["filter"] = "channel, status, name_contains, since or until" });
+    internal static readonly KlaviyoOperation GetCampaignOperation = KlaviyoOperation.Read("get_campaign", "get_campaign");
 
     [McpServerTool(Name = "get_campaigns", Title = "Find campaigns", ReadOnly = true)]
     [Description("List campaigns of one channel by status, name and schedule. Performance: query_campaign_values.")]

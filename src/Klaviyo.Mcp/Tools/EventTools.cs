@@ -24,12 +24,12 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
 
     internal static readonly KlaviyoOperation BulkCreateEventsOperation = new(
         "bulk_create_events",
-        "events:write",
+        "bulk_create_events",
         new ArgumentPointerMap(("/data/attributes/events-bulk-create/data/", "job entries ")));
 
     internal static readonly KlaviyoOperation CreateEventOperation = new(
         "create_event",
-        "events:write",
+        "create_event",
         new ArgumentPointerMap(
             ("/data/attributes/profile/data/attributes/", "profile."),
             ("/data/attributes/profile/data/", "profile."),
@@ -340,7 +340,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
             .Cursor(current.KlaviyoCursor)
             .Include(["metric"])
             .Fields("metric", ["name"]);
-        var page = await KlaviyoCall.RunAsync(KlaviyoOperation.Read("get_events", "events:read"), () => klaviyo.GetEventsAsync(query, cancellationToken)).ConfigureAwait(false);
+        var page = await KlaviyoCall.RunAsync(KlaviyoOperation.Read("get_events", "get_events"), () => klaviyo.GetEventsAsync(query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Page(page, current, budget);
     }
 
@@ -358,7 +358,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
             .Include(["metric", "profile"])
             .Fields("metric", ["name"])
             .Fields("profile", ["email", "phone_number", "external_id", "first_name", "last_name"]);
-        var document = await KlaviyoCall.RunAsync(KlaviyoOperation.Read("get_event", "events:read"), () => klaviyo.GetEventAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCall.RunAsync(KlaviyoOperation.Read("get_event", "get_event"), () => klaviyo.GetEventAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 }

@@ -33,14 +33,14 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
     private static readonly ArgumentPointerMap s_listPointers = new(("/data/attributes/", ""), ("/data/id", "id"));
     private static readonly ArgumentPointerMap s_memberPointers = new(("/data", "profile_ids"));
 
-    internal static readonly KlaviyoOperation GetListsOperation = KlaviyoOperation.Read("get_lists", "lists:read", s_queryArguments);
-    internal static readonly KlaviyoOperation GetListOperation = KlaviyoOperation.Read("get_list", "lists:read", s_queryArguments);
-    internal static readonly KlaviyoOperation CreateListOperation = new("create_list", "lists:write", s_listPointers);
-    internal static readonly KlaviyoOperation UpdateListOperation = new("update_list", "lists:write", s_listPointers);
-    internal static readonly KlaviyoOperation DeleteListOperation = KlaviyoOperation.Read("delete_list", "lists:write");
-    internal static readonly KlaviyoOperation AddMembersOperation = new("add_profiles_to_list", "lists:write and profiles:write", s_memberPointers);
-    internal static readonly KlaviyoOperation RemoveMembersOperation = new("remove_profiles_from_list", "lists:write and profiles:write", s_memberPointers);
-    internal static readonly KlaviyoOperation GetMembersOperation = KlaviyoOperation.Read("get_profiles_for_list", "lists:read and profiles:read", s_queryArguments);
+    internal static readonly KlaviyoOperation GetListsOperation = KlaviyoOperation.Read("get_lists", "get_lists", s_queryArguments);
+    internal static readonly KlaviyoOperation GetListOperation = KlaviyoOperation.Read("get_list", "get_list", s_queryArguments);
+    internal static readonly KlaviyoOperation CreateListOperation = new("create_list", "create_list", s_listPointers);
+    internal static readonly KlaviyoOperation UpdateListOperation = new("update_list", "update_list", s_listPointers);
+    internal static readonly KlaviyoOperation DeleteListOperation = KlaviyoOperation.Read("delete_list", "delete_list");
+    internal static readonly KlaviyoOperation AddMembersOperation = new("add_profiles_to_list", "add_profiles_to_list", s_memberPointers);
+    internal static readonly KlaviyoOperation RemoveMembersOperation = new("remove_profiles_from_list", "remove_profiles_from_list", s_memberPointers);
+    internal static readonly KlaviyoOperation GetMembersOperation = KlaviyoOperation.Read("get_profiles_for_list", "get_profiles_for_list", s_queryArguments);
 
     [McpServerTool(Name = "get_lists", Title = "Find lists", ReadOnly = true)]
     [Description("List lists, 10 a page, or find one by exact name.")]

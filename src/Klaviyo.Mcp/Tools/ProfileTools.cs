@@ -45,11 +45,11 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         ("/data/meta/patch_properties/", ""),
         ("/data/id", "id"));
 
-    internal static readonly KlaviyoOperation GetProfilesOperation = KlaviyoOperation.Read("get_profiles", "profiles:read", s_queryArguments);
-    internal static readonly KlaviyoOperation GetProfileOperation = KlaviyoOperation.Read("get_profile", "profiles:read (and lists:read or segments:read for include)", s_queryArguments);
-    internal static readonly KlaviyoOperation CreateProfileOperation = new("create_profile", "profiles:write", s_profilePointers);
-    internal static readonly KlaviyoOperation UpdateProfileOperation = new("update_profile", "profiles:write", s_profilePointers);
-    internal static readonly KlaviyoOperation UpsertProfileOperation = new("create_or_update_profile", "profiles:write", s_profilePointers);
+    internal static readonly KlaviyoOperation GetProfilesOperation = KlaviyoOperation.Read("get_profiles", "get_profiles", s_queryArguments);
+    internal static readonly KlaviyoOperation GetProfileOperation = KlaviyoOperation.Read("get_profile", "get_profile", s_queryArguments);
+    internal static readonly KlaviyoOperation CreateProfileOperation = new("create_profile", "create_profile", s_profilePointers);
+    internal static readonly KlaviyoOperation UpdateProfileOperation = new("update_profile", "update_profile", s_profilePointers);
+    internal static readonly KlaviyoOperation UpsertProfileOperation = new("create_or_update_profile", "create_or_update_profile", s_profilePointers);
 
     [McpServerTool(Name = "get_profiles", Title = "Find profiles", ReadOnly = true)]
     [Description("Find profiles by exact email, phone_number or external_id, or a Klaviyo filter.")]

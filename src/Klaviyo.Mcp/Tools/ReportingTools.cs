@@ -37,8 +37,8 @@ public sealed class ReportingTools(KlaviyoClient klaviyo, MetricResolver metrics
     private static readonly string[] s_flowGroups = ["flow_id", "flow_message_id", "flow_message_name", "flow_name", "send_channel", "tag_id", "tag_name", "text_message_format", "variation", "variation_name"];
     private static readonly ArgumentPointerMap s_pointers = new(("/data/attributes/", ""));
 
-    internal static readonly KlaviyoOperation CampaignValuesOperation = new("query_campaign_values", "campaigns:read", s_pointers);
-    internal static readonly KlaviyoOperation FlowValuesOperation = new("query_flow_values", "flows:read", s_pointers);
+    internal static readonly KlaviyoOperation CampaignValuesOperation = new("query_campaign_values", "query_campaign_values", s_pointers);
+    internal static readonly KlaviyoOperation FlowValuesOperation = new("query_flow_values", "query_flow_values", s_pointers);
 
     [McpServerTool(Name = "query_campaign_values", Title = "Campaign performance", ReadOnly = true)]
     [Description(

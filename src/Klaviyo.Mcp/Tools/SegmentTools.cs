@@ -16,9 +16,9 @@ namespace Klaviyo.Mcp.Tools;
 [SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
 public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver names, ResultBudget budget)
 {
-    internal static readonly KlaviyoOperation GetSegmentsOperation = KlaviyoOperation.Read("get_segments", "segments:read");
-    internal static readonly KlaviyoOperation GetSegmentOperation = KlaviyoOperation.Read("get_segment", "segments:read");
-    internal static readonly KlaviyoOperation GetMembersOperation = KlaviyoOperation.Read("get_profiles_for_segment", "profiles:read and segments:read");
+    internal static readonly KlaviyoOperation GetSegmentsOperation = KlaviyoOperation.Read("get_segments", "get_segments");
+    internal static readonly KlaviyoOperation GetSegmentOperation = KlaviyoOperation.Read("get_segment", "get_segment");
+    internal static readonly KlaviyoOperation GetMembersOperation = KlaviyoOperation.Read("get_profiles_for_segment", "get_profiles_for_segment");
 
     [McpServerTool(Name = "get_segments", Title = "Find segments", ReadOnly = true)]
     [Description("List segments, or find one by exact name.")]

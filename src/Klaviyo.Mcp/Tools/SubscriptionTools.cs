@@ -27,10 +27,10 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
     private static readonly ArgumentPointerMap s_jobPointers = new(("/data/attributes/profiles/data/", "profiles"), ("/data/relationships/list", "list_id"), ("/data/attributes/", ""));
     private static readonly ArgumentPointerMap s_suppressionPointers = new(("/data/attributes/profiles/data/", "emails"));
 
-    internal static readonly KlaviyoOperation SubscribeOperation = new("subscribe_profiles", "lists:write, profiles:write and subscriptions:write", s_jobPointers);
-    internal static readonly KlaviyoOperation UnsubscribeOperation = new("unsubscribe_profiles", "lists:write, profiles:write and subscriptions:write", s_jobPointers);
-    internal static readonly KlaviyoOperation SuppressOperation = new("suppress_profiles", "profiles:write and subscriptions:write", s_suppressionPointers);
-    internal static readonly KlaviyoOperation UnsuppressOperation = new("unsuppress_profiles", "subscriptions:write", s_suppressionPointers);
+    internal static readonly KlaviyoOperation SubscribeOperation = new("subscribe_profiles", "bulk_subscribe_profiles", s_jobPointers);
+    internal static readonly KlaviyoOperation UnsubscribeOperation = new("unsubscribe_profiles", "bulk_unsubscribe_profiles", s_jobPointers);
+    internal static readonly KlaviyoOperation SuppressOperation = new("suppress_profiles", "bulk_suppress_profiles", s_suppressionPointers);
+    internal static readonly KlaviyoOperation UnsuppressOperation = new("unsuppress_profiles", "bulk_unsuppress_profiles", s_suppressionPointers);
 
     [McpServerTool(Name = "subscribe_profiles", Title = "Subscribe profiles", Destructive = false)]
     [Description(

@@ -1,0 +1,36 @@
+using System.Reflection;
+using Klaviyo.Client.Operations;
+using Klaviyo.Mcp.Errors;
+
+namespace Klaviyo.Mcp.Tests;
+
+/// <summary>The curated tools take their Klaviyo metadata (scopes, rate-limit bucket) from the operation catalogue.</summary>
+public sealed class CuratedOperationTests
+{
+    public static TheoryData<string, string> Declared =>
+        [.. typeof(KlaviyoMcpServer).Assembly.GetTypes()
+            .SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
+            .Where(f => f.FieldType == typeof(KlaviyoOperation))
+            .Select(f => (KlaviyoOperation)f.GetValue(null)!)
+            .Select(o => (o.ToolName, o.OperationId))
+            .Distinct()];
+
+    [Theory]
+    [MemberData(nameof(Declared))]
+    public void Every_curated_operation_is_an_operation_of_the_catalogue_and_gets_its_scopes_from_it(string tool, string operationId)
+    {
+        var operation = OperationCatalog.Default.Find(operationId);
+
+        Assert.True(operation is { ClientSide: false }, $"{tool} names {operationId}, which is not a server-side operation of the catalogue");
+        Assert.Equal(string.Join(" and ", operation!.Scopes), new KlaviyoOperation(tool, operationId, new ArgumentPointerMap()).RequiredScopes);
+        Assert.NotEmpty(operation.Scopes);
+        // get_account reads GET /api/accounts (the key's one account), not get_account by id.
+        if (OperationCatalog.Default.Find(tool) is { } sameName && tool != "get_account")
+        {
+            Assert.Equal(sameName.Id, operation.Id);
+        }
+    }
+
+    [Fact]
+    public void There_are_curated_operations_to_check() => Assert.True(Declared.Count >= 30, $"{Declared.Count} found");
+}
