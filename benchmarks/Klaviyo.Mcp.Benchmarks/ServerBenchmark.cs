@@ -41,7 +41,7 @@ internal static class ServerBenchmark
         for (var i = 0; i < 1_000; i++)
         {
             var clock = Stopwatch.StartNew();
-            Call(server1, id++, """{"metric":{"name":"Bench"},"profile":{"email":"bench@example.com"},"value":1}""");
+            Call(server1, id++, "create_event", """{"metric":{"name":"Bench"},"profile":{"email":"bench@example.com"},"value":1}""");
             latencies.Add(clock.Elapsed.TotalMilliseconds);
             var pause = 3.5 - clock.Elapsed.TotalMilliseconds;
             if (pause > 0)
@@ -53,8 +53,38 @@ internal static class ServerBenchmark
         // 9,000 more calls refused by validation: the whole MCP path without HTTP (real calls would be paced to 3500/min).
         for (var i = 0; i < 9_000; i++)
         {
-            Call(server1, id++, """{"metric":{"name":"Bench"},"profile":{"email":"not-an-email"}}""");
+            Call(server1, id++, "create_event", """{"metric":{"name":"Bench"},"profile":{"email":"not-an-email"}}""");
         }
+
+        // The same operation through the curated tool and through call_operation, alternating, paced as above: the
+        // difference is what the generic path (catalogue lookup, spec validation of the body) adds.
+        var curated = new List<double>();
+        var generic = new List<double>();
+        for (var i = 0; i < 2_000; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            if (i % 2 == 0)
+            {
+                Call(server1, id++, "create_event", """{"metric":{"name":"Bench"},"profile":{"email":"bench@example.com"},"unique_id":"u1"}""");
+                curated.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            else
+            {
+                Call(server1, id++, "call_operation", """{"operation":"create_event","body":{"data":{"type":"event","attributes":{"properties":{},"unique_id":"u1","metric":{"data":{"type":"metric","attributes":{"name":"Bench"}}},"profile":{"data":{"type":"profile","attributes":{"email":"bench@example.com"}}}}}}}""");
+                generic.Add(clock.Elapsed.TotalMilliseconds);
+            }
+
+            var pause = 3.5 - clock.Elapsed.TotalMilliseconds;
+            if (pause > 0)
+            {
+                Thread.Sleep(TimeSpan.FromMilliseconds(pause));
+            }
+        }
+
+        server1.StandardInput.WriteLine("{\"jsonrpc\":\"2.0\",\"id\":" + (id++).ToString(CultureInfo.InvariantCulture) + ",\"method\":\"tools/list\"}");
+        server1.StandardInput.Flush();
+        var toolsList = server1.StandardOutput.ReadLine() ?? "";
+        var toolsListBytes = System.Text.Encoding.UTF8.GetByteCount(JsonNode.Parse(toolsList)!["result"]!.ToJsonString());
 
         var afterPeak = PeakMegabytes(server1);
         server1.StandardInput.Close();
@@ -62,17 +92,21 @@ internal static class ServerBenchmark
 
         starts.Sort();
         latencies.Sort();
+        curated.Sort();
+        generic.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"server\":\"{Path.GetFileName(server)}\",\"cold_start_median_ms\":{starts[starts.Count / 2]:0.0},\"cold_start_min_ms\":{starts[0]:0.0}," +
             $"\"call_p50_ms\":{latencies[latencies.Count / 2]:0.000},\"call_p99_ms\":{latencies[(int)(latencies.Count * 0.99)]:0.000}," +
-            $"\"peak_idle_mb\":{idlePeak:0.0},\"peak_after_10000_calls_mb\":{afterPeak:0.0}}}"));
+            $"\"peak_idle_mb\":{idlePeak:0.0},\"peak_after_10000_calls_mb\":{afterPeak:0.0}," +
+            $"\"curated_create_event_p50_ms\":{curated[curated.Count / 2]:0.000},\"call_operation_create_event_p50_ms\":{generic[generic.Count / 2]:0.000}," +
+            $"\"tools_list_result_bytes\":{toolsListBytes}}}"));
         return 0;
     }
 
     // Blocking reads and writes on the calling thread: the client adds as little as it can to what is measured.
-    private static void Call(Process server, int id, string arguments)
+    private static void Call(Process server, int id, string tool, string arguments)
     {
-        server.StandardInput.WriteLine("{\"jsonrpc\":\"2.0\",\"id\":" + id.ToString(CultureInfo.InvariantCulture) + ",\"method\":\"tools/call\",\"params\":{\"name\":\"create_event\",\"arguments\":" + arguments + "}}");
+        server.StandardInput.WriteLine("{\"jsonrpc\":\"2.0\",\"id\":" + id.ToString(CultureInfo.InvariantCulture) + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":" + arguments + "}}");
         server.StandardInput.Flush();
         while (true)
         {
