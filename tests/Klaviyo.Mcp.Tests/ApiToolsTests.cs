@@ -274,6 +274,54 @@ public sealed class ApiToolsTests
         Assert.Single(stub.Requests);
     }
 
+    /// <summary>
+    /// What the whole API would cost as one tool per operation (the way Klaviyo's own server exposes it): each operation a
+    /// tool with its summary as the description, its path and query parameters and its compact body schema as the input
+    /// schema. Against that, the three tools here. README quotes both figures.
+    /// </summary>
+    [Fact]
+    public async Task One_tool_per_operation_would_cost_many_times_the_three_tools()
+    {
+        var perOperation = 0L;
+        foreach (var operation in s_catalog.Operations.Where(o => !o.ClientSide))
+        {
+            var properties = new JsonObject();
+            foreach (var name in operation.PathParameters)
+            {
+                properties[name] = new JsonObject { ["type"] = "string" };
+            }
+
+            foreach (var parameter in operation.QueryParameters)
+            {
+                properties[parameter.Name] = parameter.Values is { Count: > 0 } values
+                    ? new JsonObject { ["type"] = "string", ["enum"] = new JsonArray([.. values.Select(v => (JsonNode?)v)]) }
+                    : new JsonObject { ["type"] = "string" };
+            }
+
+            if (operation.DisplaySchema is { } body)
+            {
+                properties["body"] = JsonNode.Parse(body.GetRawText());
+            }
+
+            var tool = new JsonObject
+            {
+                ["name"] = operation.Id,
+                ["description"] = operation.Summary,
+                ["inputSchema"] = new JsonObject { ["type"] = "object", ["properties"] = properties, ["required"] = new JsonArray([.. operation.PathParameters.Select(p => (JsonNode?)p)]) },
+            };
+            perOperation += System.Text.Encoding.UTF8.GetByteCount(tool.ToJsonString());
+        }
+
+        using var stub = new KlaviyoStub();
+        await using var mcp = await McpHarness.StartAsync(stub);
+        var tools = await mcp.Client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var three = tools.Where(t => t.Name is "find_operations" or "describe_operation" or "call_operation")
+            .Sum(t => System.Text.Encoding.UTF8.GetByteCount(JsonSerializer.Serialize(t.ProtocolTool, ModelContextProtocol.McpJsonUtilities.DefaultOptions)));
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"one tool per operation: {perOperation:N0} bytes for 333 tools; the three api tools: {three:N0} bytes");
+        Assert.True(perOperation > 50 * three, $"one tool per operation: {perOperation:N0} bytes; the three tools: {three:N0}");
+    }
+
     [Fact]
     public void The_toolset_areas_are_the_spec_tags_less_the_client_area() =>
         Assert.Equal(s_catalog.Tags.Where(t => t != "Client").Order(StringComparer.Ordinal), Toolsets.Areas.Keys.Order(StringComparer.Ordinal));
