@@ -20,8 +20,9 @@ public sealed class RedisRateLimitStore : ISharedRateLimitStore, IAsyncDisposabl
 {
     public const string KeyPrefix = "klaviyo-mcp:";
 
-    // ARGV[1]: the longest window in microseconds; then a limit and a window (microseconds) per window; last, this permit's unique member.
-    // Returns 0 when a permit was taken in every window, else the microseconds until every window may have room.
+    // ARGV[1]: the longest window, ARGV[2]: the spacing between permits (both in microseconds); then a limit and a window
+    // (microseconds) per window; last, this permit's unique member. Returns 0 when a permit was taken in every window,
+    // else the microseconds until every window may have room and the spacing has passed.
     private const string TakeScript = """
         local function text(x) return string.format('%.0f', x) end
         local t = redis.call('TIME')
@@ -29,7 +30,11 @@ public sealed class RedisRateLimitStore : ISharedRateLimitStore, IAsyncDisposabl
         local longest = tonumber(ARGV[1])
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', text(now - longest))
         local wait = 0
-        for i = 2, #ARGV - 1, 2 do
+        local newest = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+        if newest[2] then
+          wait = tonumber(newest[2]) + tonumber(ARGV[2]) - now
+        end
+        for i = 3, #ARGV - 1, 2 do
           local limit = tonumber(ARGV[i])
           local span = tonumber(ARGV[i + 1])
           local from = '(' .. text(now - span)
@@ -45,6 +50,14 @@ public sealed class RedisRateLimitStore : ISharedRateLimitStore, IAsyncDisposabl
         redis.call('PEXPIRE', KEYS[1], math.ceil(longest / 1000))
         return 0
         """;
+
+    /// <summary>
+    /// Replicas take their permits from one clock, but their requests reach Klaviyo after different delays (scheduling,
+    /// connection pools, the network): a request granted early and delivered late could land in the same second as one
+    /// granted a full window later and delivered at once. Counting every shared window this much longer keeps a second
+    /// at Klaviyo within the limit when those delays differ by up to this much; it costs about 5% of a one-second burst.
+    /// </summary>
+    public static readonly TimeSpan DeliveryAllowance = TimeSpan.FromMilliseconds(50);
 
     private readonly Task<ConnectionMultiplexer> _connection;
     private readonly ILogger _logger;
@@ -120,19 +133,24 @@ public sealed class RedisRateLimitStore : ISharedRateLimitStore, IAsyncDisposabl
         windows.Add((limit.PerMinute, Span(TimeSpan.FromMinutes(1))));
         windows.Add((limit.PerSecond, Span(TimeSpan.FromSeconds(1))));
 
-        var arguments = new RedisValue[2 + (windows.Count * 2)];
+        var arguments = new RedisValue[3 + (windows.Count * 2)];
         arguments[0] = (long)windows.Max(w => w.Span).TotalMicroseconds;
+        arguments[1] = (long)(Span(TimeSpan.FromSeconds(1)) / limit.PerSecond).TotalMicroseconds;
         for (var i = 0; i < windows.Count; i++)
         {
-            arguments[1 + (2 * i)] = windows[i].Limit;
-            arguments[2 + (2 * i)] = (long)windows[i].Span.TotalMicroseconds;
+            arguments[2 + (2 * i)] = windows[i].Limit;
+            arguments[3 + (2 * i)] = (long)windows[i].Span.TotalMicroseconds;
         }
 
         arguments[^1] = _instance + ":" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture);
         return arguments;
 
-        static TimeSpan Span(TimeSpan window) => window + KlaviyoRateLimiter.SafetyMargin(window);
     }
+
+    /// <summary>
+    /// How long a window is counted: Klaviyo's, plus the in-process limiter's margin, plus <see cref="DeliveryAllowance"/>.
+    /// </summary>
+    public static TimeSpan Span(TimeSpan window) => window + KlaviyoRateLimiter.SafetyMargin(window) + DeliveryAllowance;
 
     private async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions options)
     {
