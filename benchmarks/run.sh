@@ -6,6 +6,8 @@
 #   2. 100,000 and 1,000,000 rows against a stub that answers 202 at once (client pacing off): CPU, wall, peak memory
 #   3. 100,000 and 200,000 rows against a stub that enforces 10/s and 150/min with 429s: 429s received, wall time
 #      (minimum those limits allow: 100 jobs 9 s, 200 jobs 64 s)
+#   4. the stdio server as clients run it: cold start, call overhead, memory (AOT and JIT)
+#   5. serve over HTTP with 64 clients: one replica, and three with and without Redis (needs redis-server)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 folder=$(mktemp -d)
@@ -44,3 +46,17 @@ dotnet publish src/Klaviyo.Mcp -c Release -r linux-x64 -o "$folder/server" -v q 
 dotnet build src/Klaviyo.Mcp -c Release -v q >/dev/null
 $bench server --server "$folder/server/Klaviyo.Mcp" --stub "$fast"
 $bench server --server "$PWD/src/Klaviyo.Mcp/bin/Release/net10.0/Klaviyo.Mcp.dll" --stub "$fast"
+
+# serve over Streamable HTTP (the Native AOT executable): 64 concurrent SDK clients, each with its own key, against the
+# stub that answers at once. One replica at full speed (requests a second, latency, memory); then every client paced at
+# one call per 50 ms (20 a second per account, under every limit), on one replica, on three counting in process, and on
+# three sharing a private Redis: the difference between the last two is what the Redis limiter adds to a request.
+echo "# serve: Native AOT, 64 clients"
+redis_port=$((20000 + RANDOM % 40000))
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$folder" > "$folder/redis.log" 2>&1 &
+for _ in $(seq 50); do redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+$bench http --server "$folder/server/Klaviyo.Mcp" --stub "$fast" --replicas 1 --clients 64 --seconds 10
+$bench http --server "$folder/server/Klaviyo.Mcp" --stub "$fast" --replicas 1 --clients 64 --seconds 10 --pace-ms 50
+$bench http --server "$folder/server/Klaviyo.Mcp" --stub "$fast" --replicas 3 --clients 64 --seconds 10 --pace-ms 50
+$bench http --server "$folder/server/Klaviyo.Mcp" --stub "$fast" --replicas 3 --clients 64 --seconds 10 --pace-ms 50 --redis "127.0.0.1:$redis_port"
+$bench limiter --redis "127.0.0.1:$redis_port"

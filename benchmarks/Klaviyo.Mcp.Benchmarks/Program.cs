@@ -13,20 +13,35 @@ using Microsoft.Extensions.Logging;
 // Benchmarks for README's Performance section. Run them with benchmarks/run.sh; every number comes from here.
 //   stub   --limited              a loopback Klaviyo in its own process (so its CPU is not counted)
 //   import --rows N --stub URL    one import in a fresh process: CPU, wall time, peak memory
+//   server                        the stdio server as a child process: cold start, call overhead, memory
+//   http                          serve replicas under concurrent HTTP clients: requests a second, latency, memory
+//   limiter --redis HOST:PORT     what taking a rate-limit permit costs, in process and in Redis
 return args.FirstOrDefault() switch
 {
     "stub" => await Stub(args.Contains("--limited")),
     "phases" => await Phases(Option("--file")),
     "server" => await Klaviyo.Mcp.Benchmarks.ServerBenchmark.RunAsync(Option("--server"), new Uri(Option("--stub"))),
+    "limiter" => await Klaviyo.Mcp.Benchmarks.LimiterBenchmark.RunAsync(Option("--redis")),
+    "http" => await Klaviyo.Mcp.Benchmarks.HttpBenchmark.RunAsync(
+        Option("--server"),
+        new Uri(Option("--stub")),
+        int.Parse(OptionOr("--replicas", "1"), CultureInfo.InvariantCulture),
+        args.Contains("--redis") ? Option("--redis") : null,
+        int.Parse(OptionOr("--clients", "64"), CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(OptionOr("--seconds", "10"), CultureInfo.InvariantCulture)),
+        TimeSpan.FromMilliseconds(double.Parse(OptionOr("--pace-ms", "0"), CultureInfo.InvariantCulture))),
     "import" => await Import(int.Parse(Option("--rows"), CultureInfo.InvariantCulture), new Uri(Option("--stub")), Option("--folder"), args.Contains("--no-client-limit")),
     _ => Usage(),
 };
 
 string Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? throw new ArgumentException($"{name} is required");
 
+string OptionOr(string name, string fallback) => args.Contains(name) ? Option(name) : fallback;
+
 static int Usage()
 {
-    Console.Error.WriteLine("usage: stub [--limited] | import --rows N --stub URL --folder DIR [--no-client-limit] | phases --file CSV | server --server EXE_OR_DLL --stub URL");
+    Console.Error.WriteLine("usage: stub [--limited] | import --rows N --stub URL --folder DIR [--no-client-limit] | phases --file CSV | server --server EXE_OR_DLL --stub URL" +
+        " | http --server EXE_OR_DLL --stub URL [--replicas N] [--redis HOST:PORT] [--clients 64] [--seconds 10] [--pace-ms 0] | limiter --redis HOST:PORT");
     return 2;
 }
 

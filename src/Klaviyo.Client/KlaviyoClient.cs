@@ -15,7 +15,7 @@ namespace Klaviyo.Client;
 /// User-Agent; retries and timeouts come from the resilience pipeline <see cref="KlaviyoServiceCollectionExtensions"/>
 /// puts in front of it. Errors surface as <see cref="KlaviyoException"/> subclasses.
 /// </summary>
-public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClientOptions> options, TimeProvider time, KlaviyoRateLimiter limiter)
+public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClientOptions> options, TimeProvider time, KlaviyoRateLimiter limiter, KlaviyoCredentials credentials)
 {
     /// <summary>Largest body Klaviyo accepts for an event or a bulk event job (5 MB).</summary>
     public const int MaxEventPayloadBytes = 5 * 1024 * 1024;
@@ -65,14 +65,17 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relativePath, byte[]? body, bool replayable, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null)
     {
-        if (string.IsNullOrWhiteSpace(_options.ApiKey))
+        // The request's own key (a person's or a team token's account, when serving over HTTP), else the configured one.
+        var apiKey = string.IsNullOrWhiteSpace(credentials.ApiKey) ? _options.ApiKey : credentials.ApiKey;
+        if (string.IsNullOrWhiteSpace(apiKey))
         {
             throw new KlaviyoConfigurationException(
                 "No Klaviyo API key is configured. Set KLAVIYO_API_KEY (or PRIVATE_API_KEY) to a private API key (pk_...) in the MCP server's environment, then restart the server.");
         }
 
         using var request = new HttpRequestMessage(method, new Uri(BaseAddress(_options.BaseUrl), relativePath));
-        request.Headers.TryAddWithoutValidation("Authorization", "Klaviyo-API-Key " + _options.ApiKey);
+        request.Headers.TryAddWithoutValidation("Authorization", "Klaviyo-API-Key " + apiKey);
+        request.Options.Set(KlaviyoRequestOptions.Account, ApiKeyFingerprint.Of(apiKey));
         request.Headers.TryAddWithoutValidation("revision", _options.Revision);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonApiMediaType));
         request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);

@@ -11,4 +11,7 @@ internal static class KlaviyoRequestOptions
 
     /// <summary>Set when the first attempt's rate-limit permit was taken before the resilience pipeline.</summary>
     public static readonly HttpRequestOptionsKey<bool> PermitTaken = new("Klaviyo.PermitTaken");
+
+    /// <summary>The <see cref="ApiKeyFingerprint"/> of the key the request is sent with: the account whose rate-limit buckets it draws on.</summary>
+    public static readonly HttpRequestOptionsKey<string> Account = new("Klaviyo.Account");
 }

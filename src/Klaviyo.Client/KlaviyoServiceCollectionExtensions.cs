@@ -15,7 +15,9 @@ public static class KlaviyoServiceCollectionExtensions
     {
         services.Configure(configure);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<KlaviyoRateLimiter>();
+        services.TryAddScoped<KlaviyoCredentials>();
+        // Counted in a shared store (Redis) when the host registered one, in process otherwise.
+        services.TryAddSingleton(sp => new KlaviyoRateLimiter(sp.GetRequiredService<TimeProvider>(), sp.GetService<ISharedRateLimitStore>()));
         services.AddTransient<RateLimitHandler>();
         services.AddTransient<ResponseBufferingHandler>();
 

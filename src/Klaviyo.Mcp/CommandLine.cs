@@ -1,29 +1,41 @@
+using Klaviyo.Mcp.Http;
+
 namespace Klaviyo.Mcp;
 
-/// <summary>The command line: flags that override the environment, and --help / --version, which print and exit.</summary>
+/// <summary>The command line: stdio (the default) or <c>serve</c>, flags that override the environment, and --help / --version, which print and exit.</summary>
 public sealed record CommandLine(IReadOnlyDictionary<string, string?> Overrides, bool Help, bool Version, string? Error)
 {
     public const string Usage = """
-        klaviyo-mcp: an MCP server for Klaviyo, speaking JSON-RPC over stdio.
+        klaviyo-mcp: an MCP server for Klaviyo, speaking JSON-RPC over stdio, or Streamable HTTP with serve.
 
-        Usage: klaviyo-mcp [options]
-               klaviyo-mcp doctor     check the key, the account and each toolset's scopes
+        Usage: klaviyo-mcp [options]                      one session over stdio (what desktop clients run)
+               klaviyo-mcp serve [--port N] [--host IP] [options]
+                                                         Streamable HTTP at /mcp for a team, behind any load balancer;
+                                                         needs KLAVIYO_HTTP_TOKENS_FILE or KLAVIYO_HTTP_ACCEPT_KLAVIYO_KEYS=true
+               klaviyo-mcp doctor                        check the key, the account and each toolset's scopes
 
         Options:
           --read-only            offer only tools that read (also KLAVIYO_READ_ONLY=true)
           --toolsets LIST        offer only these toolsets, comma-separated (also KLAVIYO_TOOLSETS):
                                  events, profiles, lists, segments, metrics, campaigns, flows, reporting, accounts
           --tools LIST           offer only these tools, comma-separated (also KLAVIYO_TOOLS)
+          --port N               serve: the port to listen on (also KLAVIYO_HTTP_PORT; default 8080)
+          --host IP              serve: the address to listen on (also KLAVIYO_HTTP_HOST; default 127.0.0.1)
           --version              print the version and exit
           --help                 print this help and exit
 
-        The API key comes from KLAVIYO_API_KEY (or PRIVATE_API_KEY); see README for every variable.
+        The API key comes from KLAVIYO_API_KEY (or PRIVATE_API_KEY); serve takes each caller's key from their token.
+        See README for every variable.
         """;
+
+    /// <summary>True for <c>klaviyo-mcp serve</c>: Streamable HTTP instead of stdio.</summary>
+    public bool Serve { get; init; }
 
     public static CommandLine Parse(string[] args)
     {
         var overrides = new Dictionary<string, string?>();
-        for (var i = 0; i < args.Length; i++)
+        var serve = args is ["serve", ..];
+        for (var i = serve ? 1 : 0; i < args.Length; i++)
         {
             var (name, inline) = args[i].Split('=', 2) is [var n, var v] ? (n, v) : (args[i], null);
             string? Value() => inline ?? (i + 1 < args.Length ? args[++i] : null);
@@ -45,11 +57,22 @@ public sealed record CommandLine(IReadOnlyDictionary<string, string?> Overrides,
 
                     overrides[name == "--tools" ? ServerSettings.ToolsVariable : ServerSettings.ToolsetsVariable] = list;
                     break;
+                case "--port" or "--host" when serve:
+                    var value = Value();
+                    if (string.IsNullOrWhiteSpace(value))
+                    {
+                        return new CommandLine(overrides, false, false, $"{name} needs a value") { Serve = serve };
+                    }
+
+                    overrides[name == "--port" ? HttpServeSettings.PortVariable : HttpServeSettings.HostVariable] = value;
+                    break;
+                case "--port" or "--host":
+                    return new CommandLine(overrides, false, false, $"{name} is an option of serve (klaviyo-mcp serve {name} ...)");
                 default:
-                    return new CommandLine(overrides, false, false, $"unknown option \"{args[i]}\"");
+                    return new CommandLine(overrides, false, false, $"unknown option \"{args[i]}\"") { Serve = serve };
             }
         }
 
-        return new CommandLine(overrides, false, false, null);
+        return new CommandLine(overrides, false, false, null) { Serve = serve };
     }
 }

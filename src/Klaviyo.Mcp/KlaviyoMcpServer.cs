@@ -17,7 +17,7 @@ using ModelContextProtocol.Server;
 
 namespace Klaviyo.Mcp;
 
-/// <summary>Composes the server: the Klaviyo client, the validators and the tools. The transport is the caller's choice (stdio in Program, pipes in tests).</summary>
+/// <summary>Composes the server: the Klaviyo client, the validators and the tools. The transport is added by <see cref="KlaviyoMcpHost"/>: stdio, or Streamable HTTP for serve.</summary>
 public static class KlaviyoMcpServer
 {
     public const string ServerName = "klaviyo-mcp";
@@ -25,6 +25,7 @@ public static class KlaviyoMcpServer
     public static IMcpServerBuilder AddKlaviyoMcpServer(this IServiceCollection services, ServerSettings settings)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddScoped<CallerAccess>();
         services.AddKlaviyoClient(settings.ApplyTo);
         services.AddSingleton<EventArgumentsValidator>();
         services.AddSingleton(new ResultBudget(settings.ResultBudgetBytes));
@@ -69,12 +70,18 @@ public static class KlaviyoMcpServer
                 filters.AddListToolsFilter(next => async (context, cancellationToken) =>
                 {
                     var result = await next(context, cancellationToken).ConfigureAwait(false);
-                    result.Tools = [.. result.Tools.Select(settings.Tools.Present).OfType<Tool>()];
+                    // The server's selection, narrowed by the request's caller (a team token over HTTP); call_operation is
+                    // shown read-only where either is read-only.
+                    var caller = context.Services?.GetService<CallerAccess>();
+                    result.Tools = [.. result.Tools
+                        .Where(t => CallerAccess.AllowedFor(settings.Tools, context.Services, t))
+                        .Select(settings.Tools.Present).OfType<Tool>()
+                        .Select(t => caller?.Tools?.Present(t) ?? t)];
                     return result;
                 });
                 filters.AddCallToolFilter(next => (context, cancellationToken) =>
-                    context.MatchedPrimitive is McpServerTool tool && !settings.Tools.Allows(tool.ProtocolTool)
-                        ? ValueTask.FromResult(ToolResults.Error(settings.Tools.Refusal(tool.ProtocolTool.Name)))
+                    context.MatchedPrimitive is McpServerTool tool && CallerAccess.RefusalFor(settings.Tools, context.Services, tool.ProtocolTool) is { } refusal
+                        ? ValueTask.FromResult(ToolResults.Error(refusal))
                         : next(context, cancellationToken));
                 filters.AddCallToolFilter(ToolErrorFilter.Wrap);
             });

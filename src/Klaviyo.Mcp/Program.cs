@@ -1,10 +1,8 @@
 using Klaviyo.Mcp;
-using Klaviyo.Mcp.Stdio;
+using Klaviyo.Mcp.Http;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using ModelContextProtocol.Server;
-using System.Runtime.InteropServices;
+using Microsoft.Extensions.Hosting;
 
 if (args is ["doctor", ..])
 {
@@ -35,13 +33,18 @@ if (commandLine.Error is { } usageError)
     return 2;
 }
 
-// From here on stdout carries JSON-RPC and nothing else: every log line goes to stderr.
+// From here on stdout carries JSON-RPC and nothing else (over stdio): every log line goes to stderr.
 var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(commandLine.Overrides).Build();
 
 ServerSettings settings;
+HttpServeSettings? http = null;
 try
 {
     settings = ServerSettings.Read(configuration);
+    if (commandLine.Serve)
+    {
+        http = HttpServeSettings.Read(configuration, settings);
+    }
 }
 catch (ServerConfigurationException ex)
 {
@@ -49,55 +52,24 @@ catch (ServerConfigurationException ex)
     return 2;
 }
 
-// No generic Host: a stdio server is one session that ends when stdin closes or a signal arrives, and building the Host's
-// services (lifetime, options, environment) was a third of what remained of the Native AOT cold start.
-var services = new ServiceCollection();
-services.AddLogging(logging =>
+if (http is not null)
 {
-    logging.AddSimpleConsole(o =>
+    // Streamable HTTP until SIGTERM or SIGINT, which let the requests in flight finish.
+    await using var app = KlaviyoMcpHost.CreateHttp(settings, http);
+    try
     {
-        o.SingleLine = true;
-        o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
-    });
-    logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-    logging.SetMinimumLevel(settings.LogLevel);
+        await app.RunAsync();
+    }
+    catch (IOException ex)
+    {
+        await Console.Error.WriteLineAsync($"{KlaviyoMcpServer.ServerName}: cannot listen on {http.Host}:{http.Port}: {ex.Message}");
+        return 1;
+    }
 
-    // HttpClient and Polly narrate every request; keep them for Debug and Trace, where their header values are redacted.
-    logging.AddFilter("System.Net.Http.HttpClient", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning);
-    logging.AddFilter("Polly", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Error);
-});
-// stdin and stdout as the SDK's stream transport, with one addition: at the end of input the session ends only once
-// every request already read has been answered (at most one call's time budget), so a client that writes its requests
-// and closes its end still gets every answer.
-using var stopping = new CancellationTokenSource();
-var pending = new PendingRequests();
-services.AddKlaviyoMcpServer(settings).WithStreamServerTransport(
-    new AnsweringInputStream(Console.OpenStandardInput(), pending, settings.CallBudget, stopping.Token),
-    new AnswerObservingOutputStream(Console.OpenStandardOutput(), pending));
-
-await using var provider = services.BuildServiceProvider();
-if (settings.ApiKeyWarning() is { } warning)
-{
-    provider.GetRequiredService<ILoggerFactory>().CreateLogger("Klaviyo.Mcp").LogWarning("{Warning}", warning);
+    return 0;
 }
 
-// SIGTERM, SIGINT and SIGQUIT end the session at once: the request in flight is cancelled and everything is disposed.
-void Stop(PosixSignalContext context)
-{
-    context.Cancel = true;
-    stopping.Cancel();
-}
-
-using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-using var onQuit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop);
-try
-{
-    await provider.GetRequiredService<McpServer>().RunAsync(stopping.Token);
-}
-catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-{
-    // Stopped by a signal.
-}
-
+// One session over stdio, until the end of input (every request read is answered first) or a signal.
+using var host = KlaviyoMcpHost.CreateStdio(settings, Console.OpenStandardInput(), Console.OpenStandardOutput());
+await host.RunAsync();
 return 0;

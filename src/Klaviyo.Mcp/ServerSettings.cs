@@ -123,7 +123,7 @@ public sealed record ServerSettings
         _ => null,
     };
 
-    private static bool ReadFlag(IConfiguration configuration, string variable, List<string> problems)
+    internal static bool ReadFlag(IConfiguration configuration, string variable, List<string> problems)
     {
         var text = NonEmpty(configuration[variable]);
         if (text is null || text is "0" || text.Equals("false", StringComparison.OrdinalIgnoreCase))
@@ -140,7 +140,7 @@ public sealed record ServerSettings
         return false;
     }
 
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    internal static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static Uri? ReadUrl(string? value, List<string> problems)
     {
@@ -174,7 +174,7 @@ public sealed record ServerSettings
         return null;
     }
 
-    private static double? ReadNumber(IConfiguration configuration, string variable, double min, double max, List<string> problems)
+    internal static double? ReadNumber(IConfiguration configuration, string variable, double min, double max, List<string> problems)
     {
         if (NonEmpty(configuration[variable]) is not { } text)
         {

@@ -10,7 +10,7 @@ using ModelContextProtocol.Protocol;
 
 namespace Klaviyo.Mcp.Tests;
 
-/// <summary>The real server, composed as Program composes it, and an official MCP client, joined by in-memory pipes.</summary>
+/// <summary>The real server, composed by <see cref="KlaviyoMcpHost"/> as Program composes it, and an official MCP client, joined by in-memory pipes.</summary>
 internal sealed class McpHarness : IAsyncDisposable
 {
     private readonly IHost _host;
@@ -36,6 +36,7 @@ internal sealed class McpHarness : IAsyncDisposable
         {
             [ServerSettings.ApiKeyVariable] = KlaviyoStub.ApiKey,
             [ServerSettings.BaseUrlVariable] = stub.Url.AbsoluteUri,
+            [ServerSettings.LogLevelVariable] = logLevel.ToString(),
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
@@ -47,11 +48,12 @@ internal sealed class McpHarness : IAsyncDisposable
         var clientToServer = new Pipe();
         var serverToClient = new Pipe();
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(logLevel);
-        services?.Invoke(builder.Services);
-        builder.Services.AddKlaviyoMcpServer(settings).WithStreamServerTransport(clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream());
-        var host = builder.Build();
+        // Composed by the same code as Program's stdio server, with the logs captured and the pipes for stdin and stdout.
+        var host = KlaviyoMcpHost.CreateStdio(settings, clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream(), builder =>
+        {
+            builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(logLevel);
+            services?.Invoke(builder.Services);
+        });
         await host.StartAsync(TestContext.Current.CancellationToken);
 
         var client = await McpClient.CreateAsync(

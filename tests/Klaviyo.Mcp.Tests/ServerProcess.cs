@@ -14,11 +14,14 @@ internal static class ServerProcess
     public static string Dll { get; } = Path.Combine(RepositoryPaths.Root, "src", "Klaviyo.Mcp", "bin", s_configuration, "net10.0", "Klaviyo.Mcp.dll");
 
     /// <summary>The variables a test server runs with: only what the test gives, nothing inherited from the test runner's Klaviyo settings.</summary>
-    public static Dictionary<string, string?> Environment(KlaviyoStub stub, string logLevel = "Information") => new()
+    public static Dictionary<string, string?> Environment(KlaviyoStub stub, string logLevel = "Information") => Environment(stub.Url, logLevel);
+
+    /// <summary>The same, for a Klaviyo at <paramref name="klaviyo"/>.</summary>
+    public static Dictionary<string, string?> Environment(Uri klaviyo, string logLevel = "Information") => new()
     {
         [ServerSettings.ApiKeyVariable] = KlaviyoStub.ApiKey,
         [ServerSettings.AlternateApiKeyVariable] = null,
-        [ServerSettings.BaseUrlVariable] = stub.Url.AbsoluteUri,
+        [ServerSettings.BaseUrlVariable] = klaviyo.AbsoluteUri,
         [ServerSettings.LogLevelVariable] = logLevel,
         [ServerSettings.RevisionVariable] = null,
     };

@@ -9,25 +9,41 @@ namespace Klaviyo.Client.RateLimiting;
 /// length can hold more requests than the limit; with segments of 1% of the window the cost is about 1% of throughput.
 /// On top of its own count it follows what Klaviyo says in <c>RateLimit-Remaining</c> and <c>RateLimit-Reset</c>
 /// (another client may share the account's quota): with nothing left, requests wait until the reset Klaviyo gave.
+/// Buckets are kept per account (the <see cref="ApiKeyFingerprint"/> of the request's key). With an
+/// <see cref="ISharedRateLimitStore"/> the windows are counted there, so that several processes together stay within
+/// one bucket; while the store cannot be reached, each process counts in process again.
 /// </summary>
 public sealed class KlaviyoRateLimiter : IDisposable
 {
     private readonly ConcurrentDictionary<string, Window[]> _buckets = new();
     private readonly ConcurrentDictionary<string, LearnedQuota> _learned = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _sharedQueues = new();
     private readonly Func<string, string, string, IEnumerable<(string Bucket, RateLimit Limit)>> _rules;
     private readonly TimeProvider _time;
+    private readonly ISharedRateLimitStore? _shared;
 
     public KlaviyoRateLimiter(TimeProvider time)
         : this(KlaviyoRateLimits.BucketsFor, time)
     {
     }
 
+    /// <summary>Counting in <paramref name="shared"/> (Redis) while it can be reached, in process otherwise.</summary>
+    public KlaviyoRateLimiter(TimeProvider time, ISharedRateLimitStore? shared)
+        : this(KlaviyoRateLimits.BucketsFor, time, shared)
+    {
+    }
+
     /// <summary>With other rules (tests use small limits).</summary>
-    public KlaviyoRateLimiter(Func<string, string, string, IEnumerable<(string Bucket, RateLimit Limit)>> rules, TimeProvider? time = null)
+    public KlaviyoRateLimiter(Func<string, string, string, IEnumerable<(string Bucket, RateLimit Limit)>> rules, TimeProvider? time = null, ISharedRateLimitStore? shared = null)
     {
         _rules = rules;
         _time = time ?? TimeProvider.System;
+        _shared = shared;
     }
+
+    /// <summary>How much longer than Klaviyo's each window is counted: a segment of the in-process sliding window, so that no interval of Klaviyo's length holds more than the limit.</summary>
+    public static TimeSpan SafetyMargin(TimeSpan window) =>
+        window >= TimeSpan.FromDays(1) ? TimeSpan.FromMinutes(10) : window >= TimeSpan.FromMinutes(1) ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromMilliseconds(10);
 
     /// <summary>
     /// Waits for a permit in every bucket the request draws on, at most <paramref name="maxWait"/> in all; when that is
@@ -36,17 +52,24 @@ public sealed class KlaviyoRateLimiter : IDisposable
     public async ValueTask AcquireAsync(HttpRequestMessage request, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         var uri = request.RequestUri!;
+        var account = Account(request);
         var started = Environment.TickCount64;
         var first = true;
         foreach (var (bucket, limit) in _rules(request.Method.Method, uri.AbsolutePath, uri.Query))
         {
-            if (first && _learned.TryGetValue(bucket, out var learned))
+            if (first && _learned.TryGetValue(Key(account, bucket), out var learned))
             {
                 await WaitForKlaviyoAsync(learned, bucket, limit, maxWait, cancellationToken).ConfigureAwait(false);
             }
 
             first = false;
-            foreach (var window in Windows(bucket, limit))
+            if (_shared is not null &&
+                await TakeSharedAsync(_shared, account, bucket, limit, maxWait - TimeSpan.FromMilliseconds(Environment.TickCount64 - started), cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            foreach (var window in Windows(Key(account, bucket), limit))
             {
                 using var lease = window.Limiter.AttemptAcquire(1);
                 if (lease.IsAcquired)
@@ -101,7 +124,79 @@ public sealed class KlaviyoRateLimiter : IDisposable
             return;
         }
 
-        _learned.GetOrAdd(bucket, _ => new LearnedQuota(_time)).Learn((int)Math.Min(remaining, int.MaxValue), TimeSpan.FromSeconds(Math.Min(reset, 3600)));
+        _learned.GetOrAdd(Key(Account(request), bucket), _ => new LearnedQuota(_time)).Learn((int)Math.Min(remaining, int.MaxValue), TimeSpan.FromSeconds(Math.Min(reset, 3600)));
+    }
+
+    /// <summary>The account the request draws on (its key's fingerprint); empty for a request the client did not tag.</summary>
+    private static string Account(HttpRequestMessage request) =>
+        request.Options.TryGetValue(KlaviyoRequestOptions.Account, out var account) ? account : "";
+
+    private static string Key(string account, string bucket) => account + ":" + bucket;
+
+    /// <summary>
+    /// A permit from the shared store: true once taken, false when the store cannot be reached (then the in-process
+    /// windows count). Requests of this process that must wait queue here, first come first served, and only the
+    /// first of them asks the store again, after the wait it was told.
+    /// </summary>
+    private async ValueTask<bool> TakeSharedAsync(ISharedRateLimitStore store, string account, string bucket, RateLimit limit, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        var queue = _sharedQueues.GetOrAdd(Key(account, bucket), _ => new SemaphoreSlim(1, 1));
+        var started = _time.GetTimestamp();
+        var queued = false;
+        try
+        {
+            // Nobody of this process is waiting: ask at once.
+            if (queue.CurrentCount == 0)
+            {
+                queued = await EnterAsync().ConfigureAwait(false);
+            }
+
+            while (true)
+            {
+                var wait = await store.TryTakeAsync(account, bucket, limit, cancellationToken).ConfigureAwait(false);
+                if (wait is not { } delay)
+                {
+                    return false;
+                }
+
+                if (delay <= TimeSpan.Zero)
+                {
+                    return true;
+                }
+
+                if (_time.GetElapsedTime(started) + delay > maxWait)
+                {
+                    throw new KlaviyoRateLimitedException(bucket, limit, delay);
+                }
+
+                if (!queued)
+                {
+                    queued = await EnterAsync().ConfigureAwait(false);
+                    continue;
+                }
+
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (queued)
+            {
+                queue.Release();
+            }
+        }
+
+        async Task<bool> EnterAsync()
+        {
+            var left = maxWait - _time.GetElapsedTime(started);
+            if (left < TimeSpan.Zero || !await queue.WaitAsync(left, cancellationToken).ConfigureAwait(false))
+            {
+                // Those ahead in the queue took the whole wait allowed; the window frees up about one window after now.
+                throw new KlaviyoRateLimitedException(bucket, limit, TimeSpan.FromSeconds(1));
+            }
+
+            return true;
+        }
     }
 
     private static long? Header(HttpResponseMessage response, string name) =>
@@ -130,14 +225,19 @@ public sealed class KlaviyoRateLimiter : IDisposable
         {
             window.Limiter.Dispose();
         }
+
+        foreach (var queue in _sharedQueues.Values)
+        {
+            queue.Dispose();
+        }
     }
 
     // Longest window first, so that a request blocked by the minute or the day does not hold a second's permit.
-    private Window[] Windows(string bucket, RateLimit limit) => _buckets.GetOrAdd(bucket, _ =>
+    private Window[] Windows(string key, RateLimit limit) => _buckets.GetOrAdd(key, _ =>
     [
-        .. limit.PerDay is { } day ? [new Window(day, TimeSpan.FromDays(1), TimeSpan.FromMinutes(10))] : Array.Empty<Window>(),
-        new Window(limit.PerMinute, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(500)) { IsMinute = true },
-        new Window(limit.PerSecond, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10)),
+        .. limit.PerDay is { } day ? [new Window(day, TimeSpan.FromDays(1), SafetyMargin(TimeSpan.FromDays(1)))] : Array.Empty<Window>(),
+        new Window(limit.PerMinute, TimeSpan.FromMinutes(1), SafetyMargin(TimeSpan.FromMinutes(1))) { IsMinute = true },
+        new Window(limit.PerSecond, TimeSpan.FromSeconds(1), SafetyMargin(TimeSpan.FromSeconds(1))),
     ]);
 
     /// <summary>

@@ -19,7 +19,7 @@ namespace Klaviyo.Mcp.Tools;
 /// operation, read how to call it, and call it with every part of the request checked against the spec first.
 /// </summary>
 [McpServerToolType]
-public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, ResultBudget budget)
+public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, ResultBudget budget, CallerAccess caller)
 {
     public const string CallOperationName = "call_operation";
 
@@ -94,7 +94,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
         CancellationToken cancellationToken = default)
     {
         var found = Resolve(operation);
-        if (selection.OperationRefusal(found) is { } refusal)
+        if ((selection.OperationRefusal(found) ?? caller.OperationRefusal(found)) is { } refusal)
         {
             throw new ToolFailureException(refusal + " " + ToolErrorMessages.NothingSent + ".");
         }
@@ -201,7 +201,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
             OperationAccess.Write => "write",
             _ => "destructive",
         };
-        return selection.OperationRefusal(operation) is null ? access : access + " (refused here)";
+        return (selection.OperationRefusal(operation) ?? caller.OperationRefusal(operation)) is null ? access : access + " (refused here)";
     }
 
     private static OperationQueryParam Describe(ApiQueryParameter parameter) => new()

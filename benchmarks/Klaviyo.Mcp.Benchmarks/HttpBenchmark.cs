@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace Klaviyo.Mcp.Benchmarks;
+
+/// <summary>
+/// <c>klaviyo-mcp serve</c> under load: replicas as child processes on 127.0.0.1 (each caller's own key), a stub that
+/// answers at once, and concurrent SDK clients over Streamable HTTP spread round-robin over the replicas, each calling
+/// create_event in a loop for a while. Each client has its own key (its own account), so that one account's 350/s does
+/// not bound the run. Reports requests a second, the call latency as clients see it (p50, p99) and each replica's peak
+/// memory. With <c>--pace-ms</c> every client waits between calls, to measure latency below the limits (the Redis
+/// limiter's cost per request, compared with the same run counting in process).
+/// </summary>
+internal static class HttpBenchmark
+{
+    private const string Arguments = """{"metric":{"name":"Bench"},"profile":{"email":"bench@example.com"},"value":1}""";
+
+    public static async Task<int> RunAsync(string server, Uri stub, int replicas, string? redis, int clients, TimeSpan duration, TimeSpan pace)
+    {
+        var processes = new List<(Process Process, Uri Url)>();
+        try
+        {
+            for (var i = 0; i < replicas; i++)
+            {
+                processes.Add(await StartAsync(server, stub, redis));
+            }
+
+            var connected = await Task.WhenAll(Enumerable.Range(0, clients).Select(i => ConnectAsync(processes[i % replicas].Url, i)));
+            var arguments = System.Text.Json.JsonDocument.Parse(Arguments).RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone());
+
+            // Warm up: every tool function is built on its first call, and every connection is opened.
+            await Task.WhenAll(connected.Select(async c =>
+            {
+                for (var i = 0; i < 5; i++)
+                {
+                    await c.CallToolAsync("create_event", arguments);
+                }
+            }));
+
+            var latencies = new List<double>[clients];
+            var errors = 0;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(connected.Select(async (client, n) =>
+            {
+                var mine = latencies[n] = new List<double>(100_000);
+                while (clock.Elapsed < duration)
+                {
+                    var started = clock.Elapsed;
+                    var result = await client.CallToolAsync("create_event", arguments);
+                    mine.Add((clock.Elapsed - started).TotalMilliseconds);
+                    if (result.IsError == true)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+
+                    if (pace > TimeSpan.Zero && pace - (clock.Elapsed - started) is { } rest && rest > TimeSpan.Zero)
+                    {
+                        await Task.Delay(rest);
+                    }
+                }
+            }));
+            var elapsed = clock.Elapsed;
+
+            var all = latencies.SelectMany(l => l).Order().ToArray();
+            var peaks = processes.Select(p => PeakMegabytes(p.Process)).ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"replicas\":{replicas},\"redis\":{(redis is null ? "false" : "true")},\"clients\":{clients},\"pace_ms\":{pace.TotalMilliseconds:0}," +
+                $"\"calls\":{all.Length},\"errors\":{errors},\"calls_per_second\":{all.Length / elapsed.TotalSeconds:0}," +
+                $"\"p50_ms\":{all[all.Length / 2]:0.00},\"p99_ms\":{all[(int)(all.Length * 0.99)]:0.00}," +
+                $"\"peak_mb\":[{string.Join(",", peaks.Select(p => p.ToString("0.0", CultureInfo.InvariantCulture)))}]}}"));
+            foreach (var client in connected)
+            {
+                await client.DisposeAsync();
+            }
+
+            return errors == 0 ? 0 : 1;
+        }
+        finally
+        {
+            foreach (var (process, _) in processes)
+            {
+                process.Kill();
+                await process.WaitForExitAsync();
+            }
+        }
+    }
+
+    private static async Task<McpClient> ConnectAsync(Uri server, int n) =>
+        await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = new Uri(server, "/mcp"),
+            TransportMode = HttpTransportMode.StreamableHttp,
+            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer pk_bench_account_{n:D4}_000000000000" },
+        }));
+
+    private static async Task<(Process, Uri)> StartAsync(string server, Uri stub, string? redis)
+    {
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var start = server.EndsWith(".dll", StringComparison.Ordinal)
+            ? new ProcessStartInfo("dotnet", [server, "serve", "--port", port.ToString(CultureInfo.InvariantCulture)])
+            : new ProcessStartInfo(server, ["serve", "--port", port.ToString(CultureInfo.InvariantCulture)]);
+        start.RedirectStandardError = true;
+        start.RedirectStandardOutput = true;
+        start.UseShellExecute = false;
+        start.Environment["KLAVIYO_HTTP_ACCEPT_KLAVIYO_KEYS"] = "true";
+        start.Environment["KLAVIYO_BASE_URL"] = stub.AbsoluteUri;
+        start.Environment["KLAVIYO_LOG_LEVEL"] = "Warning";
+        start.Environment["KLAVIYO_HTTP_MAX_CONCURRENT_CALLS"] = "64";
+        if (redis is not null)
+        {
+            start.Environment["KLAVIYO_REDIS"] = redis;
+        }
+
+        var process = Process.Start(start)!;
+        _ = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        var url = new Uri($"http://127.0.0.1:{port}/");
+        using var http = new HttpClient();
+        for (var i = 0; i < 200; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync(new Uri(url, "/healthz"))).IsSuccessStatusCode)
+                {
+                    return (process, url);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new InvalidOperationException($"serve did not start on {url}");
+    }
+
+    private static double PeakMegabytes(Process process) =>
+        File.ReadLines($"/proc/{process.Id}/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).First();
+}

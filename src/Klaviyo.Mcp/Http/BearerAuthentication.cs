@@ -1,0 +1,99 @@
+using Klaviyo.Client;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Klaviyo.Mcp.Http;
+
+/// <summary>
+/// In front of <c>/mcp</c>: every request carries <c>Authorization: Bearer &lt;token&gt;</c>. With team tokens the
+/// token is hashed and looked up, and its account's key, read-only and drafts-only modes and toolsets apply to this
+/// request only. With callers' own keys the token is the caller's Klaviyo private key, used for this request only:
+/// it is put in the request's <see cref="KlaviyoCredentials"/> and nowhere else (not logged, not stored, not in Redis,
+/// whose keys carry its fingerprint). A missing or unknown token is a 401 whose <c>WWW-Authenticate</c> points to the
+/// protected-resource metadata (RFC 9728).
+/// </summary>
+internal sealed class BearerAuthentication(HttpServeSettings settings, ILogger<BearerAuthentication> logger)
+{
+    public const string McpPath = "/mcp";
+
+    public const string ResourceMetadataPath = "/.well-known/oauth-protected-resource";
+
+    private readonly Dictionary<string, string> _withheld = settings.AllowImports
+        ? []
+        : HttpServeSettings.ImportTools.ToDictionary(
+            t => t,
+            t => $"{t} reads files on the server's disk, which this server does not allow over HTTP (the server's operator can set {HttpServeSettings.AllowImportsVariable}=true, with {ServerSettings.ImportRootsVariable}).");
+
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        if (!context.Request.Path.StartsWithSegments(McpPath))
+        {
+            return next(context);
+        }
+
+        if (Bearer(context.Request) is not { } bearer)
+        {
+            return ChallengeAsync(context, "invalid_request", settings.Tokens is not null
+                ? "This server needs Authorization: Bearer <token>, with a token its operator gave you."
+                : "This server needs Authorization: Bearer <your Klaviyo private API key (pk_...)>.");
+        }
+
+        var access = context.RequestServices.GetRequiredService<CallerAccess>();
+        var credentials = context.RequestServices.GetRequiredService<KlaviyoCredentials>();
+        access.Withheld = _withheld;
+        if (settings.Tokens is { } tokens)
+        {
+            if (tokens.Find(bearer) is not { } token)
+            {
+                logger.LogInformation("Refused a request with an unknown bearer token from {Remote}", context.Connection.RemoteIpAddress);
+                return ChallengeAsync(context, "invalid_token", "The bearer token is not one of this server's tokens.");
+            }
+
+            credentials.ApiKey = token.ApiKey;
+            access.Caller = $"the token \"{token.Name}\"";
+            access.Id = "token:" + token.Name;
+            access.Tools = token.Tools;
+            access.DraftsOnly = token.DraftsOnly;
+        }
+        else
+        {
+            if (!bearer.StartsWith("pk_", StringComparison.Ordinal))
+            {
+                return ChallengeAsync(context, "invalid_token", "The bearer token must be your Klaviyo private API key (it starts with pk_).");
+            }
+
+            credentials.ApiKey = bearer;
+            access.Caller = "your key";
+            access.Id = "key:" + ApiKeyFingerprint.Of(bearer);
+        }
+
+        return next(context);
+    }
+
+    /// <summary>Where clients reach this server: <c>KLAVIYO_HTTP_PUBLIC_URL</c>, else the request's scheme and host.</summary>
+    public static string BaseUrl(HttpServeSettings settings, HttpRequest request) =>
+        settings.PublicUrl?.AbsoluteUri.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
+
+    private static string? Bearer(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var token = header["Bearer ".Length..].Trim();
+        return token.Length == 0 ? null : token;
+    }
+
+    private Task ChallengeAsync(HttpContext context, string error, string description)
+    {
+        var metadata = BaseUrl(settings, context.Request) + ResourceMetadataPath;
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = error == "invalid_request"
+            ? $"Bearer realm=\"{KlaviyoMcpServer.ServerName}\", resource_metadata=\"{metadata}\""
+            : $"Bearer realm=\"{KlaviyoMcpServer.ServerName}\", error=\"{error}\", resource_metadata=\"{metadata}\"";
+        return context.Response.WriteAsJsonAsync(new AuthenticationError(error, description), HttpJsonContext.Default.AuthenticationError);
+    }
+}

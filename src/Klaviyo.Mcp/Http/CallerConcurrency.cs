@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace Klaviyo.Mcp.Http;
+
+/// <summary>
+/// Bounds the tool calls one caller (a token, or one person's key) has in flight on this replica. A call beyond the
+/// bound is answered at once with a JSON-RPC error that says so, instead of queueing: one caller cannot take every
+/// connection and rate-limit permit from the others.
+/// </summary>
+internal sealed class CallerConcurrency(int limit)
+{
+    /// <summary>JSON-RPC's range for server errors starts here; the message says what happened.</summary>
+    public const int TooManyCallsErrorCode = -32000;
+
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _inFlight = new(StringComparer.Ordinal);
+
+    public McpRequestHandler<CallToolRequestParams, CallToolResult> Wrap(McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
+        async (context, cancellationToken) =>
+        {
+            if (context.Services?.GetService<CallerAccess>() is not { Id: { } caller } access)
+            {
+                return await next(context, cancellationToken).ConfigureAwait(false);
+            }
+
+            var count = _inFlight.GetOrAdd(caller, static _ => new StrongBox<int>());
+            if (Interlocked.Increment(ref count.Value) > limit)
+            {
+                Interlocked.Decrement(ref count.Value);
+                throw new McpProtocolException(
+                    $"Too many tool calls in flight for {access.Caller}: at most {limit} at once on this server. Wait for one to finish, then retry.",
+                    (McpErrorCode)TooManyCallsErrorCode);
+            }
+
+            try
+            {
+                return await next(context, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref count.Value);
+            }
+        };
+}

@@ -1,0 +1,146 @@
+using System.Net;
+using Klaviyo.Client.RateLimiting;
+using Klaviyo.Mcp.Http;
+using Klaviyo.Mcp.Redis;
+using Klaviyo.Mcp.Stdio;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace Klaviyo.Mcp;
+
+/// <summary>
+/// The one composition root: the server of <see cref="KlaviyoMcpServer"/> on a host, over stdio or over Streamable HTTP
+/// (<c>klaviyo-mcp serve</c>). Program runs what these build, and the tests build their servers here too, so that what
+/// is tested is what runs.
+/// </summary>
+public static class KlaviyoMcpHost
+{
+    /// <summary>
+    /// stdio: the lean host (<c>Host.CreateEmptyApplicationBuilder</c>) around the SDK's stream transport on
+    /// <paramref name="input"/> and <paramref name="output"/>; logs on stderr only. The session ends at the end of input,
+    /// once every request already read is answered (at most one call's budget), or at once on SIGTERM, SIGINT or
+    /// SIGQUIT; either way the host stops and the process exits with 0. <paramref name="configure"/> runs last (tests
+    /// replace the logging there).
+    /// </summary>
+    public static IHost CreateStdio(ServerSettings settings, Stream input, Stream output, Action<HostApplicationBuilder>? configure = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(settings: null);
+        AddLogging(builder.Logging, settings.LogLevel);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        configure?.Invoke(builder);
+
+        // At the end of input the session waits for the answers still owed, unless the host is stopping (a signal).
+        var stopping = new CancellationTokenSource();
+        var pending = new PendingRequests();
+        builder.Services.AddKlaviyoMcpServer(settings).WithStreamServerTransport(
+            new AnsweringInputStream(input, pending, settings.CallBudget, stopping.Token),
+            new AnswerObservingOutputStream(output, pending));
+
+        var host = builder.Build();
+        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(stopping.Cancel);
+        if (settings.ApiKeyWarning() is { } warning)
+        {
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Klaviyo.Mcp").LogWarning("{Warning}", warning);
+        }
+
+        return host;
+    }
+
+    /// <summary>
+    /// <c>klaviyo-mcp serve</c>: <c>WebApplication.CreateSlimBuilder</c> with the SDK's Streamable HTTP transport at
+    /// <c>/mcp</c> in stateless mode (any replica answers any request), bearer authentication in front of it,
+    /// <c>GET /healthz</c>, and the protected-resource metadata. Every Klaviyo call uses the key of the request's caller:
+    /// <c>KLAVIYO_API_KEY</c> is never used here. <paramref name="configure"/> runs last (tests replace the logging there).
+    /// </summary>
+    public static WebApplication CreateHttp(ServerSettings settings, HttpServeSettings http, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        AddLogging(builder.Logging, settings.LogLevel);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            if (http.Host == "localhost")
+            {
+                kestrel.ListenLocalhost(http.Port);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Parse(http.Host), http.Port);
+            }
+
+            // Slow clients cannot hold the server: headers within 10 s, bodies and responses at 240 bytes/s or more.
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = HttpServeSettings.MaxRequestBodyBytes;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(5));
+            kestrel.Limits.MinResponseDataRate = new MinDataRate(240, TimeSpan.FromSeconds(5));
+        });
+
+        builder.Services.AddSingleton(http);
+        builder.Services.AddSingleton<BearerAuthentication>();
+        if (http.Redis is { } redis)
+        {
+            builder.Services.AddSingleton(services => new RedisRateLimitStore(redis, services.GetRequiredService<ILogger<RedisRateLimitStore>>()));
+            builder.Services.AddSingleton<ISharedRateLimitStore>(services => services.GetRequiredService<RedisRateLimitStore>());
+        }
+
+        configure?.Invoke(builder);
+
+        var concurrency = new CallerConcurrency(http.MaxConcurrentCalls);
+        builder.Services.AddKlaviyoMcpServer(settings with { ApiKey = null })
+            .WithHttpTransport(transport => transport.Stateless = true)
+            .WithRequestFilters(filters => filters.AddCallToolFilter(concurrency.Wrap));
+
+        var app = builder.Build();
+        var authentication = app.Services.GetRequiredService<BearerAuthentication>();
+        app.Use(next => context => authentication.InvokeAsync(context, next));
+        app.MapGet("/healthz", (RequestDelegate)(context =>
+            context.Response.WriteAsJsonAsync(new HealthStatus("ok", KlaviyoMcpServer.ServerName, ServerSettings.ServerVersion), HttpJsonContext.Default.HealthStatus)));
+        var metadata = (RequestDelegate)(context =>
+        {
+            var baseUrl = BearerAuthentication.BaseUrl(http, context.Request);
+            return context.Response.WriteAsJsonAsync(
+                new ProtectedResourceMetadata(baseUrl + BearerAuthentication.McpPath, "Klaviyo MCP server", ["header"]),
+                HttpJsonContext.Default.ProtectedResourceMetadata);
+        });
+        app.MapGet(BearerAuthentication.ResourceMetadataPath, metadata);
+        app.MapGet(BearerAuthentication.ResourceMetadataPath + BearerAuthentication.McpPath, metadata);
+        app.MapMcp(BearerAuthentication.McpPath);
+
+        // Connect to Redis now, not on the first call.
+        app.Services.GetService<RedisRateLimitStore>();
+        app.Logger.LogInformation(
+            "{Server} {Version} serve: authentication by {Mode}; rate limits {Limits}; imports over HTTP {Imports}",
+            KlaviyoMcpServer.ServerName,
+            ServerSettings.ServerVersion,
+            http.Tokens is { } tokens ? $"{tokens.Tokens.Count} team token(s)" : "each caller's own Klaviyo key",
+            http.Redis is null ? "counted in this process" : "shared through Redis",
+            http.AllowImports ? "allowed" : "off");
+        return app;
+    }
+
+    private static void AddLogging(ILoggingBuilder logging, LogLevel level)
+    {
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.ColorBehavior = LoggerColorBehavior.Disabled;
+        });
+
+        // Every log line goes to stderr: over stdio, stdout carries JSON-RPC and nothing else.
+        logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.SetMinimumLevel(level);
+
+        // HttpClient, Polly and ASP.NET Core narrate every request; keep them for Debug and Trace (header values are redacted).
+        var narration = level <= LogLevel.Debug ? level : LogLevel.Warning;
+        logging.AddFilter("System.Net.Http.HttpClient", narration);
+        logging.AddFilter("Polly", level <= LogLevel.Debug ? level : LogLevel.Error);
+        logging.AddFilter("Microsoft.AspNetCore", narration);
+    }
+}

@@ -1,0 +1,71 @@
+using Klaviyo.Client;
+using Klaviyo.Client.RateLimiting;
+using Klaviyo.Mcp.Redis;
+using Klaviyo.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Klaviyo.Mcp.Tests;
+
+/// <summary>The Redis window store under <see cref="KlaviyoRateLimiter"/>: two limiters stand for two replicas.</summary>
+public sealed class RedisRateLimitStoreTests
+{
+    [Fact]
+    public async Task Two_limiters_sharing_Redis_never_grant_more_than_the_limit_in_any_second_together()
+    {
+        var bucket = "test bucket " + Guid.NewGuid().ToString("N");
+        var limit = new RateLimit(5, 1000);
+        await using var storeA = new RedisRateLimitStore(RedisServer.Shared.Endpoint, NullLogger<RedisRateLimitStore>.Instance);
+        await using var storeB = new RedisRateLimitStore(RedisServer.Shared.Endpoint, NullLogger<RedisRateLimitStore>.Instance);
+        using var replicaA = new KlaviyoRateLimiter((_, _, _) => [(bucket, limit)], TimeProvider.System, storeA);
+        using var replicaB = new KlaviyoRateLimiter((_, _, _) => [(bucket, limit)], TimeProvider.System, storeB);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var grants = new System.Collections.Concurrent.ConcurrentBag<TimeSpan>();
+
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "https://a.klaviyo.com/api/events");
+            await (i % 2 == 0 ? replicaA : replicaB).AcquireAsync(request, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            grants.Add(clock.Elapsed);
+        }));
+
+        var times = grants.Order().ToArray();
+        Assert.Equal(16, times.Length);
+        for (var i = 5; i < times.Length; i++)
+        {
+            // The 6th grant after any grant comes at least a second after it.
+            Assert.True(times[i] - times[i - 5] >= TimeSpan.FromMilliseconds(990), $"grants {i - 5} and {i} were {(times[i] - times[i - 5]).TotalMilliseconds} ms apart");
+        }
+
+        // 16 permits at 5 a second take three windows, not much more.
+        Assert.InRange(times[^1], TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Keys_name_the_account_by_the_fingerprint_of_its_key_and_the_bucket()
+    {
+        const string key = "pk_test_fingerprint_0123456789abcdef";
+        await using var store = new RedisRateLimitStore(RedisServer.Shared.Endpoint, NullLogger<RedisRateLimitStore>.Instance);
+
+        Assert.Equal(TimeSpan.Zero, await store.TryTakeAsync(ApiKeyFingerprint.Of(key), "GET /api/accounts", new RateLimit(1, 15), TestContext.Current.CancellationToken));
+        var wait = await store.TryTakeAsync(ApiKeyFingerprint.Of(key), "GET /api/accounts", new RateLimit(1, 15), TestContext.Current.CancellationToken);
+
+        Assert.InRange(wait!.Value, TimeSpan.FromMilliseconds(900), TimeSpan.FromMilliseconds(1100));
+        Assert.Matches("^klaviyo-mcp:[0-9a-f]{16}:GET /api/accounts$", RedisRateLimitStore.Key(ApiKeyFingerprint.Of(key), "GET /api/accounts"));
+        Assert.DoesNotContain(key, RedisRateLimitStore.Key(ApiKeyFingerprint.Of(key), "GET /api/accounts"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_Redis_answers_null_so_the_limiter_counts_in_process()
+    {
+        using var redis = RedisServer.StartPrivate();
+        redis.Stop();
+        await using var store = new RedisRateLimitStore(redis.Endpoint, NullLogger<RedisRateLimitStore>.Instance);
+        using var limiter = new KlaviyoRateLimiter((_, _, _) => [("bucket", new RateLimit(2, 100))], TimeProvider.System, store);
+
+        Assert.Null(await store.TryTakeAsync("account", "bucket", new RateLimit(2, 100), TestContext.Current.CancellationToken));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "https://a.klaviyo.com/api/accounts");
+        await limiter.AcquireAsync(request, TimeSpan.Zero, TestContext.Current.CancellationToken);
+        await limiter.AcquireAsync(request, TimeSpan.Zero, TestContext.Current.CancellationToken);
+        await Assert.ThrowsAsync<KlaviyoRateLimitedException>(() => limiter.AcquireAsync(request, TimeSpan.Zero, TestContext.Current.CancellationToken).AsTask());
+    }
+}
