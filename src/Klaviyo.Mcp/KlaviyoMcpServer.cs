@@ -35,6 +35,8 @@ public static class KlaviyoMcpServer
         services.AddTransient<ReportNames>();
         services.AddSingleton(new ImportSettings(settings.ImportRoots.Count > 0 ? settings.ImportRoots : ImportSettings.DefaultRoots(), settings.ImportStateDirectory));
         services.AddTransient<EventImporter>();
+        services.TryAddSingleton(new BulkJobPolling());
+        services.AddTransient<ProfileImporter>();
 
         return services
             .AddMcpServer(options =>
@@ -54,6 +56,7 @@ public static class KlaviyoMcpServer
             })
             .WithCatalogTools<EventTools>(McpJson.Options)
             .WithCatalogTools<ProfileTools>(McpJson.Options)
+            .WithCatalogTools<ProfileImportTools>(McpJson.Options)
             .WithCatalogTools<SubscriptionTools>(McpJson.Options)
             .WithCatalogTools<ListTools>(McpJson.Options)
             .WithCatalogTools<MetricTools>(McpJson.Options)
