@@ -37,6 +37,7 @@ public static class KlaviyoMcpServer
         services.AddTransient<EventImporter>();
         services.TryAddSingleton(new BulkJobPolling());
         services.AddTransient<ProfileImporter>();
+        services.AddTransient<Klaviyo.Mcp.Tools.Coupons.CouponCodeGenerator>();
 
         return services
             .AddMcpServer(options =>
@@ -57,6 +58,8 @@ public static class KlaviyoMcpServer
             .WithCatalogTools<EventTools>(McpJson.Options)
             .WithCatalogTools<ProfileTools>(McpJson.Options)
             .WithCatalogTools<ProfileImportTools>(McpJson.Options)
+            .WithCatalogTools<CouponTools>(McpJson.Options)
+            .WithCatalogTools<CatalogTools>(McpJson.Options)
             .WithCatalogTools<SubscriptionTools>(McpJson.Options)
             .WithCatalogTools<ListTools>(McpJson.Options)
             .WithCatalogTools<MetricTools>(McpJson.Options)

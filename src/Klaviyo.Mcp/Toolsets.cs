@@ -17,6 +17,8 @@ public static class Toolsets
         ["flows"] = ["get_flows", "get_flow", "update_flow_status"],
         ["reporting"] = ["query_campaign_values", "query_flow_values"],
         ["accounts"] = ["get_account"],
+        ["coupons"] = ["get_coupons", "create_coupon", "get_coupon_codes", "generate_coupon_codes"],
+        ["catalogs"] = ["get_catalog_items", "get_catalog_item", "get_catalog_categories"],
         [Api] = ["find_operations", "describe_operation", "call_operation"],
     };
 

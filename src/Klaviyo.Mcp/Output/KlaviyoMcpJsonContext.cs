@@ -27,6 +27,8 @@ namespace Klaviyo.Mcp.Output;
 [JsonSerializable(typeof(ProfileImportCheckpoint))]
 [JsonSerializable(typeof(ProfileImportResult))]
 [JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(Klaviyo.Mcp.Tools.Coupons.CouponCodeRun))]
+[JsonSerializable(typeof(Klaviyo.Mcp.Tools.Coupons.CouponCodesResult))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(JsonElement))]

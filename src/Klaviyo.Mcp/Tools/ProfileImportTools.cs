@@ -17,14 +17,14 @@ namespace Klaviyo.Mcp.Tools;
 public sealed class ProfileImportTools(ProfileImporter importer, ResourceNameResolver names)
 {
     [McpServerTool(Name = "import_profiles", Title = "Import profiles from a file", Destructive = false, Idempotent = true)]
-    [Description("Upsert profiles from a local .csv/.jsonl/.json file in resumable bulk jobs; columns email, phone_number, external_id, first_name, last_name, organization, title, locale, image, address1, address2, city, region, zip, country, timezone, latitude, longitude, others become properties.")]
+    [Description("Upsert profiles from a .csv/.jsonl/.json file, resumably; columns named as profile fields, others become properties.")]
     public async Task<CallToolResult> ImportProfiles(
         [Description("File path.")] string path,
-        [Description("List to add them to.")] string? list_id = null,
-        [Description("List by exact name.")] string? list_name = null,
+        [Description("Add to this list.")] string? list_id = null,
+        [Description("Or its name.")] string? list_name = null,
         [Description("{field: column}, property_columns, ignore_columns.")] Dictionary<string, JsonElement>? mapping = null,
         [Description("Validate only.")] bool? dry_run = null,
-        [Description("Ignore the checkpoint.")] bool? restart = null,
+        [Description("Ignore checkpoint.")] bool? restart = null,
         IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
