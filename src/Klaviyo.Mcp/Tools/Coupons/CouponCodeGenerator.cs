@@ -137,7 +137,7 @@ public sealed class CouponCodeGenerator(KlaviyoClient klaviyo, ImportSettings se
             var resume = $"{run.Sent:N0} codes were sent in accepted jobs before this failure (checkpointed in {statePath}; all codes are in {file}); call generate_coupon_codes again with the same arguments to send the rest of the same codes.";
             var document = await KlaviyoCall.RunAsync(Operation,
                 () => klaviyo.CallOperationAsync(s_create, s_create.BuildPath(null), "", body, CancellationToken.None, Import.EventImporter.MaxJobRateLimitWait), resume).ConfigureAwait(false);
-            var id = document.Data.ValueKind == JsonValueKind.Object && document.Data.TryGetProperty("id", out var value) ? value.GetString() : null;
+            var id = document.Root.ValueKind == JsonValueKind.Object && document.Data.ValueKind == JsonValueKind.Object && document.Data.TryGetProperty("id", out var value) ? value.GetString() : null;
             run = run with { Sent = run.Sent + batch.Length, Jobs = [.. run.Jobs, new CouponCodeJob { Id = id ?? "", Codes = batch.Length, Status = id is null ? "unknown" : "queued", Done = id is null }] };
             Save();
             Report();
@@ -175,7 +175,7 @@ public sealed class CouponCodeGenerator(KlaviyoClient klaviyo, ImportSettings se
             var document = await KlaviyoCall.RunAsync(Operation,
                 () => klaviyo.CallOperationAsync(s_job, s_job.BuildPath(new Dictionary<string, string?> { ["job_id"] = job.Id }), "", (JsonElement?)null, cancellationToken, Import.EventImporter.MaxJobRateLimitWait),
                 $"Job {job.Id} was accepted and is checkpointed; call generate_coupon_codes again with the same arguments to collect its results.").ConfigureAwait(false);
-            var attributes = document.Data.ValueKind == JsonValueKind.Object && document.Data.TryGetProperty("attributes", out var a) ? a : default;
+            var attributes = document.Root.ValueKind == JsonValueKind.Object && document.Data.ValueKind == JsonValueKind.Object && document.Data.TryGetProperty("attributes", out var a) ? a : default;
             var status = attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty("status", out var s) ? s.GetString() : null;
             job = job with { Status = status, CompletedCount = Number(attributes, "completed_count"), FailedCount = Number(attributes, "failed_count"), Done = status is "complete" or "cancelled" };
             var run = get();

@@ -93,7 +93,7 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
                 // Not cancelled in flight: a job Klaviyo may already have accepted is waited for, so the checkpoint stays true.
                 var document = await KlaviyoCall.RunAsync(Operation,
                     () => klaviyo.CallOperationAsync(s_create, s_create.BuildPath(null), "", body, CancellationToken.None, EventImporter.MaxJobRateLimitWait), resume).ConfigureAwait(false);
-                var id = document.Data.ValueKind == JsonValueKind.Object && document.Data.TryGetProperty("id", out var value) ? value.GetString() : null;
+                var id = document.Root.ValueKind == JsonValueKind.Object && document.Data.ValueKind == JsonValueKind.Object && document.Data.TryGetProperty("id", out var value) ? value.GetString() : null;
                 state.Checkpoint = state.Checkpoint with
                 {
                     AcknowledgedRows = lastOrdinal,
@@ -228,7 +228,7 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
                 var document = await KlaviyoCall.RunAsync(Operation,
                     () => klaviyo.CallOperationAsync(s_job, s_job.BuildPath(new Dictionary<string, string?> { ["job_id"] = job.Id }), "", (JsonElement?)null, cancellationToken, EventImporter.MaxJobRateLimitWait),
                     $"Job {job.Id} was accepted and is checkpointed; call import_profiles again to collect its results.").ConfigureAwait(false);
-                var attributes = document.Data.TryGetProperty("attributes", out var a) ? a : default;
+                var attributes = document.Root.ValueKind == JsonValueKind.Object && document.Data.ValueKind == JsonValueKind.Object && document.Data.TryGetProperty("attributes", out var a) ? a : default;
                 var status = Text(attributes, "status");
                 job = job with { Status = status, CompletedCount = Number(attributes, "completed_count"), FailedCount = Number(attributes, "failed_count") };
                 if (status is "complete" or "cancelled")
