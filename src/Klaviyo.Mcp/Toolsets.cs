@@ -22,6 +22,9 @@ public static class Toolsets
         [Api] = ["find_operations", "describe_operation", "call_operation"],
     };
 
+    /// <summary>Areas whose curated tools cover only part of the area (catalog writes, coupon updates): naming one also brings the api tools.</summary>
+    public static IReadOnlySet<string> PartlyCurated { get; } = new HashSet<string>(StringComparer.Ordinal) { "coupons", "catalogs" };
+
     /// <summary>
     /// Klaviyo's API areas (the spec's tags) and the toolset name each answers to. A toolset named here limits the
     /// areas call_operation reaches; areas without curated tools (catalogs, coupons, tags...) are toolsets of their own.

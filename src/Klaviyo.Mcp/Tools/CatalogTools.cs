@@ -74,7 +74,13 @@ public sealed class CatalogTools(KlaviyoClient klaviyo, ResultBudget budget)
         var withVariants = include_variants == true;
         var document = await Operations.CallAsync(klaviyo, "get_catalog_item", new() { ["id"] = item_id.Trim() },
             [("include", withVariants ? "variants" : null), ("fields[catalog-variant]", withVariants ? string.Join(',', s_variantFields) : null)], null, null, cancellationToken).ConfigureAwait(false);
-        var item = JsonApiShaper.Flatten(document.Data);
+        var resource = document.Root.ValueKind == JsonValueKind.Object ? document.Resources.FirstOrDefault() : default;
+        if (resource.ValueKind != JsonValueKind.Object)
+        {
+            throw new Errors.ToolFailureException($"Klaviyo's answer for catalog item {item_id.Trim()} held no item; try again.");
+        }
+
+        var item = JsonApiShaper.Flatten(resource);
         if (withVariants)
         {
             var variants = new JsonArray();

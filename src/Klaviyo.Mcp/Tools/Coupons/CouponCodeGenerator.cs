@@ -192,6 +192,11 @@ public sealed class CouponCodeGenerator(KlaviyoClient klaviyo, ImportSettings se
                 return;
             }
 
+            if (status is null)
+            {
+                throw new ToolFailureException($"Klaviyo's answer about job {job.Id} had no status; the job was accepted and is checkpointed, so call generate_coupon_codes again later to collect its results.");
+            }
+
             if (time.GetElapsedTime(started) > polling.MaxWait)
             {
                 save();

@@ -249,6 +249,16 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
                     break;
                 }
 
+                if (status is null)
+                {
+                    throw new ToolFailureException($"Klaviyo's answer about job {job.Id} had no status; the job was accepted and is checkpointed, so call import_profiles again later to collect its results.");
+                }
+
+                if (status is null)
+                {
+                    throw new ToolFailureException($"Klaviyo's answer about job {job.Id} had no status; the job was accepted and is checkpointed, so call import_profiles again later to collect its results.");
+                }
+
                 if (time.GetElapsedTime(started) > polling.MaxWait)
                 {
                     throw new ToolFailureException($"Klaviyo has not finished import job {job.Id} after {polling.MaxWait.TotalMinutes:0} minutes (status {status}); every job was accepted and is checkpointed, so call import_profiles again later to collect the results.");
