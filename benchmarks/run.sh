@@ -40,6 +40,11 @@ for rows in 100000 200000; do
   $bench import --rows "$rows" --stub "$limited" --folder "$folder"
 done
 
+echo "# import_profiles: 100,000 and 1,000,000 rows, stub answering 202 at once; then 1,000,000 rows (100 jobs) against 10/s and 150/min"
+for rows in 100000 1000000; do $bench profiles --rows "$rows" --stub "$fast" --folder "$folder" --no-client-limit; done
+limited=$(start_stub limited-profiles --limited)
+$bench profiles --rows 1000000 --stub "$limited" --folder "$folder"
+
 # The server as clients run it (a child process over stdio): cold start, tool-call overhead, peak memory.
 echo "# server: Native AOT executable, then dotnet Klaviyo.Mcp.dll"
 dotnet publish src/Klaviyo.Mcp -c Release -r linux-x64 -o "$folder/server" -v q >/dev/null

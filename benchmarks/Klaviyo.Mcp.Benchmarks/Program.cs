@@ -30,6 +30,7 @@ return args.FirstOrDefault() switch
         int.Parse(OptionOr("--clients", "64"), CultureInfo.InvariantCulture),
         TimeSpan.FromSeconds(double.Parse(OptionOr("--seconds", "10"), CultureInfo.InvariantCulture)),
         TimeSpan.FromMilliseconds(double.Parse(OptionOr("--pace-ms", "0"), CultureInfo.InvariantCulture))),
+    "profiles" => await Profiles(int.Parse(Option("--rows"), CultureInfo.InvariantCulture), new Uri(Option("--stub")), Option("--folder"), args.Contains("--no-client-limit")),
     "import" => await Import(int.Parse(Option("--rows"), CultureInfo.InvariantCulture), new Uri(Option("--stub")), Option("--folder"), args.Contains("--no-client-limit")),
     _ => Usage(),
 };
@@ -41,7 +42,8 @@ string OptionOr(string name, string fallback) => args.Contains(name) ? Option(na
 static int Usage()
 {
     Console.Error.WriteLine("usage: stub [--limited] | import --rows N --stub URL --folder DIR [--no-client-limit] | phases --file CSV | server --server EXE_OR_DLL --stub URL" +
-        " | http --server EXE_OR_DLL --stub URL [--replicas N] [--redis HOST:PORT] [--clients 64] [--seconds 10] [--pace-ms 0] | limiter --redis HOST:PORT");
+        " | http --server EXE_OR_DLL --stub URL [--replicas N] [--redis HOST:PORT] [--clients 64] [--seconds 10] [--pace-ms 0] | limiter --redis HOST:PORT" +
+        " | profiles --rows N --stub URL --folder DIR [--no-client-limit]");
     return 2;
 }
 
@@ -142,6 +144,64 @@ static async Task<int> Import(int rows, Uri stub, string folder, bool noClientLi
     Console.Write($"{runtime} ");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{{\"rows\":{rows},\"events\":{result.Events},\"jobs\":{result.JobsSubmitted},\"invalid\":{result.InvalidRows}," +
+        $"\"cpu_seconds\":{(process.TotalProcessorTime - cpuBefore).TotalSeconds:0.000},\"wall_seconds\":{wall.Elapsed.TotalSeconds:0.000}," +
+        $"\"peak_working_set_mb\":{process.PeakWorkingSet64 / 1048576.0:0.0},\"stub_requests\":{stats.GetProperty("requests").GetInt64()}," +
+        $"\"stub_429s\":{stats.GetProperty("throttled").GetInt64()},\"stub_first_to_last_seconds\":{stats.GetProperty("span_seconds").GetDouble():0.000}}}"));
+    return 0;
+}
+
+// import_profiles over a generated CSV (email, names, location, two custom properties): CPU, wall, peak memory. The stub
+// answers 202 without a job id, so jobs are not polled: this measures reading, validating, packing and sending.
+static async Task<int> Profiles(int rows, Uri stub, string folder, bool noClientLimit)
+{
+    var file = Path.Combine(folder, $"profiles-{rows}.csv");
+    if (!File.Exists(file))
+    {
+        await using var writer = new StreamWriter(file, false, new UTF8Encoding(false), 1 << 16);
+        await writer.WriteLineAsync("email,first_name,last_name,phone,city,state,zip,country,tier,points");
+        for (var i = 0; i < rows; i++)
+        {
+            await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"person{i}@example.com,First{i % 977},Last{i % 1013},+1 (500) 555-{i % 10000:D4},Boston,MA,0{2100 + i % 99},US,{(i % 3 == 0 ? "gold" : "silver")},{i % 5000}"));
+        }
+    }
+
+    foreach (var state in Directory.GetFiles(folder, "*.klaviyo-profile-import.json"))
+    {
+        File.Delete(state);
+    }
+
+    var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        [ServerSettings.ApiKeyVariable] = "pk_benchmark_not_a_real_key_000000000",
+        [ServerSettings.BaseUrlVariable] = stub.AbsoluteUri,
+        [ServerSettings.ImportRootsVariable] = folder,
+        [ServerSettings.MaxRetryAfterVariable] = "60",
+    }).Build();
+    var services = new ServiceCollection();
+    services.AddLogging(l => l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
+    if (noClientLimit)
+    {
+        services.AddSingleton(new Klaviyo.Client.RateLimiting.KlaviyoRateLimiter((_, _, _) => []));
+    }
+
+    services.AddKlaviyoMcpServer(ServerSettings.Read(configuration));
+    await using var provider = services.BuildServiceProvider();
+    var importer = provider.GetRequiredService<ProfileImporter>();
+
+    var process = Process.GetCurrentProcess();
+    var cpuBefore = process.TotalProcessorTime;
+    var wall = Stopwatch.StartNew();
+    var result = await importer.RunAsync(file, new ProfileImportMapping(), null, dryRun: false, restart: true, progress: null, CancellationToken.None);
+    wall.Stop();
+    process.Refresh();
+
+    using var http = new HttpClient();
+    var stats = JsonDocument.Parse(await http.GetStringAsync(new Uri(stub, "/stats"))).RootElement;
+    var runtime = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "jit" : "aot";
+    Console.Write($"{runtime} profiles ");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{{\"rows\":{rows},\"valid\":{result.Valid},\"jobs\":{result.Jobs?.Count ?? 0},\"invalid\":{result.InvalidRows}," +
         $"\"cpu_seconds\":{(process.TotalProcessorTime - cpuBefore).TotalSeconds:0.000},\"wall_seconds\":{wall.Elapsed.TotalSeconds:0.000}," +
         $"\"peak_working_set_mb\":{process.PeakWorkingSet64 / 1048576.0:0.0},\"stub_requests\":{stats.GetProperty("requests").GetInt64()}," +
         $"\"stub_429s\":{stats.GetProperty("throttled").GetInt64()},\"stub_first_to_last_seconds\":{stats.GetProperty("span_seconds").GetDouble():0.000}}}"));

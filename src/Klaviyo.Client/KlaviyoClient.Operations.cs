@@ -12,8 +12,9 @@ public sealed partial class KlaviyoClient
     /// and the JSON:API body. The same headers, rate-limit buckets, timeouts and error mapping as every other call.
     /// A 5xx, timeout or broken connection is retried only where <see cref="ApiOperation.IsSafeToRepeat"/> says a
     /// repeat cannot apply the request twice; a 429 is retried on any operation.
+    /// <paramref name="maxRateLimitWait"/>: how long the call may wait for the rate limit (bulk jobs wait up to a minute); default the client's.
     /// </summary>
-    public async Task<JsonApiDocument> CallOperationAsync(ApiOperation operation, string path, string queryString, JsonElement? body, CancellationToken cancellationToken)
+    public async Task<JsonApiDocument> CallOperationAsync(ApiOperation operation, string path, string queryString, JsonElement? body, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null)
     {
         if (operation.Body?.ContentType == RequestContentType.Multipart)
         {
@@ -27,7 +28,23 @@ public sealed partial class KlaviyoClient
         }
 
         var relative = path.TrimStart('/') + (string.IsNullOrEmpty(queryString) ? "" : queryString.StartsWith('?') ? queryString : "?" + queryString);
-        using var response = await SendAsync(new HttpMethod(operation.Method), relative, bytes, operation.IsSafeToRepeat(body), cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(new HttpMethod(operation.Method), relative, bytes, operation.IsSafeToRepeat(body), cancellationToken, maxRateLimitWait).ConfigureAwait(false);
+        return await ReadDocumentAsync(response, relative, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="operation"/> with a body already written as UTF-8 JSON (a bulk job measured byte for byte
+    /// against Klaviyo's payload limit is sent exactly as measured).
+    /// </summary>
+    public async Task<JsonApiDocument> CallOperationAsync(ApiOperation operation, string path, string queryString, byte[] body, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null)
+    {
+        if (body.Length > MaxPayloadBytes)
+        {
+            throw new KlaviyoPayloadTooLargeException(operation.Id, body.Length, MaxPayloadBytes);
+        }
+
+        var relative = path.TrimStart('/') + (string.IsNullOrEmpty(queryString) ? "" : queryString.StartsWith('?') ? queryString : "?" + queryString);
+        using var response = await SendAsync(new HttpMethod(operation.Method), relative, body, operation.IsSafeToRepeat(), cancellationToken, maxRateLimitWait).ConfigureAwait(false);
         return await ReadDocumentAsync(response, relative, cancellationToken).ConfigureAwait(false);
     }
 }

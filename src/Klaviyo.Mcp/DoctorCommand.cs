@@ -106,7 +106,7 @@ public static class DoctorCommand
                     query[filter.Name] = JsonSerializer.SerializeToElement(RequiredFilter(probe), Output.KlaviyoMcpJsonContext.Default.String);
                 }
 
-                await klaviyo.CallOperationAsync(probe, probe.BuildPath(null), probe.BuildQueryString(query), null, cancellationToken).ConfigureAwait(false);
+                await klaviyo.CallOperationAsync(probe, probe.BuildPath(null), probe.BuildQueryString(query), (JsonElement?)null, cancellationToken).ConfigureAwait(false);
                 output.WriteLine($"✓ {toolset} ({scopes})");
             }
             catch (KlaviyoApiException failure) when (failure.StatusCode == HttpStatusCode.Forbidden)

@@ -36,6 +36,9 @@ public static class KlaviyoMcpServer
         services.AddTransient<ReportNames>();
         services.AddSingleton(new ImportSettings(settings.ImportRoots.Count > 0 ? settings.ImportRoots : ImportSettings.DefaultRoots(), settings.ImportStateDirectory));
         services.AddTransient<EventImporter>();
+        services.TryAddSingleton(new BulkJobPolling());
+        services.AddTransient<ProfileImporter>();
+        services.AddTransient<Klaviyo.Mcp.Tools.Coupons.CouponCodeGenerator>();
 
         return services
             .AddMcpServer(options =>
@@ -55,6 +58,9 @@ public static class KlaviyoMcpServer
             })
             .WithCatalogTools<EventTools>(McpJson.Options)
             .WithCatalogTools<ProfileTools>(McpJson.Options)
+            .WithCatalogTools<ProfileImportTools>(McpJson.Options)
+            .WithCatalogTools<CouponTools>(McpJson.Options)
+            .WithCatalogTools<CatalogTools>(McpJson.Options)
             .WithCatalogTools<SubscriptionTools>(McpJson.Options)
             .WithCatalogTools<ListTools>(McpJson.Options)
             .WithCatalogTools<MetricTools>(McpJson.Options)

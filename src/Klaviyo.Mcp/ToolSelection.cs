@@ -107,9 +107,9 @@ public sealed record ToolSelection(bool ReadOnly, IReadOnlySet<string>? Tools, I
                 }
             }
 
-            if (areas.Any(a => !Toolsets.All.ContainsKey(a)))
+            if (areas.Any(a => !Toolsets.All.ContainsKey(a) || Toolsets.PartlyCurated.Contains(a)))
             {
-                // An area without curated tools (coupons, say) is reached only through the api tools.
+                // An area without curated tools (tags, say) is reached only through the api tools; so are the rest of a partly curated one.
                 selected.UnionWith(Toolsets.All[Toolsets.Api]);
             }
 

@@ -9,7 +9,7 @@ public static class Toolsets
     public static IReadOnlyDictionary<string, string[]> All { get; } = new Dictionary<string, string[]>
     {
         ["events"] = ["create_event", "bulk_create_events", "import_events", "get_events", "get_event"],
-        ["profiles"] = ["get_profiles", "get_profile", "create_profile", "update_profile", "create_or_update_profile", "subscribe_profiles", "unsubscribe_profiles", "suppress_profiles", "unsuppress_profiles"],
+        ["profiles"] = ["get_profiles", "get_profile", "create_profile", "update_profile", "create_or_update_profile", "subscribe_profiles", "unsubscribe_profiles", "suppress_profiles", "unsuppress_profiles", "import_profiles"],
         ["lists"] = ["get_lists", "get_list", "create_list", "update_list", "delete_list", "add_profiles_to_list", "remove_profiles_from_list", "get_profiles_for_list"],
         ["segments"] = ["get_segments", "get_segment", "get_profiles_for_segment"],
         ["metrics"] = ["get_metrics", "get_metric", "query_metric_aggregates"],
@@ -17,8 +17,13 @@ public static class Toolsets
         ["flows"] = ["get_flows", "get_flow", "update_flow_status"],
         ["reporting"] = ["query_campaign_values", "query_flow_values"],
         ["accounts"] = ["get_account"],
+        ["coupons"] = ["get_coupons", "create_coupon", "get_coupon_codes", "generate_coupon_codes"],
+        ["catalogs"] = ["get_catalog_items", "get_catalog_item", "get_catalog_categories"],
         [Api] = ["find_operations", "describe_operation", "call_operation"],
     };
+
+    /// <summary>Areas whose curated tools cover only part of the area (catalog writes, coupon updates): naming one also brings the api tools.</summary>
+    public static IReadOnlySet<string> PartlyCurated { get; } = new HashSet<string>(StringComparer.Ordinal) { "coupons", "catalogs" };
 
     /// <summary>
     /// Klaviyo's API areas (the spec's tags) and the toolset name each answers to. A toolset named here limits the

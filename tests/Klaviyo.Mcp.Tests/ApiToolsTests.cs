@@ -265,7 +265,7 @@ public sealed class ApiToolsTests
         await using var mcp = await McpHarness.StartAsync(stub, new Dictionary<string, string?> { [ServerSettings.ToolsetsVariable] = "coupons" });
 
         var tools = await mcp.Client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
-        Assert.Equal(["call_operation", "describe_operation", "find_operations"], tools.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["call_operation", "create_coupon", "describe_operation", "find_operations", "generate_coupon_codes", "get_coupon_codes", "get_coupons"], tools.Select(t => t.Name).Order(StringComparer.Ordinal));
 
         (await mcp.CallAsync("call_operation", """{"operation":"get_coupons"}""")).AssertSuccess();
         var other = await mcp.CallAsync("call_operation", """{"operation":"get_tags"}""");

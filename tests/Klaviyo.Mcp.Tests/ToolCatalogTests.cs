@@ -16,10 +16,11 @@ public sealed class ToolCatalogTests
 
         Assert.Equal(
             [
-                "add_profiles_to_list", "bulk_create_events", "call_operation", "create_event", "create_list", "create_or_update_profile", "create_profile", "delete_list",
-                "describe_operation", "find_operations", "get_account", "get_campaign", "get_campaigns", "get_event", "get_events", "get_flow", "get_flows", "get_list", "get_lists", "get_metric", "get_metrics",
-                "get_profile", "get_profiles", "get_profiles_for_list", "get_profiles_for_segment", "get_segment", "get_segments", "import_events",
-                "query_campaign_values", "query_flow_values", "query_metric_aggregates", "remove_profiles_from_list",
+                "add_profiles_to_list", "bulk_create_events", "call_operation", "create_coupon", "create_event", "create_list", "create_or_update_profile",
+                "create_profile", "delete_list", "describe_operation", "find_operations", "generate_coupon_codes", "get_account", "get_campaign", "get_campaigns",
+                "get_catalog_categories", "get_catalog_item", "get_catalog_items", "get_coupon_codes", "get_coupons", "get_event", "get_events", "get_flow", "get_flows",
+                "get_list", "get_lists", "get_metric", "get_metrics", "get_profile", "get_profiles", "get_profiles_for_list", "get_profiles_for_segment", "get_segment",
+                "get_segments", "import_events", "import_profiles", "query_campaign_values", "query_flow_values", "query_metric_aggregates", "remove_profiles_from_list",
                 "subscribe_profiles", "suppress_profiles", "unsubscribe_profiles", "unsuppress_profiles", "update_flow_status", "update_list", "update_profile",
             ],
             tools.Select(t => t.Name).Order(StringComparer.Ordinal));

@@ -32,7 +32,7 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
         var fingerprint = mapping.Fingerprint();
 
         // One run per file at a time: a second run would read a checkpoint the first is about to move on, and send its rows again.
-        using var running = dryRun ? null : Lock(statePath);
+        using var running = dryRun ? null : ImportFiles.Lock(statePath, "import_events");
 
         string? note = null;
         var checkpoint = dryRun || restart ? null : store.Load(statePath);
@@ -56,7 +56,7 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
         var resumeAfter = checkpoint.AcknowledgedRows;
 
         await using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
-        var (reader, disposable) = await OpenAsync(format, stream, cancellationToken).ConfigureAwait(false);
+        var (reader, disposable) = await ImportFiles.OpenAsync(format, stream, cancellationToken).ConfigureAwait(false);
         await using var _ = disposable;
         if (reader.Columns is { } columns)
         {
@@ -107,7 +107,7 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                unreadable = Unreadable(ex);
+                unreadable = ImportFiles.Unreadable(ex);
                 var where = format == "json" ? new ImportRow(lastOrdinal + 1, null, (lastItem ?? 0) + 1, default, [], stream.Position)
                     : new ImportRow(lastOrdinal + 1, (lastLine ?? (reader.Columns is null ? 0 : 1)) + 1, null, default, [], stream.Position);
                 run.Invalid(where, [$"row: {unreadable}; the file cannot be read past this point, so the import stopped here"]);
@@ -200,44 +200,6 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
                 ? $"The import stopped where the file could not be read ({unreadable}): {run.Checkpoint.EventsSent:N0} events from the rows before it were {(dryRun ? "valid (nothing was sent: dry run)" : $"sent in {run.Checkpoint.JobsSubmitted} jobs")}. Fix the file and call import_events again; rows already sent keep their unique_id, so Klaviyo does not count them twice."
                 : note ?? (run.Checkpoint.InvalidRows > run.Listed.Count ? $"Only the first {EventTools.MaxInvalidListed} invalid rows are listed." : null),
         };
-    }
-
-    /// <summary>What stopped the reader, in the file's terms (JSON's own position details are left out: the row says where).</summary>
-    private static string Unreadable(Exception exception) => exception switch
-    {
-        System.Text.Json.JsonException json => "not valid JSON: " + json.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.'),
-        _ => "unreadable: " + exception.Message.Split('\n')[0].TrimEnd('.'),
-    };
-
-    private static FileStream Lock(string statePath)
-    {
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(statePath)!);
-            return new FileStream(statePath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-        }
-        catch (IOException)
-        {
-            throw new ToolFailureException($"Another import of this file is running (it holds {statePath}.lock); wait for it to finish, then call import_events again to resume or see its result.");
-        }
-        catch (UnauthorizedAccessException)
-        {
-            throw new ToolFailureException($"Cannot write the checkpoint beside the file ({statePath}); set KLAVIYO_IMPORT_STATE_DIR to a writable folder.");
-        }
-    }
-
-    private static async Task<(IImportRowReader Reader, IAsyncDisposable Disposable)> OpenAsync(string format, Stream stream, CancellationToken cancellationToken)
-    {
-        switch (format)
-        {
-            case "csv":
-                var csv = await CsvRowReader.OpenAsync(stream, cancellationToken).ConfigureAwait(false);
-                return (csv, csv);
-            case "jsonl":
-                return (new JsonLinesRowReader(stream), stream);
-            default:
-                return (new JsonArrayRowReader(stream), stream);
-        }
     }
 
     /// <summary>The counters of one run, its checkpoint, and its progress notifications.</summary>

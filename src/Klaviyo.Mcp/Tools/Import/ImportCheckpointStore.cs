@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Klaviyo.Mcp.Output;
 
 namespace Klaviyo.Mcp.Tools.Import;
@@ -8,22 +9,28 @@ namespace Klaviyo.Mcp.Tools.Import;
 /// <summary>Reads and writes an import's checkpoint: beside the input file, or in the configured state folder.</summary>
 public sealed class ImportCheckpointStore(string? stateDirectory)
 {
-    public string PathFor(FileInfo file)
+    /// <summary>The checkpoint of <paramref name="file"/>; <paramref name="kind"/> tells the tools' checkpoints apart (klaviyo-import, klaviyo-profile-import...).</summary>
+    public string PathFor(FileInfo file, string kind = "klaviyo-import")
     {
         if (stateDirectory is null)
         {
-            return file.FullName + ".klaviyo-import.json";
+            return $"{file.FullName}.{kind}.json";
         }
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(file.FullName)))[..12];
-        return Path.Combine(stateDirectory, $"{file.Name}.{hash}.klaviyo-import.json");
+        return Path.Combine(stateDirectory, $"{file.Name}.{hash}.{kind}.json");
     }
 
-    public ImportCheckpoint? Load(string path)
+    public ImportCheckpoint? Load(string path) => Load(path, KlaviyoMcpJsonContext.Default.ImportCheckpoint);
+
+    public void Save(string path, ImportCheckpoint checkpoint) => Save(path, checkpoint, KlaviyoMcpJsonContext.Default.ImportCheckpoint);
+
+    public static T? Load<T>(string path, JsonTypeInfo<T> type)
+        where T : class
     {
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), KlaviyoMcpJsonContext.Default.ImportCheckpoint) : null;
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), type) : null;
         }
         catch (JsonException)
         {
@@ -32,11 +39,11 @@ public sealed class ImportCheckpointStore(string? stateDirectory)
     }
 
     /// <summary>Writes atomically: a crash leaves the previous checkpoint or the new one, never half of one.</summary>
-    public void Save(string path, ImportCheckpoint checkpoint)
+    public static void Save<T>(string path, T checkpoint, JsonTypeInfo<T> type)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(checkpoint, KlaviyoMcpJsonContext.Default.ImportCheckpoint));
+        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(checkpoint, type));
         File.Move(temporary, path, overwrite: true);
     }
 }

@@ -1,0 +1,182 @@
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text.Json;
+using Klaviyo.Client;
+using Klaviyo.Client.JsonApi;
+using Klaviyo.Client.Operations;
+using Klaviyo.Mcp.Errors;
+using Klaviyo.Mcp.Output;
+using Klaviyo.Mcp.Tools.Coupons;
+using Klaviyo.Mcp.Validation;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace Klaviyo.Mcp.Tools;
+
+/// <summary>Klaviyo's Coupons area: coupons, and codes generated for them.</summary>
+[McpServerToolType]
+[SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
+public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator generator, ResultBudget budget)
+{
+    private static readonly string[] s_statuses = ["UNASSIGNED", "PROCESSING", "ASSIGNED_TO_PROFILE", "USED", "VERSION_NOT_ACTIVE", "DELETING"];
+
+    [McpServerTool(Name = "get_coupons", Title = "List coupons", ReadOnly = true)]
+    [Description("List coupons.")]
+    public async Task<CallToolResult> GetCoupons([Description("next_cursor.")] string? cursor = null, CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        var current = PageRules.Cursor(cursor, errors);
+        errors.ThrowIfAny();
+        var document = await Operations.CallAsync(klaviyo, "get_coupons", null, [], current.KlaviyoCursor, null, cancellationToken).ConfigureAwait(false);
+        return ToolResults.Page(document, current, budget);
+    }
+
+    [McpServerTool(Name = "create_coupon", Title = "Create coupon", Destructive = false)]
+    [Description("Create a coupon; name is its id and what templates show.")]
+    public async Task<CallToolResult> CreateCoupon(
+        [Description("e.g. SUMMER10.")] string name,
+        [Description("Description.")] string? description = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        TextRules.Required("name", name, errors);
+        TextRules.NotBlank("description", description, errors);
+        errors.ThrowIfAny();
+        var attributes = new Dictionary<string, JsonElement> { ["external_id"] = Operations.Text(name.Trim()) };
+        if (description is not null)
+        {
+            attributes["description"] = Operations.Text(description);
+        }
+
+        var body = Operations.Resource("coupon", attributes);
+        var document = await Operations.CallAsync(klaviyo, "create_coupon", null, [], null, body, cancellationToken).ConfigureAwait(false);
+        return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
+    }
+
+    [McpServerTool(Name = "get_coupon_codes", Title = "List coupon codes", ReadOnly = true)]
+    [Description("List a coupon's or a person's codes.")]
+    public async Task<CallToolResult> GetCouponCodes(
+        [Description("= its name.")] string? coupon_id = null,
+        [Description("Same.")] string? coupon_name = null,
+        [Description("e.g. UNASSIGNED, USED.")] string? status = null,
+        [Description("Owner email.")] string? profile_email = null,
+        [Description("next_cursor.")] string? cursor = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        Lists.ResourceNameResolver.CheckReference("coupon_id", coupon_id, "coupon_name", coupon_name, required: false, errors);
+        status = ChoiceRules.One("status", status?.ToUpperInvariant(), s_statuses, errors);
+        if (profile_email is not null && !IdentifierRules.IsEmail(profile_email.Trim()))
+        {
+            errors.Add("profile_email", $"{IdentifierRules.Quote(profile_email)} is not an email address");
+        }
+
+        var coupon = (coupon_id ?? coupon_name)?.Trim();
+        if (coupon is null && profile_email is null && !errors.Any)
+        {
+            errors.Add("coupon_id", "give coupon_id (or coupon_name) or profile_email: Klaviyo lists codes by coupon or by profile");
+        }
+
+        var current = PageRules.Cursor(cursor, errors);
+        errors.ThrowIfAny();
+
+        var filter = new KlaviyoFilter();
+        if (coupon is not null)
+        {
+            filter.Equal("coupon.id", coupon);
+        }
+
+        if (status is not null)
+        {
+            filter.Equal("status", status);
+        }
+
+        if (profile_email is not null)
+        {
+            var profiles = await Operations.CallAsync(klaviyo, "get_profiles", null, [("filter", new KlaviyoFilter().Equal("email", profile_email.Trim()).ToString())], null, null, cancellationToken).ConfigureAwait(false);
+            var id = profiles.Resources.Select(p => p.GetProperty("id").GetString()).FirstOrDefault();
+            if (id is null)
+            {
+                return ToolResults.Collection([], current, null, budget, $"No profile has the email {profile_email.Trim()}, so it has no codes.");
+            }
+
+            filter.Equal("profile.id", id);
+        }
+
+        var document = await Operations.CallAsync(klaviyo, "get_coupon_codes", null, [("filter", filter.ToString())], current.KlaviyoCursor, null, cancellationToken).ConfigureAwait(false);
+        return ToolResults.Page(document, current, budget);
+    }
+
+    [McpServerTool(Name = "generate_coupon_codes", Title = "Generate coupon codes", Destructive = false, Idempotent = true)]
+    [Description("Create unique random codes for a coupon, also saved to a CSV; resumable.")]
+    public async Task<CallToolResult> GenerateCouponCodes(
+        [Description("1-100000.")] int count,
+        [Description("= its name.")] string? coupon_id = null,
+        [Description("Same.")] string? coupon_name = null,
+        [Description("Code prefix.")] string? prefix = null,
+        [Description("Default 10.")] int? length = null,
+        [Description("ISO 8601.")] string? expires_at = null,
+        [Description(".csv path.")] string? output_path = null,
+        IProgress<ProgressNotificationValue>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        Lists.ResourceNameResolver.CheckReference("coupon_id", coupon_id, "coupon_name", coupon_name, required: true, errors);
+        if (count is < 1 or > CouponCodeGenerator.MaxCount)
+        {
+            errors.Add("count", $"{count} is outside 1 to {CouponCodeGenerator.MaxCount:N0}");
+        }
+
+        prefix = prefix?.Trim() ?? "";
+        if (prefix.Length > 30 || prefix.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_'))
+        {
+            errors.Add("prefix", "must be at most 30 letters, digits, - or _");
+        }
+
+        var size = length ?? 10;
+        if (count is >= 1 and <= CouponCodeGenerator.MaxCount && (size < CouponCodeGenerator.MinimumLength(count) || size > 40))
+        {
+            errors.Add("length", $"{size} random characters is too {(size > 40 ? "long (at most 40)" : $"few for {count:N0} codes: collisions would be likely; use at least {CouponCodeGenerator.MinimumLength(count)}")}");
+        }
+
+        DateTimeOffset? expires = null;
+        if (expires_at is not null)
+        {
+            if (DateTimeOffset.TryParse(expires_at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) && parsed > DateTimeOffset.UtcNow)
+            {
+                expires = parsed;
+            }
+            else
+            {
+                errors.Add("expires_at", $"{IdentifierRules.Quote(expires_at)} is not an ISO 8601 time in the future");
+            }
+        }
+
+        errors.ThrowIfAny();
+        var result = await generator.RunAsync((coupon_id ?? coupon_name)!.Trim(), count, prefix, size, expires, output_path, progress, cancellationToken).ConfigureAwait(false);
+        return ToolResults.Success(result, KlaviyoMcpJsonContext.Default.CouponCodesResult);
+    }
+}
+
+/// <summary>Calls a catalogue operation for the curated tools: its path, query and rate limit come from the catalogue.</summary>
+internal static class Operations
+{
+    public static JsonElement Text(string value) => JsonSerializer.SerializeToElement(value, KlaviyoMcpJsonContext.Default.String);
+
+    public static JsonElement Resource(string type, Dictionary<string, JsonElement> attributes)
+    {
+        var data = new Dictionary<string, JsonElement> { ["type"] = Text(type), ["attributes"] = JsonSerializer.SerializeToElement(attributes, KlaviyoMcpJsonContext.Default.DictionaryStringJsonElement) };
+        var root = new Dictionary<string, JsonElement> { ["data"] = JsonSerializer.SerializeToElement(data, KlaviyoMcpJsonContext.Default.DictionaryStringJsonElement) };
+        return JsonSerializer.SerializeToElement(root, KlaviyoMcpJsonContext.Default.DictionaryStringJsonElement);
+    }
+
+    public static Task<JsonApiDocument> CallAsync(KlaviyoClient klaviyo, string operationId, Dictionary<string, string?>? pathValues, (string Name, string? Value)[] query, string? cursor, JsonElement? body, CancellationToken cancellationToken)
+    {
+        var operation = OperationCatalog.Default.Find(operationId)!;
+        var values = query.Where(q => q.Value is not null).ToDictionary(q => q.Name, q => Text(q.Value!));
+        var tool = new KlaviyoOperation(operationId, operationId, new ArgumentPointerMap(("/data/attributes/", "")), query.ToDictionary(q => q.Name, q => q.Name));
+        return KlaviyoCall.RunAsync(tool, () => klaviyo.CallOperationAsync(operation, operation.BuildPath(pathValues), operation.BuildQueryString(values, cursor), body, cancellationToken));
+    }
+}
