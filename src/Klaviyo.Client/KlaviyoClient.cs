@@ -63,7 +63,7 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
         return body;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relativePath, byte[]? body, bool replayable, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relativePath, byte[]? body, bool replayable, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null, HttpContent? content = null)
     {
         if (string.IsNullOrWhiteSpace(_options.ApiKey))
         {
@@ -80,6 +80,10 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
         {
             request.Content = new ByteArrayContent(body);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonApiMediaType);
+        }
+        else if (content is not null)
+        {
+            request.Content = content;
         }
 
         if (replayable)
