@@ -28,23 +28,23 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
     private static readonly ArgumentPointerMap s_messagePointers = new(("/data/attributes/definition/content/", ""), ("/data/id", "message_id"));
 
     [McpServerTool(Name = "create_campaign", Title = "Create campaign draft", Destructive = false)]
-    [Description("Create a draft email or sms campaign with its message and, optionally, a template; sends nothing.")]
+    [Description("Create a draft email or sms campaign; sends nothing.")]
     public async Task<CallToolResult> CreateCampaign(
-        string name,
-        [Description("List or segment ids or exact names.")] string[] audiences,
+        [Description("Name.")] string name,
+        [Description("List/segment ids or names.")] string[] audiences,
         [Description("email (default) or sms.")] string? channel = null,
-        string[]? excluded_audiences = null,
-        [Description("{method: immediate (default) | static (datetime, is_local?, send_past_recipients_immediately?) | throttled (datetime, throttle_percentage) | smart_send_time (date)}.")] JsonElement? send_strategy = null,
-        string? subject = null,
-        string? preview_text = null,
-        string? from_email = null,
-        string? from_label = null,
-        string? reply_to_email = null,
-        string? sms_body = null,
-        string? template_id = null,
-        [Description("Exact name, instead of template_id.")] string? template_name = null,
-        bool? use_smart_sending = null,
-        [Description("Email open, click and UTM tracking.")] bool? tracking = null,
+        [Description("Ids or names to exclude.")] string[]? excluded_audiences = null,
+        [Description("{method: immediate|static|throttled|smart_send_time, datetime, is_local, send_past_recipients_immediately, throttle_percentage, date}.")] JsonElement? send_strategy = null,
+        [Description("Subject.")] string? subject = null,
+        [Description("Preview text.")] string? preview_text = null,
+        [Description("Sender email.")] string? from_email = null,
+        [Description("Sender name.")] string? from_label = null,
+        [Description("Reply-to email.")] string? reply_to_email = null,
+        [Description("SMS text.")] string? sms_body = null,
+        [Description("Template id.")] string? template_id = null,
+        [Description("Template name, instead of template_id.")] string? template_name = null,
+        [Description("Skip recently messaged people.")] bool? use_smart_sending = null,
+        [Description("Email open/click/UTM tracking.")] bool? tracking = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -99,16 +99,16 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         return ToolResults.Resource(result, budget);
     }
 
-    [McpServerTool(Name = "update_campaign", Title = "Update campaign draft", Destructive = false, Idempotent = true)]
-    [Description("Change a draft campaign's name, audiences (replaced), send strategy or options; only what is given changes.")]
+    [McpServerTool(Name = "update_campaign", Title = "Update campaign draft", Destructive = false)]
+    [Description("Edit a draft campaign.")]
     public async Task<CallToolResult> UpdateCampaign(
-        string campaign_id,
-        string? name = null,
-        string[]? audiences = null,
-        string[]? excluded_audiences = null,
+        [Description("Campaign id.")] string campaign_id,
+        [Description("Name.")] string? name = null,
+        [Description("List/segment ids or names.")] string[]? audiences = null,
+        [Description("Ids or names to exclude.")] string[]? excluded_audiences = null,
         [Description("As in create_campaign.")] JsonElement? send_strategy = null,
-        bool? use_smart_sending = null,
-        bool? tracking = null,
+        [Description("Skip recently messaged people.")] bool? use_smart_sending = null,
+        [Description("Email open/click/UTM tracking.")] bool? tracking = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -167,19 +167,19 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         return ToolResults.Resource(await DescribeAsync(after with { MessageId = after.MessageId ?? campaign.MessageId, Channel = after.Channel ?? campaign.Channel }, cancellationToken).ConfigureAwait(false), budget);
     }
 
-    [McpServerTool(Name = "update_campaign_message", Title = "Update campaign message", Destructive = false, Idempotent = true)]
-    [Description("Change a draft campaign's content or template; only what is given changes.")]
+    [McpServerTool(Name = "update_campaign_message", Title = "Update campaign message", Destructive = false)]
+    [Description("Edit a draft's content or template.")]
     public async Task<CallToolResult> UpdateCampaignMessage(
-        string? campaign_id = null,
-        [Description("Instead of campaign_id.")] string? message_id = null,
-        string? subject = null,
-        string? preview_text = null,
-        string? from_email = null,
-        string? from_label = null,
-        string? reply_to_email = null,
-        string? sms_body = null,
-        string? template_id = null,
-        [Description("Exact name, instead of template_id.")] string? template_name = null,
+        [Description("Campaign id.")] string? campaign_id = null,
+        [Description("Message id, instead of campaign_id.")] string? message_id = null,
+        [Description("Subject.")] string? subject = null,
+        [Description("Preview text.")] string? preview_text = null,
+        [Description("Sender email.")] string? from_email = null,
+        [Description("Sender name.")] string? from_label = null,
+        [Description("Reply-to email.")] string? reply_to_email = null,
+        [Description("SMS text.")] string? sms_body = null,
+        [Description("Template id.")] string? template_id = null,
+        [Description("Template name, instead of template_id.")] string? template_name = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -241,10 +241,10 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
     }
 
     [McpServerTool(Name = "clone_campaign", Title = "Clone campaign", Destructive = false)]
-    [Description("Copy a campaign (any status) as a new draft.")]
+    [Description("Copy a campaign as a draft.")]
     public async Task<CallToolResult> CloneCampaign(
-        string campaign_id,
-        [Description("Name of the copy.")] string? name = null,
+        [Description("Campaign id.")] string campaign_id,
+        [Description("Name.")] string? name = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -256,12 +256,12 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         return ToolResults.Resource(await DescribeAsync(Campaign.From(cloned), cancellationToken).ConfigureAwait(false), budget);
     }
 
-    [McpServerTool(Name = "delete_campaign", Title = "Delete campaign", Destructive = true, Idempotent = true)]
-    [Description("Delete a campaign for good, after the person confirms.")]
+    [McpServerTool(Name = "delete_campaign", Title = "Delete campaign", Destructive = true)]
+    [Description("Delete a campaign for good.")]
     public async Task<CallToolResult> DeleteCampaign(
         RequestContext<CallToolRequestParams> request,
-        string campaign_id,
-        [Description("From the previous result, after the person said yes.")] string? confirmation_token = null,
+        [Description("Campaign id.")] string campaign_id,
+        [Description("After the person's yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -278,10 +278,10 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         return ToolResults.Success(new JsonObject { ["id"] = campaign.Id, ["deleted"] = true }, KlaviyoMcpJsonContext.Default.JsonObject);
     }
 
-    [McpServerTool(Name = "estimate_campaign_recipients", Title = "Estimate campaign recipients", ReadOnly = true)]
-    [Description("Have Klaviyo count a campaign's recipients now (waits up to a minute).")]
+    [McpServerTool(Name = "estimate_campaign_recipients", Title = "Estimate recipients", ReadOnly = true)]
+    [Description("Count a campaign's recipients now.")]
     public async Task<CallToolResult> EstimateCampaignRecipients(
-        string campaign_id,
+        [Description("Campaign id.")] string campaign_id,
         IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -295,11 +295,11 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
     }
 
     [McpServerTool(Name = "send_campaign", Title = "Send campaign", Destructive = true)]
-    [Description("Send a draft campaign now or at its scheduled time. Without elicitation, the first call returns a summary and confirmation_token: show the summary to the person and call again with the token only after their yes.")]
+    [Description("Send a draft campaign now or when scheduled. Show the person the summary returned; repeat with confirmation_token only after their yes.")]
     public async Task<CallToolResult> SendCampaign(
         RequestContext<CallToolRequestParams> request,
-        string campaign_id,
-        [Description("From the previous result, after the person said yes.")] string? confirmation_token = null,
+        [Description("Campaign id.")] string campaign_id,
+        [Description("After the person's yes.")] string? confirmation_token = null,
         IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -341,11 +341,11 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             KlaviyoMcpJsonContext.Default.JsonObject);
     }
 
-    [McpServerTool(Name = "cancel_campaign_send", Title = "Cancel campaign send", Destructive = true, Idempotent = true)]
-    [Description("Stop a scheduled or sending campaign for good, or with revert: true put a scheduled one back to draft.")]
+    [McpServerTool(Name = "cancel_campaign_send", Title = "Cancel campaign send", Destructive = true)]
+    [Description("Cancel a scheduled or sending campaign, or revert it to draft.")]
     public async Task<CallToolResult> CancelCampaignSend(
-        string campaign_id,
-        [Description("True: back to draft instead.")] bool? revert = null,
+        [Description("Campaign id.")] string campaign_id,
+        [Description("True: back to draft.")] bool? revert = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();

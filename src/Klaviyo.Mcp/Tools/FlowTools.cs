@@ -77,12 +77,12 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, Confir
     }
 
     [McpServerTool(Name = "update_flow_status", Title = "Set flow status", Destructive = true, Idempotent = true)]
-    [Description("Set a flow and its actions to draft, manual or live. live sends to real people as they trigger it: the person confirms it first.")]
+    [Description("Set a flow and its actions to draft, manual or live. live sends to real people as they trigger it.")]
     public async Task<CallToolResult> UpdateFlowStatus(
         RequestContext<CallToolRequestParams> request,
         [Description("Flow id.")] string id,
         [Description("draft, manual or live.")] string status,
-        [Description("From the previous result, after the person said yes.")] string? confirmation_token = null,
+        [Description("After the person's yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();

@@ -27,11 +27,11 @@ public sealed class ImageTools(KlaviyoClient klaviyo, ImportSettings files, Resu
     };
 
     [McpServerTool(Name = "upload_image_from_url", Title = "Upload image from URL", Destructive = false)]
-    [Description("Import an image from a public https URL (jpeg, png or gif, at most 5 MB; 100 a day).")]
+    [Description("Import an https image (jpeg, png, gif; 5 MB; 100 a day).")]
     public async Task<CallToolResult> UploadImageFromUrl(
-        string url,
-        string? name = null,
-        [Description("True hides it from the asset library.")] bool? hidden = null,
+        [Description("https URL.")] string url,
+        [Description("Name.")] string? name = null,
+        [Description("Hide from the library.")] bool? hidden = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -60,11 +60,11 @@ public sealed class ImageTools(KlaviyoClient klaviyo, ImportSettings files, Resu
     }
 
     [McpServerTool(Name = "upload_image_from_file", Title = "Upload image file", Destructive = false)]
-    [Description("Upload a local png, jpg, gif or webp (at most 5 MB) from the import folders; 100 a day.")]
+    [Description("Upload a png, jpg, gif or webp file (5 MB; 100 a day).")]
     public async Task<CallToolResult> UploadImageFromFile(
-        string path,
-        string? name = null,
-        [Description("True hides it from the asset library.")] bool? hidden = null,
+        [Description("File path.")] string path,
+        [Description("Name.")] string? name = null,
+        [Description("Hide from the library.")] bool? hidden = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();

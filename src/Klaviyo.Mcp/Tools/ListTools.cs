@@ -119,11 +119,11 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
     }
 
     [McpServerTool(Name = "delete_list", Title = "Delete list", Destructive = true)]
-    [Description("Delete a list for good, after the person confirms. Its profiles and their consent remain.")]
+    [Description("Delete a list for good. Its profiles and their consent remain.")]
     public async Task<CallToolResult> DeleteList(
         RequestContext<CallToolRequestParams> request,
         [Description("List id.")] string id,
-        [Description("From the previous result, after the person said yes.")] string? confirmation_token = null,
+        [Description("After the person's yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();

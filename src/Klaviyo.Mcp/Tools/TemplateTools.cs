@@ -24,11 +24,11 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
     private static readonly ArgumentPointerMap s_pointers = new(("/data/attributes/", ""), ("/data/id", "template_id"));
 
     [McpServerTool(Name = "get_templates", Title = "Find templates", ReadOnly = true)]
-    [Description("List email templates (without their HTML), 10 a page.")]
+    [Description("List templates, 10 a page.")]
     public async Task<CallToolResult> GetTemplates(
-        string? name_contains = null,
-        [Description("CODE, USER_DRAGGABLE, SYSTEM_DRAGGABLE or SIMPLE.")] string? editor_type = null,
-        string? cursor = null,
+        [Description("Part of the name.")] string? name_contains = null,
+        [Description("e.g. CODE.")] string? editor_type = null,
+        [Description("From next_cursor.")] string? cursor = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -56,10 +56,10 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
     }
 
     [McpServerTool(Name = "get_template", Title = "Get template", ReadOnly = true)]
-    [Description("One template by id; its HTML and text only when asked.")]
+    [Description("One template; HTML only when asked.")]
     public async Task<CallToolResult> GetTemplate(
-        string template_id,
-        bool? include_html = null,
+        [Description("Template id.")] string template_id,
+        [Description("True to add HTML and text.")] bool? include_html = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -73,9 +73,9 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
     [McpServerTool(Name = "create_template", Title = "Create template", Destructive = false)]
     [Description("Create an HTML (CODE) email template.")]
     public async Task<CallToolResult> CreateTemplate(
-        string name,
-        string html,
-        [Description("Plain-text version.")] string? text = null,
+        [Description("Name.")] string name,
+        [Description("HTML.")] string html,
+        [Description("Plain text.")] string? text = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -93,13 +93,13 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         return Summary(document.Data);
     }
 
-    [McpServerTool(Name = "update_template", Title = "Update template", Destructive = false, Idempotent = true)]
-    [Description("Change a template's name, HTML or text; only what is given changes.")]
+    [McpServerTool(Name = "update_template", Title = "Update template", Destructive = false)]
+    [Description("Edit a template's name, HTML or text.")]
     public async Task<CallToolResult> UpdateTemplate(
-        string template_id,
-        string? name = null,
-        string? html = null,
-        string? text = null,
+        [Description("Template id.")] string template_id,
+        [Description("Name.")] string? name = null,
+        [Description("HTML.")] string? html = null,
+        [Description("Plain text.")] string? text = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -135,8 +135,8 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
     [McpServerTool(Name = "clone_template", Title = "Clone template", Destructive = false)]
     [Description("Copy a template.")]
     public async Task<CallToolResult> CloneTemplate(
-        string template_id,
-        [Description("Name of the copy.")] string? name = null,
+        [Description("Template id.")] string template_id,
+        [Description("Name.")] string? name = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -154,10 +154,10 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
     }
 
     [McpServerTool(Name = "render_template", Title = "Preview template", ReadOnly = true)]
-    [Description("Render a template's HTML and text with sample variables, as a preview.")]
+    [Description("Preview a template, rendered with variables.")]
     public async Task<CallToolResult> RenderTemplate(
-        string template_id,
-        [Description("Template variables, e.g. {\"first_name\":\"Ada\"}.")] JsonElement? context = null,
+        [Description("Template id.")] string template_id,
+        [Description("Template variables.")] JsonElement? context = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -178,12 +178,12 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         return Cut(rendered);
     }
 
-    [McpServerTool(Name = "delete_template", Title = "Delete template", Destructive = true, Idempotent = true)]
-    [Description("Delete a template for good, after the person confirms.")]
+    [McpServerTool(Name = "delete_template", Title = "Delete template", Destructive = true)]
+    [Description("Delete a template for good.")]
     public async Task<CallToolResult> DeleteTemplate(
         RequestContext<CallToolRequestParams> request,
-        string template_id,
-        [Description("From the previous result, after the person said yes.")] string? confirmation_token = null,
+        [Description("Template id.")] string template_id,
+        [Description("After the person's yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
