@@ -27,6 +27,7 @@ public static class KlaviyoMcpServer
     public static IMcpServerBuilder AddKlaviyoMcpServer(this IServiceCollection services, ServerSettings settings)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(Tools.Authoring.EstimatePolling.Default);
         services.AddKlaviyoClient(settings.ApplyTo);
         services.AddSingleton<EventArgumentsValidator>();
         services.AddSingleton(new ResultBudget(settings.ResultBudgetBytes));

@@ -20,10 +20,8 @@ namespace Klaviyo.Mcp.Tools;
 /// <summary>Campaign authoring: drafts, their message and template, the recipient estimate, and the confirmed send.</summary>
 [McpServerToolType]
 [SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
-public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolver resolver, ResourceNameResolver names, ConfirmationGate gate, ResultBudget budget, TimeProvider time)
+public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolver resolver, ResourceNameResolver names, ConfirmationGate gate, ResultBudget budget, TimeProvider time, EstimatePolling polling)
 {
-    public static readonly TimeSpan EstimateWait = TimeSpan.FromSeconds(60);
-
     private static readonly ArgumentPointerMap s_campaignPointers = new(("/data/attributes/campaign-messages/data/0/attributes/definition/content/", ""), ("/data/attributes/", ""), ("/data/id", "campaign_id"));
     private static readonly ArgumentPointerMap s_messagePointers = new(("/data/attributes/definition/content/", ""), ("/data/id", "message_id"));
 
@@ -418,7 +416,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         var pointers = new ArgumentPointerMap(("/data/id", "campaign_id"));
         await CatalogCall.SendAsync(klaviyo, "refresh_campaign_recipient_estimation", null, CatalogCall.Document("campaign-recipient-estimation-job", campaignId), pointers, cancellationToken, "estimate_campaign_recipients").ConfigureAwait(false);
         var started = time.GetUtcNow();
-        var delay = TimeSpan.FromMilliseconds(500);
+        var delay = polling.FirstDelay;
         for (var attempt = 1; ; attempt++)
         {
             var job = await CatalogCall.GetAsync(klaviyo, "get_campaign_recipient_estimation_job", campaignId, cancellationToken, "estimate_campaign_recipients").ConfigureAwait(false);
@@ -434,14 +432,14 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             }
 
             var waited = time.GetUtcNow() - started;
-            if (waited >= EstimateWait)
+            if (waited >= polling.MaxWait)
             {
-                throw new ToolFailureException($"Klaviyo's recipient estimation of campaign {campaignId} was still {status ?? "running"} after {EstimateWait.TotalSeconds:0} s; call estimate_campaign_recipients again in a minute.");
+                throw new ToolFailureException($"Klaviyo's recipient estimation of campaign {campaignId} was still {status ?? "running"} after {polling.MaxWait.TotalSeconds:0} s; call estimate_campaign_recipients again in a minute.");
             }
 
             progress?.Report(new ProgressNotificationValue { Progress = attempt, Message = $"Klaviyo is counting recipients ({status ?? "queued"}, {waited.TotalSeconds:0} s)" });
             await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, polling.MaxDelay.TotalMilliseconds));
         }
 
         var estimate = await CatalogCall.GetAsync(klaviyo, "get_campaign_recipient_estimation", campaignId, cancellationToken, "estimate_campaign_recipients").ConfigureAwait(false);
