@@ -93,7 +93,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
         [Description("Query parameters by Klaviyo name, e.g. { \"filter\": \"equals(email,\\\"a@b.com\\\")\", \"page[size]\": 20, \"fields[profile]\": \"email\", \"include\": \"lists\", \"sort\": \"-created\" }.")] Dictionary<string, JsonElement>? query = null,
         [Description("The JSON:API request document, as describe_operation shows it.")] JsonElement? body = null,
         [Description("next_cursor from the previous result of this operation.")] string? cursor = null,
-        [Description("After the person's yes.")] string? confirmation_token = null,
+        [Description("After their yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var found = Resolve(operation);

@@ -25,24 +25,24 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
     private static readonly ArgumentPointerMap s_campaignPointers = new(("/data/attributes/campaign-messages/data/0/attributes/definition/content/", ""), ("/data/attributes/", ""), ("/data/id", "campaign_id"));
     private static readonly ArgumentPointerMap s_messagePointers = new(("/data/attributes/definition/content/", ""), ("/data/id", "message_id"));
 
-    [McpServerTool(Name = "create_campaign", Title = "Create campaign draft", Destructive = false)]
-    [Description("Create a draft email or sms campaign; sends nothing.")]
+    [McpServerTool(Name = "create_campaign", Title = "Create campaign", Destructive = false)]
+    [Description("Create a draft campaign; sends nothing.")]
     public async Task<CallToolResult> CreateCampaign(
         [Description("Name.")] string name,
-        [Description("List/segment ids or names.")] string[] audiences,
-        [Description("email (default) or sms.")] string? channel = null,
-        [Description("Ids or names to exclude.")] string[]? excluded_audiences = null,
-        [Description("{method: immediate|static|throttled|smart_send_time, datetime, is_local, send_past_recipients_immediately, throttle_percentage, date}.")] JsonElement? send_strategy = null,
+        [Description("List/segment ids/names.")] string[] audiences,
+        [Description("email or sms.")] string? channel = null,
+        [Description("To exclude.")] string[]? excluded_audiences = null,
+        [Description("{method: immediate|static|throttled|smart_send_time, datetime, date, throttle_percentage, is_local}.")] JsonElement? send_strategy = null,
         [Description("Subject.")] string? subject = null,
-        [Description("Preview text.")] string? preview_text = null,
-        [Description("Sender email.")] string? from_email = null,
-        [Description("Sender name.")] string? from_label = null,
-        [Description("Reply-to email.")] string? reply_to_email = null,
+        [Description("Preview.")] string? preview_text = null,
+        [Description("From email.")] string? from_email = null,
+        [Description("From name.")] string? from_label = null,
+        [Description("Reply-to.")] string? reply_to_email = null,
         [Description("SMS text.")] string? sms_body = null,
         [Description("Template id.")] string? template_id = null,
-        [Description("Template name, instead of template_id.")] string? template_name = null,
-        [Description("Skip recently messaged people.")] bool? use_smart_sending = null,
-        [Description("Email open/click/UTM tracking.")] bool? tracking = null,
+        [Description("Or template name.")] string? template_name = null,
+        [Description("Smart sending.")] bool? use_smart_sending = null,
+        [Description("Track opens/clicks.")] bool? tracking = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -97,16 +97,16 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         return ToolResults.Resource(result, budget);
     }
 
-    [McpServerTool(Name = "update_campaign", Title = "Update campaign draft", Destructive = false)]
+    [McpServerTool(Name = "update_campaign", Title = "Edit campaign", Destructive = false)]
     [Description("Edit a draft campaign.")]
     public async Task<CallToolResult> UpdateCampaign(
         [Description("Campaign id.")] string campaign_id,
         [Description("Name.")] string? name = null,
-        [Description("List/segment ids or names.")] string[]? audiences = null,
-        [Description("Ids or names to exclude.")] string[]? excluded_audiences = null,
-        [Description("As in create_campaign.")] JsonElement? send_strategy = null,
-        [Description("Skip recently messaged people.")] bool? use_smart_sending = null,
-        [Description("Email open/click/UTM tracking.")] bool? tracking = null,
+        [Description("List/segment ids/names.")] string[]? audiences = null,
+        [Description("To exclude.")] string[]? excluded_audiences = null,
+        [Description("As create_campaign.")] JsonElement? send_strategy = null,
+        [Description("Smart sending.")] bool? use_smart_sending = null,
+        [Description("Track opens/clicks.")] bool? tracking = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -165,19 +165,19 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         return ToolResults.Resource(await DescribeAsync(after with { MessageId = after.MessageId ?? campaign.MessageId, Channel = after.Channel ?? campaign.Channel }, cancellationToken).ConfigureAwait(false), budget);
     }
 
-    [McpServerTool(Name = "update_campaign_message", Title = "Update campaign message", Destructive = false)]
+    [McpServerTool(Name = "update_campaign_message", Title = "Edit message", Destructive = false)]
     [Description("Edit a draft's content or template.")]
     public async Task<CallToolResult> UpdateCampaignMessage(
         [Description("Campaign id.")] string? campaign_id = null,
-        [Description("Message id, instead of campaign_id.")] string? message_id = null,
+        [Description("Or message id.")] string? message_id = null,
         [Description("Subject.")] string? subject = null,
-        [Description("Preview text.")] string? preview_text = null,
-        [Description("Sender email.")] string? from_email = null,
-        [Description("Sender name.")] string? from_label = null,
-        [Description("Reply-to email.")] string? reply_to_email = null,
+        [Description("Preview.")] string? preview_text = null,
+        [Description("From email.")] string? from_email = null,
+        [Description("From name.")] string? from_label = null,
+        [Description("Reply-to.")] string? reply_to_email = null,
         [Description("SMS text.")] string? sms_body = null,
         [Description("Template id.")] string? template_id = null,
-        [Description("Template name, instead of template_id.")] string? template_name = null,
+        [Description("Or template name.")] string? template_name = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -255,11 +255,11 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
     }
 
     [McpServerTool(Name = "delete_campaign", Title = "Delete campaign", Destructive = true)]
-    [Description("Delete a campaign for good.")]
+    [Description("Delete a campaign. Confirmed by the person first.")]
     public async Task<CallToolResult> DeleteCampaign(
         RequestContext<CallToolRequestParams> request,
         [Description("Campaign id.")] string campaign_id,
-        [Description("After the person's yes.")] string? confirmation_token = null,
+        [Description("After their yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -277,7 +277,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
     }
 
     [McpServerTool(Name = "estimate_campaign_recipients", Title = "Estimate recipients", ReadOnly = true)]
-    [Description("Count a campaign's recipients now.")]
+    [Description("Count a campaign's recipients.")]
     public async Task<CallToolResult> EstimateCampaignRecipients(
         [Description("Campaign id.")] string campaign_id,
         IProgress<ProgressNotificationValue>? progress = null,
@@ -293,11 +293,11 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
     }
 
     [McpServerTool(Name = "send_campaign", Title = "Send campaign", Destructive = true)]
-    [Description("Send a draft campaign now or when scheduled. Show the person the summary returned; repeat with confirmation_token only after their yes.")]
+    [Description("Send a draft. Confirmed by the person first: show them the summary.")]
     public async Task<CallToolResult> SendCampaign(
         RequestContext<CallToolRequestParams> request,
         [Description("Campaign id.")] string campaign_id,
-        [Description("After the person's yes.")] string? confirmation_token = null,
+        [Description("After their yes.")] string? confirmation_token = null,
         IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -339,11 +339,11 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             KlaviyoMcpJsonContext.Default.JsonObject);
     }
 
-    [McpServerTool(Name = "cancel_campaign_send", Title = "Cancel campaign send", Destructive = true)]
-    [Description("Cancel a scheduled or sending campaign, or revert it to draft.")]
+    [McpServerTool(Name = "cancel_campaign_send", Title = "Cancel send", Destructive = true)]
+    [Description("Stop a scheduled or sending campaign.")]
     public async Task<CallToolResult> CancelCampaignSend(
         [Description("Campaign id.")] string campaign_id,
-        [Description("True: back to draft.")] bool? revert = null,
+        [Description("Back to draft.")] bool? revert = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();

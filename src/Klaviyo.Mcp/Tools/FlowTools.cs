@@ -82,7 +82,7 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, Confir
         RequestContext<CallToolRequestParams> request,
         [Description("Flow id.")] string id,
         [Description("draft, manual or live.")] string status,
-        [Description("After the person's yes.")] string? confirmation_token = null,
+        [Description("After their yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();

@@ -26,12 +26,12 @@ public sealed class ImageTools(KlaviyoClient klaviyo, ImportSettings files, Resu
         [".webp"] = "image/webp",
     };
 
-    [McpServerTool(Name = "upload_image_from_url", Title = "Upload image from URL", Destructive = false)]
-    [Description("Import an https image (jpeg, png, gif; 5 MB; 100 a day).")]
+    [McpServerTool(Name = "upload_image_from_url", Title = "Image from URL", Destructive = false)]
+    [Description("Import an https image (5 MB).")]
     public async Task<CallToolResult> UploadImageFromUrl(
         [Description("https URL.")] string url,
         [Description("Name.")] string? name = null,
-        [Description("Hide from the library.")] bool? hidden = null,
+        [Description("Hidden.")] bool? hidden = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -59,12 +59,12 @@ public sealed class ImageTools(KlaviyoClient klaviyo, ImportSettings files, Resu
         return ToolResults.Resource(JsonApiShaper.Flatten(document.Data), budget);
     }
 
-    [McpServerTool(Name = "upload_image_from_file", Title = "Upload image file", Destructive = false)]
-    [Description("Upload a png, jpg, gif or webp file (5 MB; 100 a day).")]
+    [McpServerTool(Name = "upload_image_from_file", Title = "Upload image", Destructive = false)]
+    [Description("Upload a png/jpg/gif/webp file (5 MB).")]
     public async Task<CallToolResult> UploadImageFromFile(
         [Description("File path.")] string path,
         [Description("Name.")] string? name = null,
-        [Description("Hide from the library.")] bool? hidden = null,
+        [Description("Hidden.")] bool? hidden = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();

@@ -123,7 +123,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
     public async Task<CallToolResult> DeleteList(
         RequestContext<CallToolRequestParams> request,
         [Description("List id.")] string id,
-        [Description("After the person's yes.")] string? confirmation_token = null,
+        [Description("After their yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();

@@ -109,7 +109,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
         [Description("email and/or sms.")] string[] channels,
         [Description("List to unsubscribe them from.")] string? list_id = null,
         [Description("Exact name (any case), instead of list_id.")] string? list_name = null,
-        [Description("After the person's yes.")] string? confirmation_token = null,
+        [Description("After their yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -152,7 +152,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
     public async Task<CallToolResult> SuppressProfiles(
         RequestContext<CallToolRequestParams> request,
         [Description("Emails to suppress.")] string[] emails,
-        [Description("After the person's yes.")] string? confirmation_token = null,
+        [Description("After their yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();

@@ -23,10 +23,10 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
 
     private static readonly ArgumentPointerMap s_pointers = new(("/data/attributes/", ""), ("/data/id", "template_id"));
 
-    [McpServerTool(Name = "get_templates", Title = "Find templates", ReadOnly = true)]
-    [Description("List templates, 10 a page.")]
+    [McpServerTool(Name = "get_templates", Title = "Templates", ReadOnly = true)]
+    [Description("List templates.")]
     public async Task<CallToolResult> GetTemplates(
-        [Description("Part of the name.")] string? name_contains = null,
+        [Description("Name part.")] string? name_contains = null,
         [Description("e.g. CODE.")] string? editor_type = null,
         [Description("From next_cursor.")] string? cursor = null,
         CancellationToken cancellationToken = default)
@@ -56,10 +56,10 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
     }
 
     [McpServerTool(Name = "get_template", Title = "Get template", ReadOnly = true)]
-    [Description("One template; HTML only when asked.")]
+    [Description("One template.")]
     public async Task<CallToolResult> GetTemplate(
         [Description("Template id.")] string template_id,
-        [Description("True to add HTML and text.")] bool? include_html = null,
+        [Description("Add HTML.")] bool? include_html = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -71,11 +71,11 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
     }
 
     [McpServerTool(Name = "create_template", Title = "Create template", Destructive = false)]
-    [Description("Create an HTML (CODE) email template.")]
+    [Description("Create an HTML template.")]
     public async Task<CallToolResult> CreateTemplate(
         [Description("Name.")] string name,
         [Description("HTML.")] string html,
-        [Description("Plain text.")] string? text = null,
+        [Description("Text.")] string? text = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -94,12 +94,12 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
     }
 
     [McpServerTool(Name = "update_template", Title = "Update template", Destructive = false)]
-    [Description("Edit a template's name, HTML or text.")]
+    [Description("Edit a template.")]
     public async Task<CallToolResult> UpdateTemplate(
         [Description("Template id.")] string template_id,
         [Description("Name.")] string? name = null,
         [Description("HTML.")] string? html = null,
-        [Description("Plain text.")] string? text = null,
+        [Description("Text.")] string? text = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -154,10 +154,10 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
     }
 
     [McpServerTool(Name = "render_template", Title = "Preview template", ReadOnly = true)]
-    [Description("Preview a template, rendered with variables.")]
+    [Description("Render a template.")]
     public async Task<CallToolResult> RenderTemplate(
         [Description("Template id.")] string template_id,
-        [Description("Template variables.")] JsonElement? context = null,
+        [Description("Variables.")] JsonElement? context = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
@@ -179,11 +179,11 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
     }
 
     [McpServerTool(Name = "delete_template", Title = "Delete template", Destructive = true)]
-    [Description("Delete a template for good.")]
+    [Description("Delete a template. Confirmed by the person first.")]
     public async Task<CallToolResult> DeleteTemplate(
         RequestContext<CallToolRequestParams> request,
         [Description("Template id.")] string template_id,
-        [Description("After the person's yes.")] string? confirmation_token = null,
+        [Description("After their yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
