@@ -63,7 +63,7 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
         return body;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relativePath, byte[]? body, bool replayable, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relativePath, byte[]? body, bool replayable, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null, HttpContent? content = null)
     {
         // The request's own key (a person's or a team token's account, when serving over HTTP), else the configured one.
         var apiKey = string.IsNullOrWhiteSpace(credentials.ApiKey) ? _options.ApiKey : credentials.ApiKey;
@@ -83,6 +83,10 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
         {
             request.Content = new ByteArrayContent(body);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonApiMediaType);
+        }
+        else if (content is not null)
+        {
+            request.Content = content;
         }
 
         if (replayable)

@@ -16,8 +16,13 @@ public sealed record CommandLine(IReadOnlyDictionary<string, string?> Overrides,
 
         Options:
           --read-only            offer only tools that read (also KLAVIYO_READ_ONLY=true)
+          --drafts-only          draft and preview, but never send campaigns, set flows live or call destructive
+                                 operations (also KLAVIYO_DRAFTS_ONLY=true)
+          --no-confirm           do not ask the person before sends and deletes: for unattended automation
+                                 only (also KLAVIYO_CONFIRM=false)
           --toolsets LIST        offer only these toolsets, comma-separated (also KLAVIYO_TOOLSETS):
-                                 events, profiles, lists, segments, metrics, campaigns, flows, reporting, accounts
+                                 events, profiles, lists, segments, metrics, campaigns, templates, images,
+                                 flows, reporting, accounts
           --tools LIST           offer only these tools, comma-separated (also KLAVIYO_TOOLS)
           --port N               serve: the port to listen on (also KLAVIYO_HTTP_PORT; default 8080)
           --host IP              serve: the address to listen on (also KLAVIYO_HTTP_HOST; default 127.0.0.1)
@@ -47,6 +52,12 @@ public sealed record CommandLine(IReadOnlyDictionary<string, string?> Overrides,
                     return new CommandLine(overrides, Help: false, Version: true, Error: null);
                 case "--read-only":
                     overrides[ServerSettings.ReadOnlyVariable] = "true";
+                    break;
+                case "--drafts-only":
+                    overrides[ServerSettings.DraftsOnlyVariable] = "true";
+                    break;
+                case "--no-confirm":
+                    overrides[ServerSettings.ConfirmVariable] = "false";
                     break;
                 case "--toolsets" or "--tools":
                     var list = Value();

@@ -1,9 +1,11 @@
 using Klaviyo.Client;
 using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools;
 using Klaviyo.Mcp.Prompts;
+using Klaviyo.Mcp.Tools.Authoring;
 using Klaviyo.Mcp.Tools.Events;
 using Klaviyo.Mcp.Tools.Metrics;
 using Klaviyo.Mcp.Tools.Reporting;
@@ -26,6 +28,7 @@ public static class KlaviyoMcpServer
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<CallerAccess>();
+        services.TryAddSingleton(Tools.Authoring.EstimatePolling.Default);
         services.AddKlaviyoClient(settings.ApplyTo);
         services.AddSingleton<EventArgumentsValidator>();
         services.AddSingleton(new ResultBudget(settings.ResultBudgetBytes));
@@ -39,6 +42,9 @@ public static class KlaviyoMcpServer
         services.TryAddSingleton(new BulkJobPolling());
         services.AddTransient<ProfileImporter>();
         services.AddTransient<Klaviyo.Mcp.Tools.Coupons.CouponCodeGenerator>();
+        services.AddSingleton(new ConfirmationOptions(settings.Confirm));
+        services.AddSingleton<ConfirmationGate>();
+        services.AddTransient<AudienceResolver>();
 
         return services
             .AddMcpServer(options =>
@@ -52,6 +58,7 @@ public static class KlaviyoMcpServer
                     "Lists: get_lists, get_list, create_list, update_list, delete_list, add_profiles_to_list, remove_profiles_from_list, get_profiles_for_list; list_name works wherever list_id does. " +
                     "Insights: get_events, get_event, get_metrics, get_metric, query_metric_aggregates (counts over time), get_segments, get_segment, get_profiles_for_segment, " +
                     "get_campaigns, get_campaign, get_flows, get_flow, update_flow_status, query_campaign_values and query_flow_values (performance reports), get_account. " +
+                    "Authoring: create_campaign (a draft), update_campaign, update_campaign_message, estimate_campaign_recipients, render_template (preview), then send_campaign, which the person confirms; templates and images have their own tools. " +
                     "Anything else in Klaviyo's API (coupons, catalogs, tags, templates, forms, webhooks, reviews, custom objects...): find_operations, describe_operation, call_operation. " +
                     "Collections return { items, next_cursor }: pass next_cursor back as cursor for the next page. " +
                     "Every tool validates its arguments before calling Klaviyo; an error result names the argument and the rule to fix.";
@@ -66,6 +73,9 @@ public static class KlaviyoMcpServer
             .WithCatalogTools<MetricTools>(McpJson.Options)
             .WithCatalogTools<SegmentTools>(McpJson.Options)
             .WithCatalogTools<CampaignTools>(McpJson.Options)
+            .WithCatalogTools<CampaignAuthoringTools>(McpJson.Options)
+            .WithCatalogTools<TemplateTools>(McpJson.Options)
+            .WithCatalogTools<ImageTools>(McpJson.Options)
             .WithCatalogTools<FlowTools>(McpJson.Options)
             .WithCatalogTools<ReportingTools>(McpJson.Options)
             .WithCatalogTools<AccountTools>(McpJson.Options)

@@ -28,6 +28,8 @@ public sealed record ServerSettings
     public const string ToolsVariable = "KLAVIYO_TOOLS";
     public const string MaxRateLimitWaitVariable = "KLAVIYO_MAX_RATE_LIMIT_WAIT_SECONDS";
     public const string ImportStateDirectoryVariable = "KLAVIYO_IMPORT_STATE_DIR";
+    public const string ConfirmVariable = "KLAVIYO_CONFIRM";
+    public const string DraftsOnlyVariable = "KLAVIYO_DRAFTS_ONLY";
 
     public static string ServerVersion { get; } =
         typeof(ServerSettings).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -62,6 +64,9 @@ public sealed record ServerSettings
     /// <summary>Which tools are offered (toolsets, exact tools, read-only mode).</summary>
     public ToolSelection Tools { get; init; } = ToolSelection.Everything;
 
+    /// <summary>Whether sends, deletes and other irreversible calls are confirmed by the person first (<see cref="Confirmation.ConfirmationGate"/>).</summary>
+    public bool Confirm { get; init; } = true;
+
     /// <summary>The most bytes one tool result may take.</summary>
     public int ResultBudgetBytes { get; init; } = Output.ResultBudget.DefaultMaxBytes;
 
@@ -86,7 +91,11 @@ public sealed record ServerSettings
                 ? [.. roots.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Path.GetFullPath)]
                 : [],
             ImportStateDirectory = NonEmpty(configuration[ImportStateDirectoryVariable]) is { } state ? Path.GetFullPath(state) : null,
-            Tools = ToolSelection.From(ReadFlag(configuration, ReadOnlyVariable, problems), configuration[ToolsetsVariable], configuration[ToolsVariable], problems),
+            Tools = ToolSelection.From(ReadFlag(configuration, ReadOnlyVariable, problems), configuration[ToolsetsVariable], configuration[ToolsVariable], problems) with
+            {
+                DraftsOnly = ReadFlag(configuration, DraftsOnlyVariable, problems),
+            },
+            Confirm = ReadFlag(configuration, ConfirmVariable, problems, defaultValue: true),
         };
 
         if (!KlaviyoRevision.IsValid(settings.Revision))
@@ -123,10 +132,15 @@ public sealed record ServerSettings
         _ => null,
     };
 
-    internal static bool ReadFlag(IConfiguration configuration, string variable, List<string> problems)
+    internal static bool ReadFlag(IConfiguration configuration, string variable, List<string> problems, bool defaultValue = false)
     {
         var text = NonEmpty(configuration[variable]);
-        if (text is null || text is "0" || text.Equals("false", StringComparison.OrdinalIgnoreCase))
+        if (text is null)
+        {
+            return defaultValue;
+        }
+
+        if (text is "0" || text.Equals("false", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

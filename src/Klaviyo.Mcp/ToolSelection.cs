@@ -12,8 +12,14 @@ public sealed record ToolSelection(bool ReadOnly, IReadOnlySet<string>? Tools, I
 {
     public static readonly ToolSelection Everything = new(false, null);
 
+    /// <summary>The tools drafts-only mode leaves out: they reach real people.</summary>
+    public static readonly string[] SendingTools = ["send_campaign"];
+
+    /// <summary>Drafts-only mode (<c>--drafts-only</c>): everything can be drafted and previewed; nothing is sent to people.</summary>
+    public bool DraftsOnly { get; init; }
+
     /// <summary>Whether <paramref name="tool"/> may be called. In read-only mode call_operation stays: it then calls reads only.</summary>
-    public bool Allows(Tool tool) => (Tools is null || Tools.Contains(tool.Name)) &&
+    public bool Allows(Tool tool) => (Tools is null || Tools.Contains(tool.Name)) && !(DraftsOnly && SendingTools.Contains(tool.Name)) &&
         (!ReadOnly || tool.Annotations?.ReadOnlyHint == true || tool.Name == Klaviyo.Mcp.Tools.ApiTools.CallOperationName);
 
     /// <summary>
@@ -65,13 +71,24 @@ public sealed record ToolSelection(bool ReadOnly, IReadOnlySet<string>? Tools, I
             return $"{operation.Id} changes data in Klaviyo, and this server runs in read-only mode (--read-only or KLAVIYO_READ_ONLY=true).";
         }
 
+        if (DraftsOnly && operation.Access == OperationAccess.Destructive)
+        {
+            return DraftsOnlyRefusal(operation.Id);
+        }
+
         return null;
     }
 
     /// <summary>Why <paramref name="tool"/> is refused.</summary>
     public string Refusal(string tool) => Tools is not null && !Tools.Contains(tool)
         ? $"{tool} is not enabled on this server (it was started with --toolsets or --tools that leave it out)."
-        : $"{tool} changes data in Klaviyo, and this server runs in read-only mode (--read-only or KLAVIYO_READ_ONLY=true).";
+        : ReadOnly
+            ? $"{tool} changes data in Klaviyo, and this server runs in read-only mode (--read-only or KLAVIYO_READ_ONLY=true)."
+            : DraftsOnlyRefusal(tool);
+
+    /// <summary>Why <paramref name="what"/> is refused in drafts-only mode.</summary>
+    public static string DraftsOnlyRefusal(string what) =>
+        $"{what} reaches real people or cannot be undone, and this server runs in drafts-only mode (--drafts-only or KLAVIYO_DRAFTS_ONLY=true): draft and preview here, send from Klaviyo.";
 
     /// <summary>
     /// From <c>--toolsets</c>/<c>KLAVIYO_TOOLSETS</c> and <c>--tools</c>/<c>KLAVIYO_TOOLS</c>; unknown names are problems that list the valid ones.

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Klaviyo.Client.Operations;
 using Klaviyo.Client.RateLimiting;
 using Klaviyo.Testing;
 
@@ -17,7 +18,12 @@ public sealed class RateLimiterTests
             Assert.True(limit is not null, $"{rule.Bucket} has no x-klaviyo-ratelimit in the spec");
             Assert.Equal($"{rule.Limit.PerSecond}/s", (string?)limit["burst"]);
             Assert.Equal($"{rule.Limit.PerMinute}/m", (string?)limit["steady"]);
-            Assert.Equal(rule.Limit.PerDay is { } day ? $"{day}/d" : null, (string?)limit["daily"]);
+            var stricter = KlaviyoRateLimits.StricterDailyCaps.FirstOrDefault(c => OperationCatalog.Default.Find(c.Key) is { } o && o.Path == rule.PathTemplate && o.Method == rule.Method);
+            Assert.Equal(rule.Limit.PerDay is { } day ? $"{(stricter.Key is null ? day : 500)}/d" : null, (string?)limit["daily"]);
+            if (stricter.Key is not null)
+            {
+                Assert.Equal(stricter.Value, rule.Limit.PerDay);
+            }
         }
     }
 

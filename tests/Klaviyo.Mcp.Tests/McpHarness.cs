@@ -29,14 +29,24 @@ internal sealed class McpHarness : IAsyncDisposable
     /// <summary>The server's services, as the tools get them.</summary>
     public IServiceProvider Services => _host.Services;
 
-    /// <summary>Starts a server whose Klaviyo is <paramref name="stub"/>; <paramref name="environment"/> overrides the variables it reads.</summary>
-    public static async Task<McpHarness> StartAsync(KlaviyoStub stub, IDictionary<string, string?>? environment = null, Action<IServiceCollection>? services = null, LogLevel logLevel = LogLevel.Trace)
+    /// <summary>
+    /// Starts a server whose Klaviyo is <paramref name="stub"/>; <paramref name="environment"/> overrides the variables it reads.
+    /// Confirmation is off unless the environment turns it on (<c>KLAVIYO_CONFIRM=true</c>): ConfirmationTests test it;
+    /// <paramref name="elicitation"/> makes the client declare elicitation and answer with it.
+    /// </summary>
+    public static async Task<McpHarness> StartAsync(
+        KlaviyoStub stub,
+        IDictionary<string, string?>? environment = null,
+        Action<IServiceCollection>? services = null,
+        LogLevel logLevel = LogLevel.Trace,
+        Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>>? elicitation = null)
     {
         var variables = new Dictionary<string, string?>
         {
             [ServerSettings.ApiKeyVariable] = KlaviyoStub.ApiKey,
             [ServerSettings.BaseUrlVariable] = stub.Url.AbsoluteUri,
             [ServerSettings.LogLevelVariable] = logLevel.ToString(),
+            [ServerSettings.ConfirmVariable] = "false",
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
@@ -58,7 +68,11 @@ internal sealed class McpHarness : IAsyncDisposable
 
         var client = await McpClient.CreateAsync(
             new StreamClientTransport(clientToServer.Writer.AsStream(), serverToClient.Reader.AsStream()),
-            new McpClientOptions { ClientInfo = new Implementation { Name = "klaviyo-mcp-tests", Version = "1.0" } },
+            new McpClientOptions
+            {
+                ClientInfo = new Implementation { Name = "klaviyo-mcp-tests", Version = "1.0" },
+                Handlers = elicitation is null ? new McpClientHandlers() : new McpClientHandlers { ElicitationHandler = elicitation },
+            },
             cancellationToken: TestContext.Current.CancellationToken);
         return new McpHarness(host, client, logs);
     }

@@ -55,6 +55,11 @@ public static class OpenApiContract
         var schemas = document["components"]!["schemas"]!.AsObject();
         foreach (var (_, schema) in schemas)
         {
+            CollapseIdenticalOneOf(schema, schemas);
+        }
+
+        foreach (var (_, schema) in schemas)
+        {
             Close(schema);
         }
 
@@ -73,6 +78,39 @@ public static class OpenApiContract
         }
 
         return new Spec(rootSchema, operations);
+    }
+
+    // The spec gives some properties (send_options) a oneOf of alternatives that are the same schema under different
+    // names: no value can match exactly one of them, so strict OAS validation refuses every value, which Klaviyo
+    // accepts. Identical alternatives are one schema.
+    private static void CollapseIdenticalOneOf(JsonNode? node, JsonObject schemas)
+    {
+        switch (node)
+        {
+            case JsonObject schema:
+                if (schema["oneOf"] is JsonArray { Count: > 1 } branches)
+                {
+                    var resolved = branches.Select(b => b?["$ref"]?.GetValue<string>() is { } reference ? schemas[reference.Split('/')[^1]] : b).ToList();
+                    if (resolved.All(r => JsonNode.DeepEquals(r, resolved[0])))
+                    {
+                        schema["oneOf"] = new JsonArray(branches[0]!.DeepClone());
+                    }
+                }
+
+                foreach (var (_, child) in schema.ToList())
+                {
+                    CollapseIdenticalOneOf(child, schemas);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    CollapseIdenticalOneOf(child, schemas);
+                }
+
+                break;
+        }
     }
 
     // Closes every object schema that lists its properties; free-form objects ({"type":"object"}) stay open.

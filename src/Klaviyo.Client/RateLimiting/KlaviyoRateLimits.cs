@@ -44,7 +44,17 @@ public static class KlaviyoRateLimits
         }
     }
 
-    private static RateLimitRule Rule(ApiOperation operation) => new(operation.Method, operation.Path, Limit(operation.RateLimit));
+    /// <summary>
+    /// Daily caps stricter than <c>x-klaviyo-ratelimit</c>: the spec's description of upload_image_from_file says 100 uploads a
+    /// day where its rate limit says 500/d, and the client keeps to the stricter so that uploads do not fail late in the day.
+    /// </summary>
+    public static IReadOnlyDictionary<string, int> StricterDailyCaps { get; } = new Dictionary<string, int> { ["upload_image_from_file"] = 100 };
+
+    private static RateLimitRule Rule(ApiOperation operation)
+    {
+        var limit = Limit(operation.RateLimit);
+        return new(operation.Method, operation.Path, StricterDailyCaps.TryGetValue(operation.Id, out var daily) ? limit with { PerDay = daily } : limit);
+    }
 
     private static RateLimit Limit(ApiRateLimit limit) => new(limit.Burst, limit.Steady, limit.Daily);
 

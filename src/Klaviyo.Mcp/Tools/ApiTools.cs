@@ -5,6 +5,7 @@ using System.Text.Json;
 using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
 using Klaviyo.Client.Operations;
+using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Api;
@@ -19,7 +20,7 @@ namespace Klaviyo.Mcp.Tools;
 /// operation, read how to call it, and call it with every part of the request checked against the spec first.
 /// </summary>
 [McpServerToolType]
-public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, ResultBudget budget, CallerAccess caller)
+public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, ResultBudget budget, CallerAccess caller, ConfirmationGate gate)
 {
     public const string CallOperationName = "call_operation";
 
@@ -86,11 +87,13 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
     [McpServerTool(Name = CallOperationName, Title = "Call a Klaviyo API operation", Destructive = true)]
     [Description("Call any Klaviyo API operation by operationId. Path parameters, query and body are checked against Klaviyo's spec before anything is sent. Collections return { items, next_cursor }: repeat the call with the same arguments and cursor for the next page.")]
     public async Task<CallToolResult> CallOperation(
+        RequestContext<CallToolRequestParams> request,
         [Description("operationId, e.g. \"get_coupons\".")] string operation,
         [Description("Path parameters, e.g. { \"id\": \"XyZ123\" }.")] Dictionary<string, string>? path_params = null,
         [Description("Query parameters by Klaviyo name, e.g. { \"filter\": \"equals(email,\\\"a@b.com\\\")\", \"page[size]\": 20, \"fields[profile]\": \"email\", \"include\": \"lists\", \"sort\": \"-created\" }.")] Dictionary<string, JsonElement>? query = null,
         [Description("The JSON:API request document, as describe_operation shows it.")] JsonElement? body = null,
         [Description("next_cursor from the previous result of this operation.")] string? cursor = null,
+        [Description("After their yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var found = Resolve(operation);
@@ -124,6 +127,11 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
         }
 
         errors.ThrowIfAny();
+        if (found.Access == OperationAccess.Destructive &&
+            await gate.ConfirmAsync(request, $"Call {found.Id}: {found.Method} {found.BuildPath(pathValues)} ({found.Summary}). It reaches real people or cannot be undone." + (bodyValue is { } b ? $" Body: {PlainText(b)}" : ""), cancellationToken).ConfigureAwait(false) is { } unconfirmed)
+        {
+            return unconfirmed;
+        }
 
         var call = new KlaviyoOperation(
             found.Id,
@@ -134,6 +142,12 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
             call,
             () => klaviyo.CallOperationAsync(found, found.BuildPath(pathValues), found.BuildQueryString(query, current.KlaviyoCursor), bodyValue, cancellationToken)).ConfigureAwait(false);
         return Shape(found, document, current);
+    }
+
+    private static string PlainText(JsonElement body)
+    {
+        var text = body.GetRawText();
+        return text.Length <= 1_000 ? text : text[..1_000] + "…";
     }
 
     private CallToolResult Shape(ApiOperation operation, JsonApiDocument document, PageCursor current)

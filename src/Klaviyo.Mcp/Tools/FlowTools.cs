@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Klaviyo.Client;
+using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Validation;
@@ -13,7 +14,7 @@ namespace Klaviyo.Mcp.Tools;
 /// <summary>Klaviyo's Flows area: automations that send when something happens.</summary>
 [McpServerToolType]
 [SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
-public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget)
+public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, ConfirmationGate gate, ToolSelection selection)
 {
     public static readonly string[] Statuses = ["draft", "manual", "live"];
     public static readonly string[] TriggerTypes = ["Metric", "Added to List", "Unconfigured", "Date Based", "Price Drop", "Low Inventory"];
@@ -76,16 +77,30 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget)
     }
 
     [McpServerTool(Name = "update_flow_status", Title = "Set flow status", Destructive = true, Idempotent = true)]
-    [Description("Set a flow and its actions to draft, manual or live. CAUTION: live sends to real people as they trigger it; confirm with the user first.")]
+    [Description("Set a flow and its actions to draft, manual or live. live sends to real people as they trigger it.")]
     public async Task<CallToolResult> UpdateFlowStatus(
+        RequestContext<CallToolRequestParams> request,
         [Description("Flow id.")] string id,
         [Description("draft, manual or live.")] string status,
+        [Description("After their yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
         TextRules.Required("id", id, errors);
         var canonical = ChoiceRules.One("status", status ?? "", Statuses, errors);
         errors.ThrowIfAny();
+        if (canonical == "live")
+        {
+            if (selection.DraftsOnly)
+            {
+                throw new ToolFailureException(ToolSelection.DraftsOnlyRefusal("Setting a flow live") + " " + ToolErrorMessages.NothingSent + ".");
+            }
+
+            if (await gate.ConfirmAsync(request, $"Set flow {id.Trim()} LIVE: from now on it sends to real people as they trigger it.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
+            {
+                return unconfirmed;
+            }
+        }
         var document = await KlaviyoCall.RunAsync(UpdateStatusOperation, () => klaviyo.UpdateFlowStatusAsync(id.Trim(), canonical!, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Klaviyo.Client;
 using Klaviyo.Client.Lists;
+using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Lists;
@@ -16,7 +17,7 @@ namespace Klaviyo.Mcp.Tools;
 /// <summary>Klaviyo's Lists area: lists and who is on them.</summary>
 [McpServerToolType]
 [SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
-public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names, ProfileIdResolver profileIds, ResultBudget budget)
+public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names, ProfileIdResolver profileIds, ResultBudget budget, ConfirmationGate gate)
 {
     public const int MembersPerRequest = 1000;
     public const int MaxMembersPageSize = 100;
@@ -120,12 +121,18 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
     [McpServerTool(Name = "delete_list", Title = "Delete list", Destructive = true)]
     [Description("Delete a list for good. Its profiles and their consent remain.")]
     public async Task<CallToolResult> DeleteList(
+        RequestContext<CallToolRequestParams> request,
         [Description("List id.")] string id,
+        [Description("After their yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
         TextRules.Required("id", id, errors);
         errors.ThrowIfAny();
+        if (await gate.ConfirmAsync(request, $"Delete list {id.Trim()} for good. Its profiles and their consent remain; flows triggered by it lose their trigger.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
+        {
+            return unconfirmed;
+        }
 
         await KlaviyoCall.RunAsync(DeleteListOperation, () => klaviyo.DeleteListAsync(id.Trim(), cancellationToken)).ConfigureAwait(false);
         return ToolResults.Success(new ListDeletedResult { Id = id.Trim() }, KlaviyoMcpJsonContext.Default.ListDeletedResult);

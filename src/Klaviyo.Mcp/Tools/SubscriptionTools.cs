@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
 using Klaviyo.Client.Subscriptions;
+using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Lists;
@@ -16,7 +17,7 @@ namespace Klaviyo.Mcp.Tools;
 /// <summary>Consent: subscribing and unsubscribing profiles, and suppressing them from email.</summary>
 [McpServerToolType]
 [SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
-public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolver names, TimeProvider time)
+public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolver names, TimeProvider time, ConfirmationGate gate)
 {
     public const int SubscribeBatch = 1000;
     public const int UnsubscribeBatch = 100;
@@ -103,16 +104,23 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
         "Unsubscribe people from email and/or SMS marketing. WARNING: with a list, profiles that are NOT in that list are unsubscribed globally; " +
         "without a list, every profile given is unsubscribed globally.")]
     public async Task<CallToolResult> UnsubscribeProfiles(
+        RequestContext<CallToolRequestParams> request,
         [Description("Each with email and/or phone_number (for sms).")] SubscriptionProfileArgument[] profiles,
         [Description("email and/or sms.")] string[] channels,
         [Description("List to unsubscribe them from.")] string? list_id = null,
         [Description("Exact name (any case), instead of list_id.")] string? list_name = null,
+        [Description("After their yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
         var unsubscribed = CheckProfiles(profiles, channels, errors);
         ResourceNameResolver.CheckReference("list_id", list_id, "list_name", list_name, required: false, errors);
         errors.ThrowIfAny();
+        if (list_id is null && list_name is null &&
+            await gate.ConfirmAsync(request, $"Unsubscribe {unsubscribed.Count} profile(s) from ALL {string.Join(" and ", channels)} marketing (global, no list): {Sample(unsubscribed.Select(p => p.Email ?? p.Phone ?? ""))}.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
+        {
+            return unconfirmed;
+        }
 
         var listId = await names.ListIdAsync(list_id, list_name, cancellationToken).ConfigureAwait(false);
         var consent = new MarketingConsent(MarketingConsent.Unsubscribed);
@@ -141,10 +149,28 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
 
     [McpServerTool(Name = "suppress_profiles", Title = "Suppress profiles", Destructive = true, Idempotent = true)]
     [Description("Suppress emails: no email marketing reaches them, whatever their consent, until unsuppressed.")]
-    public Task<CallToolResult> SuppressProfiles(
+    public async Task<CallToolResult> SuppressProfiles(
+        RequestContext<CallToolRequestParams> request,
         [Description("Emails to suppress.")] string[] emails,
-        CancellationToken cancellationToken = default) =>
-        SuppressionAsync(emails, SuppressionJobResource.SuppressType, SuppressOperation, "Klaviyo queued the suppressions; these addresses get no email marketing until unsuppressed.", cancellationToken);
+        [Description("After their yes.")] string? confirmation_token = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ArgumentErrors();
+        var addresses = CheckEmails("emails", emails, errors);
+        errors.ThrowIfAny();
+        if (await gate.ConfirmAsync(request, $"Suppress {addresses.Count} email address(es): no email marketing reaches them until unsuppressed: {Sample(addresses)}.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
+        {
+            return unconfirmed;
+        }
+
+        return await SuppressionAsync(emails, SuppressionJobResource.SuppressType, SuppressOperation, "Klaviyo queued the suppressions; these addresses get no email marketing until unsuppressed.", cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Sample(IEnumerable<string> items)
+    {
+        var all = items.ToList();
+        return string.Join(", ", all.Take(10)) + (all.Count > 10 ? $" and {all.Count - 10} more" : "");
+    }
 
     [McpServerTool(Name = "unsuppress_profiles", Title = "Unsuppress profiles", Destructive = false, Idempotent = true)]
     [Description("Lift manual suppressions (USER_SUPPRESSED) from emails; bounces and spam complaints stay.")]

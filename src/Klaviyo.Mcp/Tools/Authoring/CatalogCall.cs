@@ -1,0 +1,71 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Klaviyo.Client;
+using Klaviyo.Client.JsonApi;
+using Klaviyo.Client.Operations;
+using Klaviyo.Mcp.Errors;
+using Klaviyo.Mcp.Output;
+
+namespace Klaviyo.Mcp.Tools.Authoring;
+
+/// <summary>
+/// A curated tool's call of one catalogue operation: path, scopes and rate limit come from the catalogue, and the body
+/// the tool built is checked against Klaviyo's spec before it is sent (a mismatch is a bug here: nothing is sent).
+/// </summary>
+internal static class CatalogCall
+{
+    public static ApiOperation Operation(string id) =>
+        OperationCatalog.Default.Find(id) ?? throw new InvalidOperationException($"The operation catalogue has no {id}.");
+
+    public static async Task<JsonApiDocument> SendAsync(
+        KlaviyoClient klaviyo,
+        string operationId,
+        string? id,
+        JsonObject? body,
+        ArgumentPointerMap pointers,
+        CancellationToken cancellationToken,
+        string? toolName = null,
+        IReadOnlyDictionary<string, JsonElement>? query = null,
+        string? progress = null)
+    {
+        var operation = Operation(operationId);
+        JsonElement? element = body is null ? null : JsonSerializer.SerializeToElement(body, KlaviyoMcpJsonContext.Default.JsonObject);
+        var violations = operation.ValidateBody(element);
+        if (violations.Count > 0)
+        {
+            throw new ToolFailureException(
+                $"The {operationId} request this server built does not match Klaviyo's spec ({string.Join("; ", violations.Select(v => $"{v.Path}: {v.Rule}"))}); {ToolErrorMessages.NothingSent}.");
+        }
+
+        var path = operation.BuildPath(id is null ? null : new Dictionary<string, string?> { ["id"] = id });
+        var call = new KlaviyoOperation(toolName ?? operationId, string.Join(", ", operation.Scopes), pointers);
+        return await KlaviyoCall.RunAsync(call, () => klaviyo.CallOperationAsync(operation, path, operation.BuildQueryString(query), element, cancellationToken), progress).ConfigureAwait(false);
+    }
+
+    /// <summary>A GET of one resource by id, with optional query parameters (<c>include</c>, <c>fields[...]</c>).</summary>
+    public static Task<JsonApiDocument> GetAsync(KlaviyoClient klaviyo, string operationId, string id, CancellationToken cancellationToken, string? toolName = null, params (string Name, string Value)[] query) =>
+        SendAsync(klaviyo, operationId, id, null, new ArgumentPointerMap(), cancellationToken, toolName,
+            query.Length == 0 ? null : query.ToDictionary(q => q.Name, q => JsonSerializer.SerializeToElement(q.Value, KlaviyoMcpJsonContext.Default.String)));
+
+    /// <summary><c>{ data: { type, id?, attributes?, relationships? } }</c>.</summary>
+    public static JsonObject Document(string type, string? id = null, JsonObject? attributes = null, JsonObject? relationships = null)
+    {
+        var data = new JsonObject { ["type"] = type };
+        if (id is not null)
+        {
+            data["id"] = id;
+        }
+
+        if (attributes is not null)
+        {
+            data["attributes"] = attributes;
+        }
+
+        if (relationships is not null)
+        {
+            data["relationships"] = relationships;
+        }
+
+        return new JsonObject { ["data"] = data };
+    }
+}
