@@ -31,7 +31,7 @@ public sealed class CatalogTests
         using var stub = new KlaviyoStub();
         await using var mcp = await McpHarness.StartAsync(stub);
         var generated = Methods<McpServerToolTypeAttribute, McpServerToolAttribute>()
-            .Select(m => (m.Type, (object)McpServerTool.Create(m.Method, _ => throw new NotSupportedException(), ServerCatalog.ToolOptions(mcp.Services, McpJson.Options)).ProtocolTool))
+            .Select(m => (m.Type, (object)ServerCatalog.Listed(McpServerTool.Create(m.Method, _ => throw new NotSupportedException(), ServerCatalog.ToolOptions(mcp.Services, McpJson.Options)).ProtocolTool)))
             .ToList();
 
         await AssertCatalogAsync("Tools", generated, t => ((ModelContextProtocol.Protocol.Tool)t).Name);

@@ -15,7 +15,16 @@ internal static class CompactSchemas
     /// <summary>How a description ends when a JSON null is a meaningful value of the argument, not the same as leaving it out.</summary>
     public const string NullClears = "null clears it.";
 
-    public static AIJsonSchemaCreateOptions Options { get; } = new() { TransformSchemaNode = (_, node) => Compact(node) };
+    public static AIJsonSchemaCreateOptions Options { get; } = new() { TransformSchemaNode = (context, node) => Compact(context, node) };
+
+    /// <summary>
+    /// bulk_create_events' items are create_event's arguments, whose whole schema the agent already has in create_event:
+    /// repeating it there cost 2.5 KB of every context window. The item is validated with create_event's rules all the same.
+    /// </summary>
+    private static JsonNode Compact(AIJsonSchemaCreateContext context, JsonNode node) =>
+        context.TypeInfo?.Type == typeof(Tools.Events.CreateEventArguments) && context.Path.Length > 0
+            ? new JsonObject { ["type"] = "object" }
+            : Compact(node);
 
     private static JsonNode Compact(JsonNode node)
     {

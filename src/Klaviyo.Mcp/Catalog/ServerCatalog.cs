@@ -74,6 +74,22 @@ internal static class ServerCatalog
     public static McpServerToolCreateOptions ToolOptions(IServiceProvider services, JsonSerializerOptions serializerOptions) =>
         new() { Services = services, SerializerOptions = serializerOptions, SchemaCreateOptions = CompactSchemas.Options };
 
+    /// <summary>
+    /// A tool as tools/list shows it: as the SDK builds it from the method, without its display title (the SDK writes it
+    /// twice, as <c>title</c> and in the annotations). Clients show the tool's name instead; the titles cost every agent's
+    /// context about 3.5 KB, which the 40,000-byte budget needed for the tools themselves. The C# attributes keep the titles.
+    /// </summary>
+    public static Tool Listed(Tool tool)
+    {
+        tool.Title = null;
+        if (tool.Annotations is { } annotations)
+        {
+            annotations.Title = null;
+        }
+
+        return tool;
+    }
+
     /// <summary>How the SDK is asked to build a prompt from its method, here and in the tests that compare the catalog with it.</summary>
     public static McpServerPromptCreateOptions PromptOptions(IServiceProvider services, JsonSerializerOptions serializerOptions) =>
         new() { Services = services, SerializerOptions = serializerOptions };

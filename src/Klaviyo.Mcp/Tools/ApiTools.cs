@@ -25,10 +25,10 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
     public const string CallOperationName = "call_operation";
 
     [McpServerTool(Name = "find_operations", Title = "Find Klaviyo API operations", ReadOnly = true, OpenWorld = false)]
-    [Description("Search all 333 operations of Klaviyo's API by words (\"coupon codes\", \"tag a flow\", \"form submissions report\"), for anything the other tools do not cover; then describe_operation and call_operation.")]
+    [Description("Search Klaviyo's whole API (333 operations) by words, e.g. \"coupon codes\", for what no other tool does.")]
     public CallToolResult FindOperations(
         [Description("Words describing what to do.")] string query,
-        [Description("API area, e.g. Catalogs, Coupons, Tags, Templates, Forms, Webhooks, Reviews, Custom Objects.")] string? tag = null,
+        [Description("API area, e.g. Coupons.")] string? tag = null,
         [Description("1 to 50, default 10.")] int? limit = null)
     {
         var errors = new ArgumentErrors();
@@ -52,7 +52,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
     }
 
     [McpServerTool(Name = "describe_operation", Title = "Describe a Klaviyo API operation", ReadOnly = true, OpenWorld = false)]
-    [Description("How to call one operation: path and query parameters, filter fields and operators, the request body schema and a minimal example body, scopes and rate limit.")]
+    [Description("How to call an operation: parameters, filter fields, body schema and example.")]
     public CallToolResult DescribeOperation(
         [Description("operationId from find_operations, e.g. \"get_coupon_codes\".")] string operation)
     {
@@ -85,12 +85,12 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
     }
 
     [McpServerTool(Name = CallOperationName, Title = "Call a Klaviyo API operation", Destructive = true)]
-    [Description("Call any Klaviyo API operation by operationId. Path parameters, query and body are checked against Klaviyo's spec before anything is sent. Collections return { items, next_cursor }: repeat the call with the same arguments and cursor for the next page.")]
+    [Description("Call any Klaviyo API operation (operationId from find_operations); checked against the spec before sending. Next page: the same call with cursor.")]
     public async Task<CallToolResult> CallOperation(
         RequestContext<CallToolRequestParams> request,
         [Description("operationId, e.g. \"get_coupons\".")] string operation,
         [Description("Path parameters, e.g. { \"id\": \"XyZ123\" }.")] Dictionary<string, string>? path_params = null,
-        [Description("Query parameters by Klaviyo name, e.g. { \"filter\": \"equals(email,\\\"a@b.com\\\")\", \"page[size]\": 20, \"fields[profile]\": \"email\", \"include\": \"lists\", \"sort\": \"-created\" }.")] Dictionary<string, JsonElement>? query = null,
+        [Description("By Klaviyo name, e.g. {\"filter\": \"equals(email,\\\"a@b.com\\\")\", \"page[size]\": 20}.")] Dictionary<string, JsonElement>? query = null,
         [Description("The JSON:API request document, as describe_operation shows it.")] JsonElement? body = null,
         [Description("next_cursor from the previous result of this operation.")] string? cursor = null,
         [Description("After their yes.")] string? confirmation_token = null,

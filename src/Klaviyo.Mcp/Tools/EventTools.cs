@@ -49,7 +49,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         EventMetricArgument metric,
         [Description("At least one of id, email, phone_number, external_id, anonymous_id; the rest is set on the profile.")]
         EventProfileArgument profile,
-        [Description("Event properties (JSON object): at most 300 keys, 10 levels, 100 KB strings, 4000-item arrays. Large data not used in segments goes under $extra.")]
+        [Description("JSON object: at most 300 keys, 10 levels deep; bulky data not used in segments under $extra.")]
         Dictionary<string, JsonElement>? properties = null,
         [Description("ISO 8601 (no offset: UTC), 2000-01-01 to a year ahead. Default: now.")]
         string? time = null,
@@ -107,9 +107,8 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         Title = "Create events in bulk",
         Destructive = false)]
     [Description(
-        "Record many events in one call, each item like create_event arguments and rules. " +
-        "If any is invalid nothing is sent and each is listed by index, unless skip_invalid. " +
-        "Items without unique_id get one from their content, so a repeat never counts twice. For files use import_events.")]
+        "Record many events, each item like create_event arguments. If any is invalid nothing is sent (unless skip_invalid) " +
+        "and each is listed by index. Repeating a call never counts an event twice. Files: import_events.")]
     public async Task<CallToolResult> BulkCreateEvents(
         [Description("The events, each like create_event arguments.")]
         CreateEventArguments[] events,
@@ -224,9 +223,8 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         Destructive = false,
         Idempotent = true)]
     [Description(
-        "Import events from a local .csv, .jsonl or .json file (up to millions of rows; create_event rules). Default columns: " +
-        "metric, email, phone_number, external_id, time, value, value_currency, unique_id; others become properties. Bad rows are reported by line and skipped. " +
-        "Resumable: call again with the same path; rows never count twice. Try dry_run first.")]
+        "Import events from a .csv, .jsonl or .json file (millions of rows). Columns: metric, email, phone_number, external_id, " +
+        "time, value, value_currency, unique_id; others become properties. Bad rows are reported by line. Resumable. Try dry_run first.")]
     public async Task<CallToolResult> ImportEvents(
         [Description("File path.")] string path,
         [Description("Metric name column.")] string? metric_column = null,

@@ -58,7 +58,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         [Description("Exact phone number, E.164.")] string? phone_number = null,
         [Description("Exact external_id.")] string? external_id = null,
         [Description("Klaviyo filter for anything else, e.g. greater-than(created,2026-01-01T00:00:00Z); joined to the above with and.")] string? filter = null,
-        [Description("id, created, updated, email, subscriptions.email.marketing.suppression.timestamp or subscriptions.email.marketing.list_suppressions.timestamp; prefix - for descending.")] string? sort = null,
+        [Description("id, created, updated or email; prefix - for descending.")] string? sort = null,
         [Description("1 to 100, default 20.")] int? page_size = null,
         [Description("From next_cursor.")] string? cursor = null,
         [Description("Attributes to return, e.g. [email, first_name, location.city]; default all.")] string[]? fields = null,

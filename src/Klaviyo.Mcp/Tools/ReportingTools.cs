@@ -42,11 +42,10 @@ public sealed class ReportingTools(KlaviyoClient klaviyo, MetricResolver metrics
 
     [McpServerTool(Name = "query_campaign_values", Title = "Campaign performance", ReadOnly = true)]
     [Description(
-        "Campaign performance as in Klaviyo reports: statistics per campaign over a timeframe or start and end. Rates are fractions (0.25 = 25%). " +
-        "Conversions count conversion_metric_id (default Placed Order). Heavily rate limited: ask for all statistics in one call.")]
+        "Campaign performance as in Klaviyo reports, per campaign over a timeframe; rates are fractions. Heavily rate limited: ask for all statistics at once.")]
     public Task<CallToolResult> QueryCampaignValues(
-        [Description("e.g. opens, open_rate, clicks, click_rate, conversions, conversion_value, revenue_per_recipient, delivered, unsubscribes.")] string[] statistics,
-        [Description("last_7_days, last_30_days, last_90_days, last_week, last_month, this_month, yesterday, today, ...; or give start and end.")] string? timeframe = null,
+        [Description("e.g. opens, open_rate, clicks, click_rate, conversion_value, unsubscribes.")] string[] statistics,
+        [Description("e.g. last_7_days, last_month, this_year; or start and end.")] string? timeframe = null,
         [Description("ISO 8601, at most a year before end.")] string? start = null,
         [Description("ISO 8601.")] string? end = null,
         [Description("Default: Placed Order.")] string? conversion_metric_id = null,
@@ -58,11 +57,10 @@ public sealed class ReportingTools(KlaviyoClient klaviyo, MetricResolver metrics
 
     [McpServerTool(Name = "query_flow_values", Title = "Flow performance", ReadOnly = true)]
     [Description(
-        "Flow performance as in Klaviyo reports: the query_campaign_values statistics per flow and message, over a timeframe or start and end. " +
-        "Conversions count conversion_metric_id (default Placed Order). Heavily rate limited: ask for all statistics in one call.")]
+        "Flow performance as in Klaviyo reports, per flow and message over a timeframe. Heavily rate limited: ask for all statistics at once.")]
     public Task<CallToolResult> QueryFlowValues(
         [Description("e.g. recipients, delivered, open_rate, click_rate, conversions, conversion_value.")] string[] statistics,
-        [Description("last_7_days, last_30_days, last_90_days, last_week, last_month, ...; or give start and end.")] string? timeframe = null,
+        [Description("e.g. last_7_days, last_month, this_year; or start and end.")] string? timeframe = null,
         [Description("ISO 8601, at most a year before end.")] string? start = null,
         [Description("ISO 8601.")] string? end = null,
         [Description("Default: Placed Order.")] string? conversion_metric_id = null,

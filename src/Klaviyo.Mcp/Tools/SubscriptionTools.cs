@@ -35,8 +35,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
 
     [McpServerTool(Name = "subscribe_profiles", Title = "Subscribe profiles", Destructive = false)]
     [Description(
-        "Subscribe people to email and/or SMS marketing, optionally on a list; creates missing profiles. Each gets the channels it has an identifier for; " +
-        "double opt-in lists confirm first. For past consent: historical_import with consented_at (no confirmation, no flows).")]
+        "Subscribe people to email and/or SMS marketing, optionally on a list; creates missing profiles. Past consent: historical_import with consented_at.")]
     public async Task<CallToolResult> SubscribeProfiles(
         [Description("Each with email and/or phone_number (for sms).")] SubscriptionProfileArgument[] profiles,
         [Description("email and/or sms.")] string[] channels,
