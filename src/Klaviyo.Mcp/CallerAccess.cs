@@ -61,6 +61,16 @@ public sealed class CallerAccess
     public static string? RefusalFor(ToolSelection server, IServiceProvider? requestServices, Tool tool) =>
         !server.Allows(tool) ? server.Refusal(tool.Name) : requestServices?.GetService<CallerAccess>()?.Refusal(tool);
 
+    /// <summary>
+    /// Whether this request may only read: the server runs read-only, or the request's caller is. For a tool that
+    /// decides per operation rather than per tool (a generic API call), which must also refuse what a token may not do.
+    /// </summary>
+    public static bool MayOnlyRead(ToolSelection server, IServiceProvider? requestServices) =>
+        server.ReadOnly || (requestServices?.GetService<CallerAccess>()?.Tools?.ReadOnly ?? false);
+
+    /// <summary>Whether this request's caller may not do anything destructive (a drafts-only token); the per-operation counterpart of <see cref="DraftsOnly"/>.</summary>
+    public static bool MayNotDestroy(IServiceProvider? requestServices) => requestServices?.GetService<CallerAccess>()?.DraftsOnly ?? false;
+
     /// <summary>Whether both the server's selection and the request's caller allow <paramref name="tool"/>.</summary>
     public static bool AllowedFor(ToolSelection server, IServiceProvider? requestServices, Tool tool) =>
         server.Allows(tool) && (requestServices?.GetService<CallerAccess>()?.Allows(tool) ?? true);

@@ -82,7 +82,9 @@ public static class KlaviyoMcpHost
             kestrel.Limits.MinResponseDataRate = new MinDataRate(240, TimeSpan.FromSeconds(5));
         });
 
+        var concurrency = new CallerConcurrency(http.MaxConcurrentCalls);
         builder.Services.AddSingleton(http);
+        builder.Services.AddSingleton(concurrency);
         builder.Services.AddSingleton<BearerAuthentication>();
         if (http.Redis is { } redis)
         {
@@ -92,7 +94,6 @@ public static class KlaviyoMcpHost
 
         configure?.Invoke(builder);
 
-        var concurrency = new CallerConcurrency(http.MaxConcurrentCalls);
         builder.Services.AddKlaviyoMcpServer(settings with { ApiKey = null })
             .WithHttpTransport(transport => transport.Stateless = true)
             .WithRequestFilters(filters => filters.AddCallToolFilter(concurrency.Wrap));

@@ -237,7 +237,7 @@ public sealed class HttpTransportTests : IDisposable
     {
         using var stub = new KlaviyoStub();
         stub.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/api/events").UsingPost())
-            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(202).WithDelay(TimeSpan.FromSeconds(4)));
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(202).WithDelay(TimeSpan.FromSeconds(3)));
         var environment = TeamTokens();
         environment[HttpServeSettings.MaxConcurrentCallsVariable] = "2";
         await using var server = await HttpHarness.StartAsync(stub.Url, environment);
@@ -245,8 +245,13 @@ public sealed class HttpTransportTests : IDisposable
         await using var bob = await server.ConnectAsync(BobToken);
 
         var slow = Enumerable.Range(0, 2).Select(i => alice.CallToolAsync("create_event", McpHarness.Arguments(Event.Replace("http-1", "slow-" + i, StringComparison.Ordinal)), cancellationToken: TestContext.Current.CancellationToken).AsTask()).ToList();
-        // WireMock logs a request once it has answered it: give the two calls a second to reach it instead.
-        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        var concurrency = (CallerConcurrency)server.Services.GetService(typeof(CallerConcurrency))!;
+        for (var i = 0; i < 400 && concurrency.InFlight("token:alice") < 2; i++)
+        {
+            await Task.Delay(25, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(2, concurrency.InFlight("token:alice"));
         var third = await Assert.ThrowsAsync<McpProtocolException>(() => alice.CallToolAsync("create_event", McpHarness.Arguments(Event), cancellationToken: TestContext.Current.CancellationToken).AsTask());
         var other = await bob.CallToolAsync("get_account", cancellationToken: TestContext.Current.CancellationToken);
 

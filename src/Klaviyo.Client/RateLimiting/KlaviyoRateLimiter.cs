@@ -145,7 +145,7 @@ public sealed class KlaviyoRateLimiter : IDisposable
         var queued = false;
         try
         {
-            // Nobody of this process is waiting: ask at once.
+            // Requests of this process are already waiting: queue behind them. Otherwise ask at once.
             if (queue.CurrentCount == 0)
             {
                 queued = await EnterAsync().ConfigureAwait(false);

@@ -19,6 +19,9 @@ internal sealed class CallerConcurrency(int limit)
 
     private readonly ConcurrentDictionary<string, StrongBox<int>> _inFlight = new(StringComparer.Ordinal);
 
+    /// <summary>The tool calls <paramref name="caller"/> has in flight on this replica now.</summary>
+    public int InFlight(string caller) => _inFlight.TryGetValue(caller, out var count) ? Volatile.Read(ref count.Value) : 0;
+
     public McpRequestHandler<CallToolRequestParams, CallToolResult> Wrap(McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
         async (context, cancellationToken) =>
         {
