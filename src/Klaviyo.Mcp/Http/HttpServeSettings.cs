@@ -23,7 +23,7 @@ public sealed record HttpServeSettings
     public const long MaxRequestBodyBytes = 16 * 1024 * 1024;
 
     /// <summary>The tools that read the server's disk: withheld over HTTP unless <see cref="AllowImports"/>.</summary>
-    public static readonly IReadOnlyList<string> ImportTools = ["import_events"];
+    public static readonly IReadOnlyList<string> ImportTools = ["import_events", "import_profiles", "generate_coupon_codes", "upload_image_from_file"];
 
     public int Port { get; init; } = 8080;
 
