@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -22,7 +23,7 @@ public sealed class FaultInjectionTests
     public static readonly TheoryData<string> Faults =
         ["429 storm", "5xx burst", "reset mid-response", "slower than the attempt timeout", "malformed JSON", "HTML error page", "empty 200", "10 MB response"];
 
-    private static readonly string[] s_unrepeatableWrites = ["POST /api/lists", "POST /api/coupons", "POST /api/profile-subscription-bulk-create-jobs", "DELETE /api/lists/L1"];
+    private static readonly string[] s_unrepeatableWrites = ["POST /api/lists", "POST /api/coupons", "POST /api/campaigns", "POST /api/templates", "POST /api/campaign-send-jobs", "POST /api/profile-subscription-bulk-create-jobs", "DELETE /api/lists/L1"];
 
     [Theory]
     [MemberData(nameof(Faults))]
@@ -30,6 +31,7 @@ public sealed class FaultInjectionTests
     {
         using var folder = new TemporaryFolder();
         var file = folder.Write("events.csv", "email,metric\na@klaviyo-demo.com,Placed Order\n");
+        File.WriteAllBytes(Path.Combine(folder.Path, "logo.png"), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]);
         using var stub = new KlaviyoStub();
         using var silent = new SilentServer();
         using var resetting = new MidBodyResetServer(resets: int.MaxValue);
@@ -48,6 +50,11 @@ public sealed class FaultInjectionTests
             [ServerSettings.MaxRetryAfterVariable] = "2",
             [ServerSettings.MaxRateLimitWaitVariable] = "2",
             [ServerSettings.ImportRootsVariable] = folder.Path,
+        }, services: s =>
+        {
+            // Jobs that never finish under a fault are polled briefly, so each call still ends within its budget.
+            s.AddSingleton(new Klaviyo.Mcp.Tools.Authoring.EstimatePolling(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2)));
+            s.AddSingleton(new Klaviyo.Mcp.Tools.Import.BulkJobPolling { Interval = TimeSpan.FromMilliseconds(10), MaxWait = TimeSpan.FromSeconds(2) });
         });
 
         var results = new List<(string Tool, CallToolResult Result)>();
@@ -186,6 +193,23 @@ public sealed class FaultInjectionTests
         ("find_operations", """{"query":"coupon codes"}"""),
         ("describe_operation", """{"operation":"create_coupon"}"""),
         ("call_operation", """{"operation":"create_coupon","body":{"data":{"type":"coupon","attributes":{"external_id":"WINBACK"}}}}"""),
+        ("create_campaign", """{"name":"Fall","audiences":["L1"]}"""),
+        ("update_campaign", """{"campaign_id":"C1","name":"Fall 2"}"""),
+        ("update_campaign_message", """{"campaign_id":"C1","subject":"Hello"}"""),
+        ("clone_campaign", """{"campaign_id":"C1"}"""),
+        ("delete_campaign", """{"campaign_id":"C1"}"""),
+        ("estimate_campaign_recipients", """{"campaign_id":"C1"}"""),
+        ("send_campaign", """{"campaign_id":"C1"}"""),
+        ("cancel_campaign_send", """{"campaign_id":"C1"}"""),
+        ("get_templates", "{}"),
+        ("get_template", """{"template_id":"T1"}"""),
+        ("create_template", """{"name":"Fall","html":"<html><body>Hi</body></html>"}"""),
+        ("update_template", """{"template_id":"T1","name":"Fall 2"}"""),
+        ("clone_template", """{"template_id":"T1"}"""),
+        ("render_template", """{"template_id":"T1"}"""),
+        ("delete_template", """{"template_id":"T1"}"""),
+        ("upload_image_from_url", """{"url":"https://example.com/logo.png"}"""),
+        ("upload_image_from_file", JsonSerializer.Serialize(new Dictionary<string, string> { ["path"] = Path.Combine(Path.GetDirectoryName(importFile)!, "logo.png") }, ToolJson.Options)),
     ];
 
     private static class ToolJson

@@ -15,7 +15,15 @@ public sealed class JsonApiDocument(HttpStatusCode status, JsonElement root)
     public JsonElement Root { get; } = root;
 
     /// <summary><c>data</c>: one resource object, or an array of them.</summary>
-    public JsonElement Data => Root.TryGetProperty("data", out var data) ? data : default;
+    public JsonElement Data => Root.ValueKind == JsonValueKind.Object && Root.TryGetProperty("data", out var data) ? data : default;
+
+    /// <summary>
+    /// <c>data</c> where the operation returns one resource: an object, or <see cref="KlaviyoInvalidResponseException"/>
+    /// when Klaviyo (or something between) answered with anything else, so a tool never reads a page as a resource.
+    /// </summary>
+    public JsonElement Resource => Data.ValueKind == JsonValueKind.Object
+        ? Data
+        : throw new KlaviyoInvalidResponseException($"Klaviyo answered {(int)Status} with {(Data.ValueKind == JsonValueKind.Undefined ? "no data" : "data that is not one resource (" + Data.ValueKind.ToString().ToLowerInvariant() + ")")} where one resource was expected.");
 
     /// <summary><c>included</c> resources, if the request asked for any.</summary>
     public IEnumerable<JsonElement> Included =>

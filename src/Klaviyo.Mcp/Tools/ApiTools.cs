@@ -177,7 +177,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
             if (document.Status == HttpStatusCode.Accepted)
             {
                 resource["note"] = string.Create(CultureInfo.InvariantCulture,
-                    $"Klaviyo accepted this {document.Data.GetProperty("type").GetString()} ({status}) and works on it in the background; its id is the job id to check its status with.");
+                    $"Klaviyo accepted this {(document.Data.TryGetProperty("type", out var type) ? type.GetString() : "job")} ({status}) and works on it in the background; its id is the job id to check its status with.");
             }
 
             return ToolResults.Resource(resource, budget);

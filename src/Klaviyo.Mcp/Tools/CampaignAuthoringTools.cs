@@ -202,7 +202,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             var owner = message.Included.FirstOrDefault(r => r.GetProperty("type").GetString() == "campaign");
             campaign = owner.ValueKind == JsonValueKind.Object
                 ? Campaign.FromResource(owner, message.Resources) with { MessageId = message_id.Trim() }
-                : new Campaign(Id: "", Name: "", Status: "Draft", Channel: Campaign.ChannelOf(message.Data), MessageId: message_id.Trim());
+                : new Campaign(Id: "", Name: "", Status: "Draft", Channel: Campaign.ChannelOf(message.Resource), MessageId: message_id.Trim());
             campaign.RequireDraft("message_id");
         }
 
@@ -225,7 +225,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
                 klaviyo, "update_campaign_message", messageId,
                 CatalogCall.Document("campaign-message", messageId, new JsonObject { ["definition"] = definition }),
                 s_messagePointers, cancellationToken, progress: templateId is null ? null : "The template had been assigned before this failure.").ConfigureAwait(false);
-            result = JsonApiShaper.Flatten(updated.Data);
+            result = JsonApiShaper.Flatten(updated.Resource);
         }
 
         result ??= new JsonObject { ["id"] = messageId };
@@ -420,7 +420,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         for (var attempt = 1; ; attempt++)
         {
             var job = await CatalogCall.GetAsync(klaviyo, "get_campaign_recipient_estimation_job", campaignId, cancellationToken, "estimate_campaign_recipients").ConfigureAwait(false);
-            var status = job.Data.TryGetProperty("attributes", out var a) && a.TryGetProperty("status", out var s) ? s.GetString() : null;
+            var status = job.Resource.TryGetProperty("attributes", out var a) && a.TryGetProperty("status", out var s) ? s.GetString() : null;
             if (status == "complete")
             {
                 break;
@@ -443,7 +443,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         }
 
         var estimate = await CatalogCall.GetAsync(klaviyo, "get_campaign_recipient_estimation", campaignId, cancellationToken, "estimate_campaign_recipients").ConfigureAwait(false);
-        return estimate.Data.TryGetProperty("attributes", out var attributes) && attributes.TryGetProperty("estimated_recipient_count", out var count) && count.TryGetInt32(out var n)
+        return estimate.Resource.TryGetProperty("attributes", out var attributes) && attributes.TryGetProperty("estimated_recipient_count", out var count) && count.TryGetInt32(out var n)
             ? n
             : throw new ToolFailureException($"Klaviyo's recipient estimation of campaign {campaignId} had no estimated_recipient_count.");
     }
@@ -492,7 +492,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
 
         public JsonElement Message { get; init; }
 
-        public static Campaign From(JsonApiDocument document) => FromResource(document.Data, document.Included);
+        public static Campaign From(JsonApiDocument document) => FromResource(document.Resource, document.Included);
 
         public static Campaign FromResource(JsonElement resource, IEnumerable<JsonElement> included)
         {

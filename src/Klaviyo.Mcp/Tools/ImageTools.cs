@@ -56,7 +56,7 @@ public sealed class ImageTools(KlaviyoClient klaviyo, ImportSettings files, Resu
 
         var document = await CatalogCall.SendAsync(klaviyo, "upload_image_from_url", null, CatalogCall.Document("image", attributes: attributes),
             new ArgumentPointerMap(("/data/attributes/import_from_url", "url"), ("/data/attributes/", "")), cancellationToken).ConfigureAwait(false);
-        return ToolResults.Resource(JsonApiShaper.Flatten(document.Data), budget);
+        return ToolResults.Resource(JsonApiShaper.Flatten(document.Resource), budget);
     }
 
     [McpServerTool(Name = "upload_image_from_file", Title = "Upload image", Destructive = false)]
@@ -81,7 +81,7 @@ public sealed class ImageTools(KlaviyoClient klaviyo, ImportSettings files, Resu
         var document = await KlaviyoCall.RunAsync(
             new KlaviyoOperation("upload_image_from_file", "images:write", new ArgumentPointerMap()),
             () => klaviyo.UploadFileAsync(operation, bytes, file.Name, ContentTypes[file.Extension], name?.Trim(), hidden, cancellationToken)).ConfigureAwait(false);
-        return ToolResults.Resource(JsonApiShaper.Flatten(document.Data), budget);
+        return ToolResults.Resource(JsonApiShaper.Flatten(document.Resource), budget);
     }
 
     /// <summary>The image <paramref name="path"/> names, if it may be read: an existing image file inside an import root (links followed).</summary>

@@ -67,7 +67,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         errors.ThrowIfAny();
         var fields = include_html == true ? "name,editor_type,html,text,created,updated" : "name,editor_type,created,updated";
         var document = await CatalogCall.GetAsync(klaviyo, "get_template", template_id.Trim(), cancellationToken, null, ("fields[template]", fields)).ConfigureAwait(false);
-        return Cut(JsonApiShaper.Flatten(document.Data));
+        return Cut(JsonApiShaper.Flatten(document.Resource));
     }
 
     [McpServerTool(Name = "create_template", Title = "Create template", Destructive = false)]
@@ -90,7 +90,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         }
 
         var document = await CatalogCall.SendAsync(klaviyo, "create_template", null, CatalogCall.Document("template", attributes: attributes), s_pointers, cancellationToken).ConfigureAwait(false);
-        return Summary(document.Data);
+        return Summary(document.Resource);
     }
 
     [McpServerTool(Name = "update_template", Title = "Update template", Destructive = false)]
@@ -129,7 +129,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         }
 
         var document = await CatalogCall.SendAsync(klaviyo, "update_template", template_id.Trim(), CatalogCall.Document("template", template_id.Trim(), attributes), s_pointers, cancellationToken).ConfigureAwait(false);
-        return Summary(document.Data);
+        return Summary(document.Resource);
     }
 
     [McpServerTool(Name = "clone_template", Title = "Clone template", Destructive = false)]
@@ -150,7 +150,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         }
 
         var document = await CatalogCall.SendAsync(klaviyo, "clone_template", null, CatalogCall.Document("template", template_id.Trim(), attributes), s_pointers, cancellationToken).ConfigureAwait(false);
-        return Summary(document.Data);
+        return Summary(document.Resource);
     }
 
     [McpServerTool(Name = "render_template", Title = "Preview template", ReadOnly = true)]
@@ -173,7 +173,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
             klaviyo, "render_template", null,
             CatalogCall.Document("template", template_id.Trim(), new JsonObject { ["context"] = variables }),
             new ArgumentPointerMap(("/data/attributes/context", "context"), ("/data/id", "template_id")), cancellationToken).ConfigureAwait(false);
-        var rendered = JsonApiShaper.Flatten(document.Data);
+        var rendered = JsonApiShaper.Flatten(document.Resource);
         rendered.Remove("amp");
         return Cut(rendered);
     }
@@ -191,7 +191,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         errors.ThrowIfAny();
         var id = template_id.Trim();
         var template = await CatalogCall.GetAsync(klaviyo, "get_template", id, cancellationToken, "delete_template", ("fields[template]", "name,editor_type,updated")).ConfigureAwait(false);
-        var name = template.Data.TryGetProperty("attributes", out var a) && a.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "";
+        var name = template.Resource.TryGetProperty("attributes", out var a) && a.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "";
         var summary = $"Delete template {IdentifierRules.Quote(name)} (id {id}) for good. Campaigns keep their own copies of templates assigned to them.";
         if (await gate.ConfirmAsync(request, summary, cancellationToken).ConfigureAwait(false) is { } unconfirmed)
         {

@@ -53,7 +53,7 @@ public sealed class ProfileIdResolver(KlaviyoClient klaviyo)
                 s_create,
                 () => klaviyo.CreateOrUpdateProfileAsync(new ProfileResource(new ProfileAttributes { Email = email }), cancellationToken),
                 progress: created.Count == 0 ? null : $"{created.Count} missing profiles had been created before this failure.").ConfigureAwait(false);
-            created[email] = document.Data.GetProperty("id").GetString()!;
+            created[email] = document.Resource.TryGetProperty("id", out var id) && id.GetString() is { } createdId ? createdId : throw new KlaviyoInvalidResponseException("Klaviyo created a profile but did not say its id.");
         }
 
         return created;
