@@ -106,7 +106,7 @@ public sealed class CouponAndCatalogToolsTests
         using var folder = new TemporaryFolder();
         using var stub = new KlaviyoStub()
             .Answer("GET", "/api/catalog-categories", 200, """{"data":[{"type":"catalog-category","id":"$custom:::$default:::SHOES","attributes":{"name":"Shoes"}},{"type":"catalog-category","id":"$custom:::$default:::SHOES-KIDS","attributes":{"name":"Shoes for kids"}}],"links":{}}""")
-            .Answer("GET", "/api/catalog-items", 200, """{"data":[{"type":"catalog-item","id":"$custom:::$default:::RUN-1","attributes":{"external_id":"RUN-1","title":"Runner","price":89.5,"published":true}}],"links":{}}""")
+            .Answer("GET", "/api/catalog-items", 200, """{"data":[{"type":"catalog-item","id":"$custom:::$default:::RUN-1","attributes":{"external_id":"RUN-1","title":"Runner","price":89.5,"published":true},"relationships":{"variants":{"data":[{"type":"catalog-variant","id":"v1"}]}}}],"included":[{"type":"catalog-variant","id":"v1","attributes":{"sku":"RUN-1-42","inventory_quantity":3,"inventory_policy":1}}],"links":{}}""")
             .Answer("GET", "/api/catalog-items/$custom:::$default:::RUN-1", 200, """{"data":{"type":"catalog-item","id":"$custom:::$default:::RUN-1","attributes":{"title":"Runner"}},"included":[{"type":"catalog-variant","id":"v1","attributes":{"sku":"RUN-1-42","inventory_quantity":3}},{"type":"catalog-variant","id":"v2","attributes":{"sku":"RUN-1-43","inventory_quantity":4}}]}""");
         await using var mcp = await StartAsync(stub, folder);
 
@@ -116,7 +116,15 @@ public sealed class CouponAndCatalogToolsTests
         var query = System.Web.HttpUtility.ParseQueryString(stub.Requests.Single(r => r.Path == "/api/catalog-items").Query);
         Assert.Equal("and(contains(title,\"Run\"),equals(category.id,\"$custom:::$default:::SHOES\"),equals(published,true))", query["filter"]);
         Assert.Equal("-created", query["sort"]);
+        Assert.Equal("variants", query["include"]);
+        Assert.Equal("sku,inventory_quantity,inventory_policy", query["fields[catalog-variant]"]);
         Assert.Contains("Runner", items.Text());
+        Assert.Contains("\"inventory_quantity\":3", items.Text());
+
+        var badFields = await mcp.CallAsync("get_catalog_items", """{"fields":["title","colour"]}""");
+        Assert.True(badFields.IsError);
+        Assert.Contains("fields[1]: \"colour\" is not one of", badFields.Text());
+        Assert.Equal(3, stub.Requests.Count(r => r.Path.StartsWith("/api/catalog-", StringComparison.Ordinal)));
         Assert.Equal(2, item.GetProperty("variants").GetArrayLength());
         Assert.Equal(7, item.GetProperty("inventory_quantity").GetDouble());
     }

@@ -20,7 +20,7 @@ public sealed class CatalogTools(KlaviyoClient klaviyo, ResultBudget budget)
     private static readonly string[] s_sorts = ["created", "-created"];
 
     [McpServerTool(Name = "get_catalog_items", Title = "Find catalog items", ReadOnly = true)]
-    [Description("List catalog items (products).")]
+    [Description("List catalog items (products), with their variants' inventory.")]
     public async Task<CallToolResult> GetCatalogItems(
         [Description("Substring.")] string? title_contains = null,
         [Description("Category id.")] string? category_id = null,
@@ -35,6 +35,7 @@ public sealed class CatalogTools(KlaviyoClient klaviyo, ResultBudget budget)
         TextRules.NotBlank("title_contains", title_contains, errors);
         Lists.ResourceNameResolver.CheckReference("category_id", category_id, "category_name", category_name, required: false, errors);
         sort = ChoiceRules.One("sort", sort, s_sorts, errors);
+        fields = ChoiceRules.Each("fields", fields, Klaviyo.Client.Operations.OperationCatalog.Default.Find("get_catalog_items")!.QueryParameter("fields[catalog-item]")!.Values!, errors);
         var current = PageRules.Cursor(cursor, errors);
         errors.ThrowIfAny();
 
@@ -56,7 +57,9 @@ public sealed class CatalogTools(KlaviyoClient klaviyo, ResultBudget budget)
         }
 
         var document = await Operations.CallAsync(klaviyo, "get_catalog_items", null,
-            [("filter", filter.ToString()), ("sort", sort), ("fields[catalog-item]", string.Join(',', fields ?? s_itemFields))], current.KlaviyoCursor, null, cancellationToken).ConfigureAwait(false);
+            [("filter", filter.ToString()), ("sort", sort), ("fields[catalog-item]", string.Join(',', fields ?? s_itemFields)),
+             ("include", "variants"), ("fields[catalog-variant]", "sku,inventory_quantity,inventory_policy")],
+            current.KlaviyoCursor, null, cancellationToken).ConfigureAwait(false);
         return ToolResults.Page(document, current, budget);
     }
 
