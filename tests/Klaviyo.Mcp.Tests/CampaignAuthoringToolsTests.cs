@@ -139,4 +139,39 @@ public sealed class CampaignAuthoringToolsTests
         Assert.Contains(stub.Requests, r => r.Path == "/api/campaign-messages/M12345" && r.Method == "PATCH");
         Assert.Contains(stub.Requests, r => r.Path == "/api/campaign-message-assign-template");
     }
+
+    [Fact]
+    public async Task Send_and_delete_campaign_ask_the_person_through_elicitation_before_anything_is_sent()
+    {
+        using var stub = Audiences(new KlaviyoStub())
+            .Answer("GET", "/api/campaigns/C12345", 200, CampaignBody())
+            .Answer("POST", "/api/campaign-recipient-estimation-jobs", 202, """{"data":{"type":"campaign-recipient-estimation-job","id":"C12345","attributes":{"status":"complete"}}}""")
+            .Answer("GET", "/api/campaign-recipient-estimation-jobs/C12345", 200, """{"data":{"type":"campaign-recipient-estimation-job","id":"C12345","attributes":{"status":"complete"}}}""")
+            .Answer("GET", "/api/campaign-recipient-estimations/C12345", 200, """{"data":{"type":"campaign-recipient-estimation","id":"C12345","attributes":{"estimated_recipient_count":1234}}}""")
+            .Answer("POST", "/api/campaign-send-jobs", 202, """{"data":{"type":"campaign-send-job","id":"C12345","attributes":{"status":"queued"}}}""")
+            .Answer("DELETE", "/api/campaigns/C12345", 204);
+        var polling = new EstimatePolling(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(30));
+        string? asked = null;
+        await using var mcp = await McpHarness.StartAsync(stub, new Dictionary<string, string?> { [ServerSettings.ConfirmVariable] = "true" }, services: s => s.AddSingleton(polling),
+            elicitation: (request, _) =>
+            {
+                asked = request!.Message;
+                return ValueTask.FromResult(new ModelContextProtocol.Protocol.ElicitResult
+                {
+                    Action = "accept",
+                    Content = new Dictionary<string, System.Text.Json.JsonElement> { ["confirm"] = System.Text.Json.JsonSerializer.SerializeToElement(true) },
+                });
+            });
+
+        var sent = (await mcp.CallAsync("send_campaign", """{"campaign_id":"C12345"}""")).AssertSuccess().StructuredContent!.Value;
+        Assert.Equal("queued", sent.GetProperty("send_job_status").GetString());
+        Assert.Contains("VIP", asked);
+        Assert.Contains("1,234", asked);
+        Assert.Single(stub.Requests, r => r.Path == "/api/campaign-send-jobs" && r.Method == "POST");
+
+        var deleted = (await mcp.CallAsync("delete_campaign", """{"campaign_id":"C12345"}""")).AssertSuccess();
+        Assert.Contains(stub.Requests, r => r.Method == "DELETE" && r.Path == "/api/campaigns/C12345");
+        Assert.Contains("C12345", asked);
+        Assert.NotEqual(true, deleted.IsError);
+    }
 }
