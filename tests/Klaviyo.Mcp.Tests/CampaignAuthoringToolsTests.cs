@@ -60,6 +60,26 @@ public sealed class CampaignAuthoringToolsTests
         Assert.Equal("Bounced", result.GetProperty("audiences").GetProperty("excluded")[0].GetProperty("name").GetString());
     }
 
+    [Theory]
+    [InlineData("""{"method":"smart_send_time","date":"2030-08-01"}""")]
+    [InlineData("""{"method":"static","datetime":"2030-08-01T15:00:00Z","is_local":true,"send_past_recipients_immediately":true}""")]
+    [InlineData("""{"method":"throttled","datetime":"2030-08-01T15:00:00Z","throttle_percentage":20}""")]
+    [InlineData("""{"method":"immediate"}""")]
+    public async Task An_SMS_campaign_with_each_send_strategy_sends_a_spec_valid_create(string strategy)
+    {
+        using var stub = Audiences(new KlaviyoStub()).Answer("POST", "/api/campaigns", 201, CampaignBody());
+        await using var mcp = await McpHarness.StartAsync(stub);
+
+        (await mcp.CallAsync("create_campaign", $$"""{"name":"Flash","channel":"sms","audiences":["vip"],"sms_body":"20% off today","send_strategy":{{strategy}}}""")).AssertSuccess();
+
+        var create = stub.Requests.Single(r => r.Method == "POST" && r.Path == "/api/campaigns").BodyJson();
+        OpenApiContract.AssertValid("POST", "/api/campaigns", create.ToJsonString());
+        var message = create["data"]!["attributes"]!["campaign-messages"]!["data"]![0]!["attributes"]!["definition"]!;
+        Assert.Equal("sms", (string?)message["channel"]);
+        Assert.Equal("20% off today", (string?)message["content"]!["body"]);
+        Assert.Equal((string?)JsonNode.Parse(strategy)!["method"], (string?)create["data"]!["attributes"]!["send_strategy"]!["method"]);
+    }
+
     private static bool Writes(KlaviyoStub stub) => stub.Requests.Any(r => r.Method != "GET");
 
     [Fact]
