@@ -33,4 +33,16 @@ public sealed class CuratedOperationTests
 
     [Fact]
     public void There_are_curated_operations_to_check() => Assert.True(Declared.Count >= 30, $"{Declared.Count} found");
+
+    [Fact]
+    public async Task A_403_on_a_tool_that_calls_through_the_catalogue_names_the_operations_scopes()
+    {
+        using var stub = new Klaviyo.Testing.KlaviyoStub().Answer("POST", "/api/templates", 403, Klaviyo.Testing.KlaviyoStub.ErrorBody(403, "permission_denied", "Missing scope."));
+        await using var mcp = await McpHarness.StartAsync(stub);
+
+        var result = await mcp.CallAsync("create_template", """{"name":"Fall","html":"<html><body>Hi</body></html>"}""");
+
+        Assert.True(result.IsError);
+        Assert.Contains("needs the scope templates:write", result.Text());
+    }
 }

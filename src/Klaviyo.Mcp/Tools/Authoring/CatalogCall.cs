@@ -38,7 +38,7 @@ internal static class CatalogCall
         }
 
         var path = operation.BuildPath(id is null ? null : new Dictionary<string, string?> { ["id"] = id });
-        var call = new KlaviyoOperation(toolName ?? operationId, string.Join(", ", operation.Scopes), pointers);
+        var call = new KlaviyoOperation(toolName ?? operationId, operationId, pointers);
         return await KlaviyoCall.RunAsync(call, () => klaviyo.CallOperationAsync(operation, path, operation.BuildQueryString(query), element, cancellationToken), progress).ConfigureAwait(false);
     }
 
