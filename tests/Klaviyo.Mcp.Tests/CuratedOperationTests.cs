@@ -45,4 +45,27 @@ public sealed class CuratedOperationTests
         Assert.True(result.IsError);
         Assert.Contains("needs the scope templates:write", result.Text());
     }
+
+    [Fact]
+    public async Task A_403_on_the_template_name_lookup_names_the_scope_of_get_templates()
+    {
+        using var stub = new Klaviyo.Testing.KlaviyoStub()
+            .Answer("GET", "/api/lists", 200, CampaignAuthoringToolsTests.Lists)
+            .Answer("GET", "/api/segments", 200, CampaignAuthoringToolsTests.Segments)
+            .Answer("GET", "/api/templates", 403, Klaviyo.Testing.KlaviyoStub.ErrorBody(403, "permission_denied", "Missing scope."));
+        await using var mcp = await McpHarness.StartAsync(stub);
+
+        var result = await mcp.CallAsync("create_campaign", """{"name":"Sale","audiences":["vip"],"subject":"Hi","from_email":"store@example.com","template_name":"Sale layout"}""");
+
+        Assert.True(result.IsError);
+        Assert.Contains("needs the scope templates:read", result.Text());
+        Assert.DoesNotContain(stub.Requests, r => r.Method == "POST");
+    }
+
+    [Theory]
+    [InlineData("templates:read")]
+    [InlineData("/api/templates")]
+    [InlineData("Get Templates")]
+    public void A_scope_or_path_where_an_operation_id_belongs_is_refused(string notAnId) =>
+        Assert.Throws<ArgumentException>(() => KlaviyoOperation.Read("tool", notAnId));
 }

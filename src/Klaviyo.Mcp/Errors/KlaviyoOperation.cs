@@ -7,8 +7,31 @@ namespace Klaviyo.Mcp.Errors;
 /// (its scopes come from the operation catalogue, as its rate-limit bucket does), where its body's pointers lead, and
 /// which argument each query parameter comes from.
 /// </summary>
-public sealed record KlaviyoOperation(string ToolName, string OperationId, ArgumentPointerMap Pointers, IReadOnlyDictionary<string, string>? Parameters = null)
+public sealed record KlaviyoOperation
 {
+    public KlaviyoOperation(string toolName, string operationId, ArgumentPointerMap pointers, IReadOnlyDictionary<string, string>? parameters = null)
+    {
+        // An operation id is snake_case (get_templates), or empty where the operation is unknown; a scope
+        // ("templates:read") or a path here is a slip that would leave a 403's message without its scopes.
+        if (!operationId.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_'))
+        {
+            throw new ArgumentException($"\"{operationId}\" is not an operation id of the catalogue.", nameof(operationId));
+        }
+
+        ToolName = toolName;
+        OperationId = operationId;
+        Pointers = pointers;
+        Parameters = parameters;
+    }
+
+    public string ToolName { get; }
+
+    public string OperationId { get; }
+
+    public ArgumentPointerMap Pointers { get; }
+
+    public IReadOnlyDictionary<string, string>? Parameters { get; }
+
     /// <summary>The key scopes the operation needs, from the catalogue (looked up only when an error needs them).</summary>
     public string RequiredScopes => OperationId.Length > 0 && OperationCatalog.Default.Find(OperationId) is { } operation
         ? string.Join(" and ", operation.Scopes)

@@ -388,7 +388,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
     private async Task<string?> TemplateIdAsync(string? templateId, string? templateName, CancellationToken cancellationToken)
     {
         var templates = CatalogCall.Operation("get_templates");
-        return await names.ResolveAsync("template", "template_name", templateId, templateName, KlaviyoOperation.Read("template_name lookup (get_templates)", "templates:read"),
+        return await names.ResolveAsync("template", "template_name", templateId, templateName, KlaviyoOperation.Read("template_name lookup (get_templates)", "get_templates"),
             (query, ct) => klaviyo.CallOperationAsync(templates, templates.Path, query.ToString(), (JsonElement?)null, ct), cancellationToken).ConfigureAwait(false);
     }
 

@@ -44,7 +44,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
             .Cursor(current.KlaviyoCursor);
         var operation = CatalogCall.Operation("get_templates");
         var page = await KlaviyoCall.RunAsync(
-            new KlaviyoOperation("get_templates", "templates:read", new ArgumentPointerMap(), new Dictionary<string, string> { ["filter"] = "name_contains" }),
+            new KlaviyoOperation("get_templates", "get_templates", new ArgumentPointerMap(), new Dictionary<string, string> { ["filter"] = "name_contains" }),
             () => klaviyo.CallOperationAsync(operation, operation.Path, query.ToString(), (JsonElement?)null, cancellationToken)).ConfigureAwait(false);
         if (editor is null)
         {

@@ -101,8 +101,8 @@ public sealed class AudienceResolver(KlaviyoClient klaviyo)
         }
 
         var all = new List<Audience>();
-        await ScanAsync("list", KlaviyoOperation.Read("audiences lookup (get_lists)", "lists:read"), (q, ct) => klaviyo.GetListsAsync(q, ct), all, cancellationToken).ConfigureAwait(false);
-        await ScanAsync("segment", KlaviyoOperation.Read("audiences lookup (get_segments)", "segments:read"), (q, ct) => klaviyo.GetSegmentsAsync(q, ct), all, cancellationToken).ConfigureAwait(false);
+        await ScanAsync("list", KlaviyoOperation.Read("audiences lookup (get_lists)", "get_lists"), (q, ct) => klaviyo.GetListsAsync(q, ct), all, cancellationToken).ConfigureAwait(false);
+        await ScanAsync("segment", KlaviyoOperation.Read("audiences lookup (get_segments)", "get_segments"), (q, ct) => klaviyo.GetSegmentsAsync(q, ct), all, cancellationToken).ConfigureAwait(false);
         return _all = all;
     }
 
