@@ -101,6 +101,20 @@ public sealed class CouponAndCatalogToolsTests
     }
 
     [Fact]
+    public async Task A_duplicate_coupon_error_names_the_name_argument()
+    {
+        using var folder = new TemporaryFolder();
+        using var stub = new KlaviyoStub().Answer("POST", "/api/coupons", 409,
+            """{"errors":[{"id":"e1","status":409,"code":"duplicate","title":"Conflict","detail":"A coupon with this external_id already exists.","source":{"pointer":"/data/attributes/external_id"}}]}""");
+        await using var mcp = await StartAsync(stub, folder);
+
+        var result = await mcp.CallAsync("create_coupon", """{"name":"SUMMER10"}""");
+
+        Assert.True(result.IsError);
+        Assert.Contains("(argument: name)", result.Text());
+    }
+
+    [Fact]
     public async Task Catalog_items_are_filtered_in_Klaviyo_syntax_with_the_category_resolved_by_name()
     {
         using var folder = new TemporaryFolder();

@@ -198,7 +198,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         }
         else
         {
-            var message = await CatalogCall.GetAsync(klaviyo, "get_campaign_message", message_id!.Trim(), cancellationToken, "update_campaign_message", ("include", "campaign")).ConfigureAwait(false);
+            var message = await CatalogCall.ReadAsync(klaviyo, "get_campaign_message", cancellationToken, message_id!.Trim(), null, "update_campaign_message", ("include", "campaign")).ConfigureAwait(false);
             var owner = message.Included.FirstOrDefault(r => r.GetProperty("type").GetString() == "campaign");
             campaign = owner.ValueKind == JsonValueKind.Object
                 ? Campaign.FromResource(owner, message.Resources) with { MessageId = message_id.Trim() }
@@ -402,7 +402,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             new ArgumentPointerMap(("/data/relationships/template/data/id", "template_id")), cancellationToken, progress: progress);
 
     private async Task<Campaign> ReadAsync(string campaignId, CancellationToken cancellationToken) =>
-        Campaign.From(await CatalogCall.GetAsync(klaviyo, "get_campaign", campaignId, cancellationToken, null, ("include", "campaign-messages")).ConfigureAwait(false));
+        Campaign.From(await CatalogCall.ReadAsync(klaviyo, "get_campaign", cancellationToken, campaignId, null, null, ("include", "campaign-messages")).ConfigureAwait(false));
 
     private async Task<Campaign> DraftAsync(string campaignId, CancellationToken cancellationToken, bool forSend = false)
     {
@@ -419,7 +419,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         var delay = polling.FirstDelay;
         for (var attempt = 1; ; attempt++)
         {
-            var job = await CatalogCall.GetAsync(klaviyo, "get_campaign_recipient_estimation_job", campaignId, cancellationToken, "estimate_campaign_recipients").ConfigureAwait(false);
+            var job = await CatalogCall.ReadAsync(klaviyo, "get_campaign_recipient_estimation_job", cancellationToken, campaignId, null, "estimate_campaign_recipients").ConfigureAwait(false);
             var status = job.Resource.TryGetProperty("attributes", out var a) && a.TryGetProperty("status", out var s) ? s.GetString() : null;
             if (status == "complete")
             {
@@ -442,7 +442,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, polling.MaxDelay.TotalMilliseconds));
         }
 
-        var estimate = await CatalogCall.GetAsync(klaviyo, "get_campaign_recipient_estimation", campaignId, cancellationToken, "estimate_campaign_recipients").ConfigureAwait(false);
+        var estimate = await CatalogCall.ReadAsync(klaviyo, "get_campaign_recipient_estimation", cancellationToken, campaignId, null, "estimate_campaign_recipients").ConfigureAwait(false);
         return estimate.Resource.TryGetProperty("attributes", out var attributes) && attributes.TryGetProperty("estimated_recipient_count", out var count) && count.TryGetInt32(out var n)
             ? n
             : throw new ToolFailureException($"Klaviyo's recipient estimation of campaign {campaignId} had no estimated_recipient_count.");

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
 using Klaviyo.Client.Operations;
@@ -20,6 +20,7 @@ namespace Klaviyo.Mcp.Tools;
 [SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
 public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator generator, ResultBudget budget)
 {
+    private static readonly ArgumentPointerMap s_couponPointers = new(("/data/attributes/external_id", "name"), ("/data/attributes/", ""));
     private static readonly string[] s_statuses = ["UNASSIGNED", "PROCESSING", "ASSIGNED_TO_PROFILE", "USED", "VERSION_NOT_ACTIVE", "DELETING"];
 
     [McpServerTool(Name = "get_coupons", Title = "List coupons", ReadOnly = true)]
@@ -29,7 +30,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
         var errors = new ArgumentErrors();
         var current = PageRules.Cursor(cursor, errors);
         errors.ThrowIfAny();
-        var document = await Operations.CallAsync(klaviyo, "get_coupons", null, [], current.KlaviyoCursor, null, cancellationToken).ConfigureAwait(false);
+        var document = await CatalogCall.ReadAsync(klaviyo, "get_coupons", cancellationToken, cursor: current.KlaviyoCursor).ConfigureAwait(false);
         return ToolResults.Page(document, current, budget);
     }
 
@@ -44,14 +45,13 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
         TextRules.Required("name", name, errors);
         TextRules.NotBlank("description", description, errors);
         errors.ThrowIfAny();
-        var attributes = new Dictionary<string, JsonElement> { ["external_id"] = Operations.Text(name.Trim()) };
+        var attributes = new JsonObject { ["external_id"] = name.Trim() };
         if (description is not null)
         {
-            attributes["description"] = Operations.Text(description);
+            attributes["description"] = description;
         }
 
-        var body = Operations.Resource("coupon", attributes);
-        var document = await Operations.CallAsync(klaviyo, "create_coupon", null, [], null, body, cancellationToken).ConfigureAwait(false);
+        var document = await CatalogCall.SendAsync(klaviyo, "create_coupon", null, CatalogCall.Document("coupon", attributes: attributes), s_couponPointers, cancellationToken).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -95,7 +95,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
 
         if (profile_email is not null)
         {
-            var profiles = await Operations.CallAsync(klaviyo, "get_profiles", null, [("filter", new KlaviyoFilter().Equal("email", profile_email.Trim()).ToString())], null, null, cancellationToken).ConfigureAwait(false);
+            var profiles = await CatalogCall.ReadAsync(klaviyo, "get_profiles", cancellationToken, null, null, "profile_email lookup (get_profiles)", ("filter", new KlaviyoFilter().Equal("email", profile_email.Trim()).ToString())).ConfigureAwait(false);
             var id = profiles.Resources.Select(p => p.GetProperty("id").GetString()).FirstOrDefault();
             if (id is null)
             {
@@ -105,7 +105,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
             filter.Equal("profile.id", id);
         }
 
-        var document = await Operations.CallAsync(klaviyo, "get_coupon_codes", null, [("filter", filter.ToString())], current.KlaviyoCursor, null, cancellationToken).ConfigureAwait(false);
+        var document = await CatalogCall.ReadAsync(klaviyo, "get_coupon_codes", cancellationToken, null, current.KlaviyoCursor, null, ("filter", filter.ToString())).ConfigureAwait(false);
         return ToolResults.Page(document, current, budget);
     }
 
@@ -157,26 +157,5 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
         errors.ThrowIfAny();
         var result = await generator.RunAsync((coupon_id ?? coupon_name)!.Trim(), count, prefix, size, expires, output_path, progress, cancellationToken).ConfigureAwait(false);
         return ToolResults.Success(result, KlaviyoMcpJsonContext.Default.CouponCodesResult);
-    }
-}
-
-/// <summary>Calls a catalogue operation for the curated tools: its path, query and rate limit come from the catalogue.</summary>
-internal static class Operations
-{
-    public static JsonElement Text(string value) => JsonSerializer.SerializeToElement(value, KlaviyoMcpJsonContext.Default.String);
-
-    public static JsonElement Resource(string type, Dictionary<string, JsonElement> attributes)
-    {
-        var data = new Dictionary<string, JsonElement> { ["type"] = Text(type), ["attributes"] = JsonSerializer.SerializeToElement(attributes, KlaviyoMcpJsonContext.Default.DictionaryStringJsonElement) };
-        var root = new Dictionary<string, JsonElement> { ["data"] = JsonSerializer.SerializeToElement(data, KlaviyoMcpJsonContext.Default.DictionaryStringJsonElement) };
-        return JsonSerializer.SerializeToElement(root, KlaviyoMcpJsonContext.Default.DictionaryStringJsonElement);
-    }
-
-    public static Task<JsonApiDocument> CallAsync(KlaviyoClient klaviyo, string operationId, Dictionary<string, string?>? pathValues, (string Name, string? Value)[] query, string? cursor, JsonElement? body, CancellationToken cancellationToken)
-    {
-        var operation = OperationCatalog.Default.Find(operationId)!;
-        var values = query.Where(q => q.Value is not null).ToDictionary(q => q.Name, q => Text(q.Value!));
-        var tool = new KlaviyoOperation(operationId, operationId, new ArgumentPointerMap(("/data/attributes/", "")), query.ToDictionary(q => q.Name, q => q.Name));
-        return KlaviyoCall.RunAsync(tool, () => klaviyo.CallOperationAsync(operation, operation.BuildPath(pathValues), operation.BuildQueryString(values, cursor), body, cancellationToken));
     }
 }

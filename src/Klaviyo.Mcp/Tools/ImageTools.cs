@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Klaviyo.Client;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
-using Klaviyo.Mcp.Tools.Authoring;
 using Klaviyo.Mcp.Tools.Import;
 using Klaviyo.Mcp.Validation;
 using ModelContextProtocol.Protocol;

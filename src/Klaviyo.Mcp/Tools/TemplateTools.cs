@@ -7,7 +7,6 @@ using Klaviyo.Client;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
-using Klaviyo.Mcp.Tools.Authoring;
 using Klaviyo.Mcp.Validation;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -66,7 +65,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         TextRules.Required("template_id", template_id, errors);
         errors.ThrowIfAny();
         var fields = include_html == true ? "name,editor_type,html,text,created,updated" : "name,editor_type,created,updated";
-        var document = await CatalogCall.GetAsync(klaviyo, "get_template", template_id.Trim(), cancellationToken, null, ("fields[template]", fields)).ConfigureAwait(false);
+        var document = await CatalogCall.ReadAsync(klaviyo, "get_template", cancellationToken, template_id.Trim(), null, null, ("fields[template]", fields)).ConfigureAwait(false);
         return Cut(JsonApiShaper.Flatten(document.Resource));
     }
 
@@ -190,7 +189,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         TextRules.Required("template_id", template_id, errors);
         errors.ThrowIfAny();
         var id = template_id.Trim();
-        var template = await CatalogCall.GetAsync(klaviyo, "get_template", id, cancellationToken, "delete_template", ("fields[template]", "name,editor_type,updated")).ConfigureAwait(false);
+        var template = await CatalogCall.ReadAsync(klaviyo, "get_template", cancellationToken, id, null, "delete_template", ("fields[template]", "name,editor_type,updated")).ConfigureAwait(false);
         var name = template.Resource.TryGetProperty("attributes", out var a) && a.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "";
         var summary = $"Delete template {IdentifierRules.Quote(name)} (id {id}) for good. Campaigns keep their own copies of templates assigned to them.";
         if (await gate.ConfirmAsync(request, summary, cancellationToken).ConfigureAwait(false) is { } unconfirmed)

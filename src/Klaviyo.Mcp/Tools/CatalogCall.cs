@@ -6,7 +6,7 @@ using Klaviyo.Client.Operations;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 
-namespace Klaviyo.Mcp.Tools.Authoring;
+namespace Klaviyo.Mcp.Tools;
 
 /// <summary>
 /// A curated tool's call of one catalogue operation: path, scopes and rate limit come from the catalogue, and the body
@@ -17,6 +17,10 @@ internal static class CatalogCall
     public static ApiOperation Operation(string id) =>
         OperationCatalog.Default.Find(id) ?? throw new InvalidOperationException($"The operation catalogue has no {id}.");
 
+    /// <summary>
+    /// Sends <paramref name="body"/> (or none) to the operation; <paramref name="id"/> fills its one path parameter.
+    /// <paramref name="toolName"/> names the tool in errors when it differs from the operation.
+    /// </summary>
     public static async Task<JsonApiDocument> SendAsync(
         KlaviyoClient klaviyo,
         string operationId,
@@ -26,7 +30,8 @@ internal static class CatalogCall
         CancellationToken cancellationToken,
         string? toolName = null,
         IReadOnlyDictionary<string, JsonElement>? query = null,
-        string? progress = null)
+        string? progress = null,
+        string? cursor = null)
     {
         var operation = Operation(operationId);
         JsonElement? element = body is null ? null : JsonSerializer.SerializeToElement(body, KlaviyoMcpJsonContext.Default.JsonObject);
@@ -37,15 +42,22 @@ internal static class CatalogCall
                 $"The {operationId} request this server built does not match Klaviyo's spec ({string.Join("; ", violations.Select(v => $"{v.Path}: {v.Rule}"))}); {ToolErrorMessages.NothingSent}.");
         }
 
-        var path = operation.BuildPath(id is null ? null : new Dictionary<string, string?> { ["id"] = id });
+        var path = operation.BuildPath(id is null || operation.PathParameters.Count != 1 ? null : new Dictionary<string, string?> { [operation.PathParameters[0]] = id });
         var call = new KlaviyoOperation(toolName ?? operationId, operationId, pointers);
-        return await KlaviyoCall.RunAsync(call, () => klaviyo.CallOperationAsync(operation, path, operation.BuildQueryString(query), element, cancellationToken), progress).ConfigureAwait(false);
+        return await KlaviyoCall.RunAsync(call, () => klaviyo.CallOperationAsync(operation, path, operation.BuildQueryString(query, cursor), element, cancellationToken), progress).ConfigureAwait(false);
     }
 
-    /// <summary>A GET of one resource by id, with optional query parameters (<c>include</c>, <c>fields[...]</c>).</summary>
-    public static Task<JsonApiDocument> GetAsync(KlaviyoClient klaviyo, string operationId, string id, CancellationToken cancellationToken, string? toolName = null, params (string Name, string Value)[] query) =>
-        SendAsync(klaviyo, operationId, id, null, new ArgumentPointerMap(), cancellationToken, toolName,
-            query.Length == 0 ? null : query.ToDictionary(q => q.Name, q => JsonSerializer.SerializeToElement(q.Value, KlaviyoMcpJsonContext.Default.String)));
+    /// <summary>
+    /// A read (a GET): one resource when <paramref name="id"/> is given, else a page from <paramref name="cursor"/>;
+    /// query parameters by their Klaviyo names, those without a value left out.
+    /// </summary>
+    public static Task<JsonApiDocument> ReadAsync(
+        KlaviyoClient klaviyo, string operationId, CancellationToken cancellationToken, string? id = null, string? cursor = null, string? toolName = null,
+        params (string Name, string? Value)[] query)
+    {
+        var values = query.Where(q => q.Value is not null).ToDictionary(q => q.Name, q => JsonSerializer.SerializeToElement(q.Value!, KlaviyoMcpJsonContext.Default.String));
+        return SendAsync(klaviyo, operationId, id, null, new ArgumentPointerMap(), cancellationToken, toolName, values.Count == 0 ? null : values, cursor: cursor);
+    }
 
     /// <summary><c>{ data: { type, id?, attributes?, relationships? } }</c>.</summary>
     public static JsonObject Document(string type, string? id = null, JsonObject? attributes = null, JsonObject? relationships = null)
