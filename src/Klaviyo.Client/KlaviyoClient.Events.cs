@@ -11,8 +11,8 @@ public sealed partial class KlaviyoClient
     /// event carries a <c>unique_id</c> is retried after a 5xx or a timeout, since Klaviyo keeps only the first copy.
     /// </summary>
     public Task CreateEventAsync(EventResource @event, CancellationToken cancellationToken) =>
-        WriteAsync(HttpMethod.Post, "api/events", new JsonApiData<EventResource>(@event), KlaviyoJsonContext.Wire.JsonApiDataEventResource,
-            "create_event", MaxEventPayloadBytes, replayable: @event.Attributes.UniqueId is not null, cancellationToken);
+        WriteAsync("create_event", null, new JsonApiData<EventResource>(@event), KlaviyoJsonContext.Wire.JsonApiDataEventResource,
+            MaxEventPayloadBytes, replayable: @event.Attributes.UniqueId is not null, cancellationToken);
 
     /// <summary>Most events Klaviyo accepts in one bulk job.</summary>
     public const int MaxEventsPerBulkJob = 1000;
@@ -28,7 +28,8 @@ public sealed partial class KlaviyoClient
             throw new KlaviyoPayloadTooLargeException("bulk_create_events", job.Bytes, MaxEventPayloadBytes);
         }
 
-        using var response = await SendAsync(HttpMethod.Post, "api/event-bulk-create-jobs", job.ToArray(), job.Replayable, cancellationToken, maxRateLimitWait).ConfigureAwait(false);
+        var (method, path) = Route("bulk_create_events");
+        using var response = await SendAsync(method, path, job.ToArray(), job.Replayable, cancellationToken, maxRateLimitWait).ConfigureAwait(false);
     }
 
     /// <summary>A bulk job serialized from typed resources: what <see cref="BulkEventJobWriter"/> must produce byte for byte.</summary>

@@ -7,41 +7,42 @@ public sealed partial class KlaviyoClient
 {
     /// <summary><c>GET /api/lists</c>; Klaviyo returns at most 10 lists a page.</summary>
     public Task<JsonApiDocument> GetListsAsync(KlaviyoQuery query, CancellationToken cancellationToken) =>
-        GetAsync("api/lists", query, cancellationToken);
+        GetAsync("get_lists", null, query, cancellationToken);
 
     /// <summary><c>GET /api/lists/{id}</c>.</summary>
     public Task<JsonApiDocument> GetListAsync(string id, KlaviyoQuery query, CancellationToken cancellationToken) =>
-        GetAsync("api/lists/" + Segment(id), query, cancellationToken);
+        GetAsync("get_list", id, query, cancellationToken);
 
     /// <summary><c>POST /api/lists</c> (201). Not retried after an ambiguous failure: a repeat would make a second list.</summary>
     public Task<JsonApiDocument> CreateListAsync(ListAttributes attributes, CancellationToken cancellationToken) =>
-        WriteAsync(HttpMethod.Post, "api/lists", new JsonApiData<ListResource>(new ListResource(attributes)), KlaviyoJsonContext.Wire.JsonApiDataListResource,
-            "create_list", MaxPayloadBytes, replayable: false, cancellationToken);
+        WriteAsync("create_list", null, new JsonApiData<ListResource>(new ListResource(attributes)), KlaviyoJsonContext.Wire.JsonApiDataListResource,
+            MaxPayloadBytes, replayable: false, cancellationToken);
 
     /// <summary><c>PATCH /api/lists/{id}</c> (200). Retried: renaming twice changes nothing.</summary>
     public Task<JsonApiDocument> UpdateListAsync(string id, ListAttributes attributes, CancellationToken cancellationToken) =>
-        WriteAsync(HttpMethod.Patch, "api/lists/" + Segment(id), new JsonApiData<ListResource>(new ListResource(attributes) { Id = id }), KlaviyoJsonContext.Wire.JsonApiDataListResource,
-            "update_list", MaxPayloadBytes, replayable: true, cancellationToken);
+        WriteAsync("update_list", id, new JsonApiData<ListResource>(new ListResource(attributes) { Id = id }), KlaviyoJsonContext.Wire.JsonApiDataListResource,
+            MaxPayloadBytes, replayable: true, cancellationToken);
 
     /// <summary><c>DELETE /api/lists/{id}</c> (204). Not retried: a repeat after success would answer 404.</summary>
     public async Task DeleteListAsync(string id, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Delete, "api/lists/" + Segment(id), body: null, replayable: false, cancellationToken).ConfigureAwait(false);
+        var (method, path) = Route("delete_list", id);
+        using var response = await SendAsync(method, path, body: null, replayable: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>POST /api/lists/{id}/relationships/profiles</c> (204), at most 1000 profile ids. Retried: adding a member twice changes nothing.</summary>
     public Task AddProfilesToListAsync(string listId, IReadOnlyList<string> profileIds, CancellationToken cancellationToken) =>
-        WriteAsync(HttpMethod.Post, $"api/lists/{Segment(listId)}/relationships/profiles", Members(profileIds), KlaviyoJsonContext.Wire.JsonApiDataListResourceIdentifier,
-            "add_profiles_to_list", MaxPayloadBytes, replayable: true, cancellationToken);
+        WriteAsync("add_profiles_to_list", listId, Members(profileIds), KlaviyoJsonContext.Wire.JsonApiDataListResourceIdentifier,
+            MaxPayloadBytes, replayable: true, cancellationToken);
 
     /// <summary><c>DELETE /api/lists/{id}/relationships/profiles</c> with a JSON body (204), at most 1000 profile ids. Retried: removing twice changes nothing.</summary>
     public Task RemoveProfilesFromListAsync(string listId, IReadOnlyList<string> profileIds, CancellationToken cancellationToken) =>
-        WriteAsync(HttpMethod.Delete, $"api/lists/{Segment(listId)}/relationships/profiles", Members(profileIds), KlaviyoJsonContext.Wire.JsonApiDataListResourceIdentifier,
-            "remove_profiles_from_list", MaxPayloadBytes, replayable: true, cancellationToken);
+        WriteAsync("remove_profiles_from_list", listId, Members(profileIds), KlaviyoJsonContext.Wire.JsonApiDataListResourceIdentifier,
+            MaxPayloadBytes, replayable: true, cancellationToken);
 
     /// <summary><c>GET /api/lists/{id}/profiles</c>: the list's members.</summary>
     public Task<JsonApiDocument> GetListProfilesAsync(string listId, KlaviyoQuery query, CancellationToken cancellationToken) =>
-        GetAsync($"api/lists/{Segment(listId)}/profiles", query, cancellationToken);
+        GetAsync("get_profiles_for_list", listId, query, cancellationToken);
 
     private static JsonApiDataList<ResourceIdentifier> Members(IReadOnlyList<string> profileIds) =>
         new([.. profileIds.Select(id => new ResourceIdentifier("profile", id))]);

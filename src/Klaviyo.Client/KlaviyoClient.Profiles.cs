@@ -8,11 +8,11 @@ public sealed partial class KlaviyoClient
 {
     /// <summary><c>GET /api/profiles</c>: filter, sort, page, sparse fields and additional fields come in <paramref name="query"/>.</summary>
     public Task<JsonApiDocument> GetProfilesAsync(KlaviyoQuery query, CancellationToken cancellationToken) =>
-        GetAsync("api/profiles", query, cancellationToken);
+        GetAsync("get_profiles", null, query, cancellationToken);
 
     /// <summary><c>GET /api/profiles/{id}</c>.</summary>
     public Task<JsonApiDocument> GetProfileAsync(string id, KlaviyoQuery query, CancellationToken cancellationToken) =>
-        GetAsync("api/profiles/" + Segment(id), query, cancellationToken);
+        GetAsync("get_profile", id, query, cancellationToken);
 
     /// <summary>
     /// <c>POST /api/profiles</c> (201). A profile with an identifier another profile has is a 409 <c>duplicate_profile</c>
@@ -21,31 +21,31 @@ public sealed partial class KlaviyoClient
     /// above 1) names the profile the lost attempt created.
     /// </summary>
     public Task<JsonApiDocument> CreateProfileAsync(ProfileResource profile, CancellationToken cancellationToken) =>
-        WriteAsync(HttpMethod.Post, "api/profiles", new JsonApiData<ProfileResource>(profile), KlaviyoJsonContext.Wire.JsonApiDataProfileResource,
-            "create_profile", MaxProfilePayloadBytes, replayable: true, cancellationToken);
+        WriteAsync("create_profile", null, new JsonApiData<ProfileResource>(profile), KlaviyoJsonContext.Wire.JsonApiDataProfileResource,
+            MaxProfilePayloadBytes, replayable: true, cancellationToken);
 
     /// <summary><c>PATCH /api/profiles/{id}</c> (200). Setting the same values twice changes nothing, so it is retried unless it appends to a list property.</summary>
     public Task<JsonApiDocument> UpdateProfileAsync(ProfilePatchResource patch, CancellationToken cancellationToken) =>
-        WriteAsync(HttpMethod.Patch, "api/profiles/" + Segment(patch.Id), new JsonApiData<ProfilePatchResource>(patch), KlaviyoJsonContext.Wire.JsonApiDataProfilePatchResource,
-            "update_profile", MaxProfilePayloadBytes, replayable: patch.Meta?.PatchProperties.Append is null, cancellationToken);
+        WriteAsync("update_profile", patch.Id, new JsonApiData<ProfilePatchResource>(patch), KlaviyoJsonContext.Wire.JsonApiDataProfilePatchResource,
+            MaxProfilePayloadBytes, replayable: patch.Meta?.PatchProperties.Append is null, cancellationToken);
 
     /// <summary><c>POST /api/profile-import</c>: 201 when a profile was created, 200 when one was updated. Retried unless it appends.</summary>
     public Task<JsonApiDocument> CreateOrUpdateProfileAsync(ProfileResource profile, CancellationToken cancellationToken) =>
-        WriteAsync(HttpMethod.Post, "api/profile-import", new JsonApiData<ProfileResource>(profile), KlaviyoJsonContext.Wire.JsonApiDataProfileResource,
-            "create_or_update_profile", MaxProfilePayloadBytes, replayable: profile.Meta?.PatchProperties.Append is null, cancellationToken);
+        WriteAsync("create_or_update_profile", null, new JsonApiData<ProfileResource>(profile), KlaviyoJsonContext.Wire.JsonApiDataProfileResource,
+            MaxProfilePayloadBytes, replayable: profile.Meta?.PatchProperties.Append is null, cancellationToken);
 
     /// <summary>
     /// <c>POST /api/profile-subscription-bulk-create-jobs</c> (202), at most 1000 profiles. Not retried after an
     /// ambiguous failure: a repeat could send a second double opt-in message.
     /// </summary>
     public Task SubscribeProfilesAsync(SubscriptionJobResource job, CancellationToken cancellationToken) =>
-        WriteAsync(HttpMethod.Post, "api/profile-subscription-bulk-create-jobs", new JsonApiData<SubscriptionJobResource>(job), KlaviyoJsonContext.Wire.JsonApiDataSubscriptionJobResource,
-            "subscribe_profiles", MaxPayloadBytes, replayable: false, cancellationToken);
+        WriteAsync("bulk_subscribe_profiles", null, new JsonApiData<SubscriptionJobResource>(job), KlaviyoJsonContext.Wire.JsonApiDataSubscriptionJobResource,
+            MaxPayloadBytes, replayable: false, cancellationToken);
 
     /// <summary><c>POST /api/profile-subscription-bulk-delete-jobs</c> (202), at most 100 profiles. Unsubscribing twice changes nothing, so it is retried.</summary>
     public Task UnsubscribeProfilesAsync(SubscriptionJobResource job, CancellationToken cancellationToken) =>
-        WriteAsync(HttpMethod.Post, "api/profile-subscription-bulk-delete-jobs", new JsonApiData<SubscriptionJobResource>(job), KlaviyoJsonContext.Wire.JsonApiDataSubscriptionJobResource,
-            "unsubscribe_profiles", MaxPayloadBytes, replayable: true, cancellationToken);
+        WriteAsync("bulk_unsubscribe_profiles", null, new JsonApiData<SubscriptionJobResource>(job), KlaviyoJsonContext.Wire.JsonApiDataSubscriptionJobResource,
+            MaxPayloadBytes, replayable: true, cancellationToken);
 
     /// <summary>Suppresses (<paramref name="jobType"/> = <see cref="SuppressionJobResource.SuppressType"/>) or unsuppresses the given emails.</summary>
     public Task SuppressProfilesOrUnsuppressAsync(string jobType, IEnumerable<string> emails, CancellationToken cancellationToken) =>
@@ -55,11 +55,11 @@ public sealed partial class KlaviyoClient
 
     /// <summary><c>POST /api/profile-suppression-bulk-create-jobs</c> (202), at most 100 emails. Retried: suppressing twice changes nothing.</summary>
     public Task SuppressProfilesAsync(SuppressionJobResource job, CancellationToken cancellationToken) =>
-        WriteAsync(HttpMethod.Post, "api/profile-suppression-bulk-create-jobs", new JsonApiData<SuppressionJobResource>(job), KlaviyoJsonContext.Wire.JsonApiDataSuppressionJobResource,
-            "suppress_profiles", MaxPayloadBytes, replayable: true, cancellationToken);
+        WriteAsync("bulk_suppress_profiles", null, new JsonApiData<SuppressionJobResource>(job), KlaviyoJsonContext.Wire.JsonApiDataSuppressionJobResource,
+            MaxPayloadBytes, replayable: true, cancellationToken);
 
     /// <summary><c>POST /api/profile-suppression-bulk-delete-jobs</c> (202), at most 100 emails. Retried: unsuppressing twice changes nothing.</summary>
     public Task UnsuppressProfilesAsync(SuppressionJobResource job, CancellationToken cancellationToken) =>
-        WriteAsync(HttpMethod.Post, "api/profile-suppression-bulk-delete-jobs", new JsonApiData<SuppressionJobResource>(job), KlaviyoJsonContext.Wire.JsonApiDataSuppressionJobResource,
-            "unsuppress_profiles", MaxPayloadBytes, replayable: true, cancellationToken);
+        WriteAsync("bulk_unsuppress_profiles", null, new JsonApiData<SuppressionJobResource>(job), KlaviyoJsonContext.Wire.JsonApiDataSuppressionJobResource,
+            MaxPayloadBytes, replayable: true, cancellationToken);
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Klaviyo.Client.JsonApi;
+using Klaviyo.Client.Operations;
 using Klaviyo.Client.RateLimiting;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
@@ -32,24 +33,40 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
     /// <summary>Largest request body Klaviyo accepts on any endpoint (5 MB).</summary>
     public const int MaxPayloadBytes = 5 * 1024 * 1024;
 
-    /// <summary>GET a JSON:API document. Reads are always safe to retry.</summary>
-    internal async Task<JsonApiDocument> GetAsync(string path, KlaviyoQuery? query, CancellationToken cancellationToken)
+    /// <summary>
+    /// GETs a JSON:API document from the catalogue operation <paramref name="operationId"/> (its path, with
+    /// <paramref name="id"/> as its one path parameter). Reads are always safe to retry.
+    /// </summary>
+    internal async Task<JsonApiDocument> GetAsync(string operationId, string? id, KlaviyoQuery? query, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Get, path + query, body: null, replayable: true, cancellationToken).ConfigureAwait(false);
+        var (method, path) = Route(operationId, id);
+        using var response = await SendAsync(method, path + query, body: null, replayable: true, cancellationToken).ConfigureAwait(false);
         return await ReadDocumentAsync(response, path, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends a JSON:API body; the answer's document, or an empty one for 202 and 204.</summary>
+    /// <summary>
+    /// Sends a JSON:API body to the catalogue operation <paramref name="operationId"/> (its method and path, with
+    /// <paramref name="id"/> as its one path parameter); the answer's document, or an empty one for 202 and 204.
+    /// </summary>
     internal async Task<JsonApiDocument> WriteAsync<T>(
-        HttpMethod method, string path, T body, JsonTypeInfo<T> typeInfo, string operation, int limitBytes, bool replayable, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null)
+        string operationId, string? id, T body, JsonTypeInfo<T> typeInfo, int limitBytes, bool replayable, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null, KlaviyoQuery? query = null)
     {
-        var bytes = Serialize(body, typeInfo, operation, limitBytes);
-        using var response = await SendAsync(method, path, bytes, replayable, cancellationToken, maxRateLimitWait).ConfigureAwait(false);
+        var (method, path) = Route(operationId, id);
+        var bytes = Serialize(body, typeInfo, operationId, limitBytes);
+        using var response = await SendAsync(method, path + query, bytes, replayable, cancellationToken, maxRateLimitWait).ConfigureAwait(false);
         return await ReadDocumentAsync(response, path, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A path segment made of an id the caller gave: escaped, so that it cannot change the path.</summary>
-    internal static string Segment(string id) => Uri.EscapeDataString(id);
+    /// <summary>
+    /// The method and relative path of a catalogue operation, its one path parameter (if it has one) filled with
+    /// <paramref name="id"/>, escaped so that it cannot change the path: the curated methods hold no paths of their own.
+    /// </summary>
+    internal static (HttpMethod Method, string Path) Route(string operationId, string? id = null)
+    {
+        var operation = OperationCatalog.Default.Find(operationId) ?? throw new InvalidOperationException($"The operation catalogue has no {operationId}.");
+        var path = operation.BuildPath(operation.PathParameters.Count == 0 ? null : new Dictionary<string, string?> { [operation.PathParameters[0]] = id });
+        return (new HttpMethod(operation.Method), path);
+    }
 
     /// <summary>Serializes <paramref name="document"/> and refuses a body over <paramref name="limitBytes"/> before anything is sent.</summary>
     internal static byte[] Serialize<T>(T document, JsonTypeInfo<T> typeInfo, string operation, int limitBytes)

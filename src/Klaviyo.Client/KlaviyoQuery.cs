@@ -19,6 +19,9 @@ public sealed class KlaviyoQuery
 
     public KlaviyoQuery Cursor(string? cursor) => Add("page[cursor]", cursor);
 
+    /// <summary>The reports' cursor parameter (<c>page_cursor</c>, not <c>page[cursor]</c>).</summary>
+    public KlaviyoQuery PageCursor(string? cursor) => Add("page_cursor", cursor);
+
     public KlaviyoQuery Fields(string type, IEnumerable<string>? fields) => AddList($"fields[{type}]", fields);
 
     public KlaviyoQuery AdditionalFields(string type, IEnumerable<string>? fields) => AddList($"additional-fields[{type}]", fields);
