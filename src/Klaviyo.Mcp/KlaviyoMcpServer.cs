@@ -46,22 +46,15 @@ public static class KlaviyoMcpServer
         services.AddSingleton<ConfirmationGate>();
         services.AddTransient<AudienceResolver>();
 
+        // The instructions name the tools this server offers, by API area (after the tools are registered).
+        services.AddOptions<McpServerOptions>().PostConfigure<IEnumerable<McpServerTool>>((options, tools) =>
+            options.ServerInstructions = ServerInstructions.For(
+                tools.Select(t => t.ProtocolTool).Where(t => settings.Tools.Present(t) is not null).Select(t => t.Name), settings.Tools.ReadOnly, settings.Confirm));
+
         return services
             .AddMcpServer(options =>
             {
                 options.ServerInfo = new Implementation { Name = ServerName, Title = "Klaviyo", Version = ServerSettings.ServerVersion };
-                options.ServerInstructions =
-                    "Tools for a Klaviyo account. Events: create_event records one thing a person did (a metric name plus a profile identifier); " +
-                    "bulk_create_events sends many at once; import_events imports a CSV, JSON Lines or JSON file, resumably. " +
-                    "Profiles: get_profiles finds people (by email and more), get_profile, create_profile, update_profile, create_or_update_profile (upsert). " +
-                    "Consent: subscribe_profiles, unsubscribe_profiles, suppress_profiles, unsuppress_profiles. " +
-                    "Lists: get_lists, get_list, create_list, update_list, delete_list, add_profiles_to_list, remove_profiles_from_list, get_profiles_for_list; list_name works wherever list_id does. " +
-                    "Insights: get_events, get_event, get_metrics, get_metric, query_metric_aggregates (counts over time), get_segments, get_segment, get_profiles_for_segment, " +
-                    "get_campaigns, get_campaign, get_flows, get_flow, update_flow_status, query_campaign_values and query_flow_values (performance reports), get_account. " +
-                    "Authoring: create_campaign (a draft), update_campaign, update_campaign_message, estimate_campaign_recipients, render_template (preview), then send_campaign, which the person confirms; templates and images have their own tools. " +
-                    "Anything else in Klaviyo's API (coupons, catalogs, tags, templates, forms, webhooks, reviews, custom objects...): find_operations, describe_operation, call_operation. " +
-                    "Collections return { items, next_cursor }: pass next_cursor back as cursor for the next page. " +
-                    "Every tool validates its arguments before calling Klaviyo; an error result names the argument and the rule to fix.";
             })
             .WithCatalogTools<EventTools>(McpJson.Options)
             .WithCatalogTools<ProfileTools>(McpJson.Options)

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Klaviyo.Mcp;
 
 /// <summary>The toolsets users choose from (<c>--toolsets</c>), and which tools each holds: the one place tools are grouped.</summary>
@@ -6,23 +8,18 @@ public static class Toolsets
     /// <summary>The toolset of the three tools that reach the whole API (find_operations, describe_operation, call_operation).</summary>
     public const string Api = "api";
 
-    public static IReadOnlyDictionary<string, string[]> All { get; } = new Dictionary<string, string[]>
-    {
-        ["events"] = ["create_event", "bulk_create_events", "import_events", "get_events", "get_event"],
-        ["profiles"] = ["get_profiles", "get_profile", "create_profile", "update_profile", "create_or_update_profile", "subscribe_profiles", "unsubscribe_profiles", "suppress_profiles", "unsuppress_profiles", "import_profiles"],
-        ["lists"] = ["get_lists", "get_list", "create_list", "update_list", "delete_list", "add_profiles_to_list", "remove_profiles_from_list", "get_profiles_for_list"],
-        ["segments"] = ["get_segments", "get_segment", "get_profiles_for_segment"],
-        ["metrics"] = ["get_metrics", "get_metric", "query_metric_aggregates"],
-        ["campaigns"] = ["get_campaigns", "get_campaign", "create_campaign", "update_campaign", "update_campaign_message", "clone_campaign", "delete_campaign", "estimate_campaign_recipients", "send_campaign", "cancel_campaign_send"],
-        ["templates"] = ["get_templates", "get_template", "create_template", "update_template", "clone_template", "render_template", "delete_template"],
-        ["images"] = ["upload_image_from_url", "upload_image_from_file"],
-        ["flows"] = ["get_flows", "get_flow", "update_flow_status"],
-        ["reporting"] = ["query_campaign_values", "query_flow_values"],
-        ["accounts"] = ["get_account"],
-        ["coupons"] = ["get_coupons", "create_coupon", "get_coupon_codes", "generate_coupon_codes"],
-        ["catalogs"] = ["get_catalog_items", "get_catalog_item", "get_catalog_categories"],
-        [Api] = ["find_operations", "describe_operation", "call_operation"],
-    };
+    /// <summary>The embedded file that holds each toolset's tools.</summary>
+    public const string Resource = "catalog/toolsets.json";
+
+    private static readonly Lazy<IReadOnlyDictionary<string, string[]>> s_all = new(Load);
+
+    /// <summary>
+    /// Each toolset's tools, in the order the server's instructions list them. Derived, not kept by hand: a tool's toolset
+    /// is the API area (<see cref="Areas"/>) of the operation its <see cref="Catalog.ToolOperationAttribute"/> names, and
+    /// the three tools that reach every operation form <see cref="Api"/>. <c>CatalogTests</c> writes that derivation to
+    /// <c>Catalog/toolsets.json</c> (embedded, read at start-up without loading the operation catalogue) and holds it equal.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string[]> All => s_all.Value;
 
     /// <summary>Areas whose curated tools cover only part of the area (catalog writes, coupon updates): naming one also brings the api tools.</summary>
     public static IReadOnlySet<string> PartlyCurated { get; } = new HashSet<string>(StringComparer.Ordinal) { "coupons", "catalogs" };
@@ -63,4 +60,18 @@ public static class Toolsets
 
     /// <summary>Every name <c>--toolsets</c> accepts: the toolsets of tools and the API areas.</summary>
     public static IEnumerable<string> Names => All.Keys.Union(Areas.Values).Order(StringComparer.Ordinal);
+
+    private static IReadOnlyDictionary<string, string[]> Load()
+    {
+        using var stream = typeof(Toolsets).Assembly.GetManifestResourceStream(Resource)
+            ?? throw new InvalidOperationException($"{Resource} is missing from the assembly.");
+        using var document = JsonDocument.Parse(stream);
+        var toolsets = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var toolset in document.RootElement.EnumerateObject())
+        {
+            toolsets[toolset.Name] = [.. toolset.Value.EnumerateArray().Select(t => t.GetString()!)];
+        }
+
+        return toolsets;
+    }
 }

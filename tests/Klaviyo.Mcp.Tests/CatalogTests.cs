@@ -55,6 +55,49 @@ public sealed class CatalogTests
         await AssertServedAsync("Prompts", served.Select(p => (p.Name, (object)p.ProtocolPrompt)).ToList(), generated.Count);
     }
 
+    /// <summary>
+    /// Each tool's toolset is the API area of the operation its [ToolOperation] names (the api tools: their own toolset).
+    /// The derivation is written to Catalog/toolsets.json, which the server reads at start-up without the operation catalogue.
+    /// </summary>
+    [Fact]
+    public async Task Toolsets_are_the_API_areas_of_the_tools_operations()
+    {
+        var tools = Methods<McpServerToolTypeAttribute, McpServerToolAttribute>()
+            .OrderBy(m => m.Type.Name, StringComparer.Ordinal).ThenBy(m => m.Method.MetadataToken)
+            .Select(m => (Name: m.Method.GetCustomAttribute<McpServerToolAttribute>()!.Name!, Operation: m.Method.GetCustomAttribute<ToolOperationAttribute>()?.OperationId))
+            .ToList();
+        Assert.All(tools, t => Assert.True(t.Operation is not null, $"{t.Name} has no [ToolOperation(\"operation_id\")]: name the Klaviyo operation it performs"));
+
+        var toolsets = tools
+            .GroupBy(t => ToolsetOf(t.Name, t.Operation!), t => t.Name)
+            .OrderBy(g => g.Key == Toolsets.Api).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"  \"{g.Key}\": [{string.Join(", ", g.Select(n => $"\"{n}\""))}]");
+        var text = "{\n" + string.Join(",\n", toolsets) + "\n}\n";
+
+        var path = Path.Combine(s_catalog, "toolsets.json");
+        if (Environment.GetEnvironmentVariable("UPDATE_TOOLSNAPS") == "true")
+        {
+            await File.WriteAllTextAsync(path, text, TestContext.Current.CancellationToken);
+            return;
+        }
+
+        Assert.True(text == (await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)).ReplaceLineEndings("\n"),
+            $"Catalog/toolsets.json is not what the tools' operations give: run the tests with UPDATE_TOOLSNAPS=true and commit it.\nNow:\n{text}");
+        Assert.Equal(tools.Select(t => t.Name).Order(StringComparer.Ordinal), Toolsets.ToolNames.Order(StringComparer.Ordinal));
+
+        static string ToolsetOf(string tool, string operationId)
+        {
+            if (operationId == ToolOperationAttribute.WholeApi)
+            {
+                return Toolsets.Api;
+            }
+
+            var operation = Klaviyo.Client.Operations.OperationCatalog.Default.Find(operationId);
+            Assert.True(operation is { ClientSide: false }, $"{tool} names {operationId}, which is not a server-side operation of the catalogue");
+            return Toolsets.Areas[operation!.Tag];
+        }
+    }
+
     [Fact]
     public async Task Concurrent_first_calls_of_a_catalog_tool_all_reach_its_function()
     {

@@ -31,6 +31,23 @@ public sealed class CuratedOperationTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Declared))]
+    public void A_tools_error_description_names_the_operation_its_descriptor_names(string tool, string operationId)
+    {
+        var descriptor = typeof(KlaviyoMcpServer).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .Where(m => m.GetCustomAttribute<ModelContextProtocol.Server.McpServerToolAttribute>()?.Name == tool)
+            .Select(m => m.GetCustomAttribute<Klaviyo.Mcp.Catalog.ToolOperationAttribute>()?.OperationId)
+            .SingleOrDefault();
+
+        // Lookups made on a tool's behalf ("list_name lookup (get_lists)") are not tools of their own.
+        if (descriptor is not null)
+        {
+            Assert.Equal(descriptor, operationId);
+        }
+    }
+
     [Fact]
     public void There_are_curated_operations_to_check() => Assert.True(Declared.Count >= 30, $"{Declared.Count} found");
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using ModelContextProtocol.Protocol;
@@ -15,6 +16,7 @@ public sealed class AccountTools(KlaviyoClient klaviyo, ResultBudget budget)
 {
     internal static readonly KlaviyoOperation GetAccountOperation = KlaviyoOperation.Read("get_account", "get_accounts");
 
+    [ToolOperation("get_accounts")]
     [McpServerTool(Name = "get_account", Title = "Get account", ReadOnly = true)]
     [Description("The account of the API key: id, name, timezone, currency, locale, test or not. Checks that the key works.")]
     public async Task<CallToolResult> GetAccount(CancellationToken cancellationToken = default)

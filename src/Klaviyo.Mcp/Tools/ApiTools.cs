@@ -5,6 +5,7 @@ using System.Text.Json;
 using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
 using Klaviyo.Client.Operations;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -24,6 +25,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
 {
     public const string CallOperationName = "call_operation";
 
+    [ToolOperation(ToolOperationAttribute.WholeApi)]
     [McpServerTool(Name = "find_operations", Title = "Find Klaviyo API operations", ReadOnly = true, OpenWorld = false)]
     [Description("Search Klaviyo's whole API (333 operations) by words, e.g. \"coupon codes\", for what no other tool does.")]
     public CallToolResult FindOperations(
@@ -51,6 +53,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
             KlaviyoMcpJsonContext.Default.FoundOperations);
     }
 
+    [ToolOperation(ToolOperationAttribute.WholeApi)]
     [McpServerTool(Name = "describe_operation", Title = "Describe a Klaviyo API operation", ReadOnly = true, OpenWorld = false)]
     [Description("How to call an operation: parameters, filter fields, body schema and example.")]
     public CallToolResult DescribeOperation(
@@ -84,6 +87,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
             KlaviyoMcpJsonContext.Default.OperationDescription);
     }
 
+    [ToolOperation(ToolOperationAttribute.WholeApi)]
     [McpServerTool(Name = CallOperationName, Title = "Call a Klaviyo API operation", Destructive = true)]
     [Description("Call any Klaviyo API operation (operationId from find_operations); checked against the spec before sending. Next page: the same call with cursor.")]
     public async Task<CallToolResult> CallOperation(

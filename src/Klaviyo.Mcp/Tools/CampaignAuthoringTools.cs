@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -25,6 +26,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
     private static readonly ArgumentPointerMap s_campaignPointers = new(("/data/attributes/campaign-messages/data/0/attributes/definition/content/", ""), ("/data/attributes/", ""), ("/data/id", "campaign_id"));
     private static readonly ArgumentPointerMap s_messagePointers = new(("/data/attributes/definition/content/", ""), ("/data/id", "message_id"));
 
+    [ToolOperation("create_campaign")]
     [McpServerTool(Name = "create_campaign", Title = "Create campaign", Destructive = false)]
     [Description("Create a draft campaign; sends nothing.")]
     public async Task<CallToolResult> CreateCampaign(
@@ -97,6 +99,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         return ToolResults.Resource(result, budget);
     }
 
+    [ToolOperation("update_campaign")]
     [McpServerTool(Name = "update_campaign", Title = "Edit campaign", Destructive = false)]
     [Description("Edit a draft campaign.")]
     public async Task<CallToolResult> UpdateCampaign(
@@ -165,6 +168,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         return ToolResults.Resource(await DescribeAsync(after with { MessageId = after.MessageId ?? campaign.MessageId, Channel = after.Channel ?? campaign.Channel }, cancellationToken).ConfigureAwait(false), budget);
     }
 
+    [ToolOperation("update_campaign_message")]
     [McpServerTool(Name = "update_campaign_message", Title = "Edit message", Destructive = false)]
     [Description("Edit a draft's content or template.")]
     public async Task<CallToolResult> UpdateCampaignMessage(
@@ -238,6 +242,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         return ToolResults.Resource(result, budget);
     }
 
+    [ToolOperation("create_campaign_clone")]
     [McpServerTool(Name = "clone_campaign", Title = "Clone campaign", Destructive = false)]
     [Description("Copy a campaign as a draft.")]
     public async Task<CallToolResult> CloneCampaign(
@@ -254,6 +259,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         return ToolResults.Resource(await DescribeAsync(Campaign.From(cloned), cancellationToken).ConfigureAwait(false), budget);
     }
 
+    [ToolOperation("delete_campaign")]
     [McpServerTool(Name = "delete_campaign", Title = "Delete campaign", Destructive = true)]
     [Description("Delete a campaign. Confirmed by the person first.")]
     public async Task<CallToolResult> DeleteCampaign(
@@ -276,6 +282,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         return ToolResults.Success(new JsonObject { ["id"] = campaign.Id, ["deleted"] = true }, KlaviyoMcpJsonContext.Default.JsonObject);
     }
 
+    [ToolOperation("refresh_campaign_recipient_estimation")]
     [McpServerTool(Name = "estimate_campaign_recipients", Title = "Estimate recipients", ReadOnly = true)]
     [Description("Count a campaign's recipients.")]
     public async Task<CallToolResult> EstimateCampaignRecipients(
@@ -292,6 +299,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             KlaviyoMcpJsonContext.Default.JsonObject);
     }
 
+    [ToolOperation("send_campaign")]
     [McpServerTool(Name = "send_campaign", Title = "Send campaign", Destructive = true)]
     [Description("Send a draft. Confirmed by the person first: show them the summary.")]
     public async Task<CallToolResult> SendCampaign(
@@ -339,6 +347,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             KlaviyoMcpJsonContext.Default.JsonObject);
     }
 
+    [ToolOperation("cancel_campaign_send")]
     [McpServerTool(Name = "cancel_campaign_send", Title = "Cancel send", Destructive = true)]
     [Description("Stop a scheduled or sending campaign.")]
     public async Task<CallToolResult> CancelCampaignSend(

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Klaviyo.Client;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Validation;
@@ -27,6 +28,7 @@ public sealed class CampaignTools(KlaviyoClient klaviyo, ResultBudget budget)
     internal static readonly KlaviyoOperation GetCampaignsOperation = KlaviyoOperation.Read("get_campaigns", "get_campaigns", new Dictionary<string, string> { ["filter"] = "channel, status, name_contains, since or until" });
     internal static readonly KlaviyoOperation GetCampaignOperation = KlaviyoOperation.Read("get_campaign", "get_campaign");
 
+    [ToolOperation("get_campaigns")]
     [McpServerTool(Name = "get_campaigns", Title = "Find campaigns", ReadOnly = true)]
     [Description("List campaigns of one channel by status, name and schedule. Performance: query_campaign_values.")]
     public async Task<CallToolResult> GetCampaigns(
@@ -74,6 +76,7 @@ public sealed class CampaignTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Page(page, current, budget);
     }
 
+    [ToolOperation("get_campaign")]
     [McpServerTool(Name = "get_campaign", Title = "Get campaign", ReadOnly = true)]
     [Description("One campaign by id, with its messages (subject, channel, content).")]
     public async Task<CallToolResult> GetCampaign(

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Validation;
 using ModelContextProtocol.Protocol;
@@ -19,6 +20,7 @@ public sealed class CatalogTools(KlaviyoClient klaviyo, ResultBudget budget)
     private static readonly string[] s_variantFields = ["external_id", "title", "sku", "price", "inventory_quantity", "inventory_policy", "published"];
     private static readonly string[] s_sorts = ["created", "-created"];
 
+    [ToolOperation("get_catalog_items")]
     [McpServerTool(Name = "get_catalog_items", Title = "Find catalog items", ReadOnly = true)]
     [Description("List catalog items (products), with their variants' inventory.")]
     public async Task<CallToolResult> GetCatalogItems(
@@ -62,6 +64,7 @@ public sealed class CatalogTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Page(document, current, budget);
     }
 
+    [ToolOperation("get_catalog_item")]
     [McpServerTool(Name = "get_catalog_item", Title = "Get catalog item", ReadOnly = true)]
     [Description("One catalog item, optionally with variants.")]
     public async Task<CallToolResult> GetCatalogItem(
@@ -101,6 +104,7 @@ public sealed class CatalogTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Resource(item, budget);
     }
 
+    [ToolOperation("get_catalog_categories")]
     [McpServerTool(Name = "get_catalog_categories", Title = "Find catalog categories", ReadOnly = true)]
     [Description("List catalog categories.")]
     public async Task<CallToolResult> GetCatalogCategories(

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
 using Klaviyo.Client.Operations;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Coupons;
@@ -23,6 +24,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
     private static readonly ArgumentPointerMap s_couponPointers = new(("/data/attributes/external_id", "name"), ("/data/attributes/", ""));
     private static readonly string[] s_statuses = ["UNASSIGNED", "PROCESSING", "ASSIGNED_TO_PROFILE", "USED", "VERSION_NOT_ACTIVE", "DELETING"];
 
+    [ToolOperation("get_coupons")]
     [McpServerTool(Name = "get_coupons", Title = "List coupons", ReadOnly = true)]
     [Description("List coupons.")]
     public async Task<CallToolResult> GetCoupons([Description("next_cursor.")] string? cursor = null, CancellationToken cancellationToken = default)
@@ -34,6 +36,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
         return ToolResults.Page(document, current, budget);
     }
 
+    [ToolOperation("create_coupon")]
     [McpServerTool(Name = "create_coupon", Title = "Create coupon", Destructive = false)]
     [Description("Create a coupon; name is its id and what templates show.")]
     public async Task<CallToolResult> CreateCoupon(
@@ -55,6 +58,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
+    [ToolOperation("get_coupon_codes")]
     [McpServerTool(Name = "get_coupon_codes", Title = "List coupon codes", ReadOnly = true)]
     [Description("List a coupon's or a person's codes.")]
     public async Task<CallToolResult> GetCouponCodes(
@@ -109,6 +113,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
         return ToolResults.Page(document, current, budget);
     }
 
+    [ToolOperation("bulk_create_coupon_codes")]
     [McpServerTool(Name = "generate_coupon_codes", Title = "Generate coupon codes", Destructive = false, Idempotent = true)]
     [Description("Create unique random codes for a coupon, also saved to a CSV; resumable.")]
     public async Task<CallToolResult> GenerateCouponCodes(

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Klaviyo.Client;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Events;
@@ -37,6 +38,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
             ("/data/attributes/metric/data/", "metric."),
             ("/data/attributes/", "")));
 
+    [ToolOperation("create_event")]
     [McpServerTool(
         Name = "create_event",
         Title = "Create event",
@@ -102,6 +104,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
             KlaviyoMcpJsonContext.Default.CreateEventResult);
     }
 
+    [ToolOperation("bulk_create_events")]
     [McpServerTool(
         Name = "bulk_create_events",
         Title = "Create events in bulk",
@@ -217,6 +220,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
             KlaviyoMcpJsonContext.Default.BulkCreateEventsResult);
     }
 
+    [ToolOperation("bulk_create_events")]
     [McpServerTool(
         Name = "import_events",
         Title = "Import events from a file",
@@ -282,6 +286,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
 
     private static readonly string[] s_eventSorts = ["datetime", "-datetime", "timestamp", "-timestamp"];
 
+    [ToolOperation("get_events")]
     [McpServerTool(Name = "get_events", Title = "Find events", ReadOnly = true)]
     [Description("List events (what people did) by metric, profile and time. Counts over time: query_metric_aggregates.")]
     public async Task<CallToolResult> GetEvents(
@@ -342,6 +347,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         return ToolResults.Page(page, current, budget);
     }
 
+    [ToolOperation("get_event")]
     [McpServerTool(Name = "get_event", Title = "Get event", ReadOnly = true)]
     [Description("One event by id, with its metric name and its profile identifiers.")]
     public async Task<CallToolResult> GetEvent(

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Klaviyo.Client;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -23,6 +24,7 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, Confir
     internal static readonly KlaviyoOperation GetFlowOperation = KlaviyoOperation.Read("get_flow", "get_flow");
     internal static readonly KlaviyoOperation UpdateStatusOperation = new("update_flow_status", "update_flow", new ArgumentPointerMap(("/data/attributes/", ""), ("/data/id", "id")));
 
+    [ToolOperation("get_flows")]
     [McpServerTool(Name = "get_flows", Title = "Find flows", ReadOnly = true)]
     [Description("List flows (automations) by status, name or trigger type.")]
     public async Task<CallToolResult> GetFlows(
@@ -61,6 +63,7 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, Confir
         return ToolResults.Page(page, current, budget);
     }
 
+    [ToolOperation("get_flow")]
     [McpServerTool(Name = "get_flow", Title = "Get flow", ReadOnly = true)]
     [Description("One flow by id, optionally with its actions (emails, SMS, delays, splits).")]
     public async Task<CallToolResult> GetFlow(
@@ -76,6 +79,7 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, Confir
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
+    [ToolOperation("update_flow")]
     [McpServerTool(Name = "update_flow_status", Title = "Set flow status", Destructive = true, Idempotent = true)]
     [Description("Set a flow and its actions to draft, manual or live. live sends to real people as they trigger it.")]
     public async Task<CallToolResult> UpdateFlowStatus(

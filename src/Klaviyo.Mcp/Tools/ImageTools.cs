@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Import;
@@ -25,6 +26,7 @@ public sealed class ImageTools(KlaviyoClient klaviyo, ImportSettings files, Resu
         [".webp"] = "image/webp",
     };
 
+    [ToolOperation("upload_image_from_url")]
     [McpServerTool(Name = "upload_image_from_url", Title = "Image from URL", Destructive = false)]
     [Description("Import an https image (5 MB).")]
     public async Task<CallToolResult> UploadImageFromUrl(
@@ -58,6 +60,7 @@ public sealed class ImageTools(KlaviyoClient klaviyo, ImportSettings files, Resu
         return ToolResults.Resource(JsonApiShaper.Flatten(document.Resource), budget);
     }
 
+    [ToolOperation("upload_image_from_file")]
     [McpServerTool(Name = "upload_image_from_file", Title = "Upload image", Destructive = false)]
     [Description("Upload a png/jpg/gif/webp file (5 MB).")]
     public async Task<CallToolResult> UploadImageFromFile(

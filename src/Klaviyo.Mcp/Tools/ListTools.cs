@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Klaviyo.Client;
 using Klaviyo.Client.Lists;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -43,6 +44,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
     internal static readonly KlaviyoOperation RemoveMembersOperation = new("remove_profiles_from_list", "remove_profiles_from_list", s_memberPointers);
     internal static readonly KlaviyoOperation GetMembersOperation = KlaviyoOperation.Read("get_profiles_for_list", "get_profiles_for_list", s_queryArguments);
 
+    [ToolOperation("get_lists")]
     [McpServerTool(Name = "get_lists", Title = "Find lists", ReadOnly = true)]
     [Description("List lists, 10 a page, or find one by exact name.")]
     public async Task<CallToolResult> GetLists(
@@ -61,6 +63,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ToolResults.Page(page, current, budget);
     }
 
+    [ToolOperation("get_list")]
     [McpServerTool(Name = "get_list", Title = "Get list", ReadOnly = true)]
     [Description("One list by id, optionally with its profile_count.")]
     public async Task<CallToolResult> GetList(
@@ -77,6 +80,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
+    [ToolOperation("create_list")]
     [McpServerTool(Name = "create_list", Title = "Create list", Destructive = false)]
     [Description("Create a list: always a new one, even if the name is taken (check get_lists). Klaviyo allows 150 new lists a day.")]
     public async Task<CallToolResult> CreateList(
@@ -94,6 +98,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
+    [ToolOperation("update_list")]
     [McpServerTool(Name = "update_list", Title = "Update list", Destructive = false, Idempotent = true)]
     [Description("Rename a list or change its opt-in process.")]
     public async Task<CallToolResult> UpdateList(
@@ -118,6 +123,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
+    [ToolOperation("delete_list")]
     [McpServerTool(Name = "delete_list", Title = "Delete list", Destructive = true)]
     [Description("Delete a list for good. Its profiles and their consent remain.")]
     public async Task<CallToolResult> DeleteList(
@@ -138,6 +144,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ToolResults.Success(new ListDeletedResult { Id = id.Trim() }, KlaviyoMcpJsonContext.Default.ListDeletedResult);
     }
 
+    [ToolOperation("add_profiles_to_list")]
     [McpServerTool(Name = "add_profiles_to_list", Title = "Add profiles to list", Destructive = false, Idempotent = true)]
     [Description("Add profiles to a list by profile_ids and/or emails. Membership only, not consent (see subscribe_profiles).")]
     public async Task<CallToolResult> AddProfilesToList(
@@ -172,6 +179,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
             KlaviyoMcpJsonContext.Default.ListMembershipResult);
     }
 
+    [ToolOperation("remove_profiles_from_list")]
     [McpServerTool(Name = "remove_profiles_from_list", Title = "Remove profiles from list", Destructive = true, Idempotent = true)]
     [Description("Remove profiles from a list by profile_ids and/or emails. Membership only; consent is unchanged.")]
     public async Task<CallToolResult> RemoveProfilesFromList(
@@ -193,6 +201,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
             KlaviyoMcpJsonContext.Default.ListMembershipResult);
     }
 
+    [ToolOperation("get_profiles_for_list")]
     [McpServerTool(Name = "get_profiles_for_list", Title = "Get list members", ReadOnly = true)]
     [Description("Members of a list, or whether an email is one.")]
     public async Task<CallToolResult> GetProfilesForList(

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
 using Klaviyo.Client.Insights;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Metrics;
@@ -32,6 +33,7 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
     internal static readonly KlaviyoOperation GetMetricOperation = KlaviyoOperation.Read("get_metric", "get_metric");
     internal static readonly KlaviyoOperation AggregatesOperation = new("query_metric_aggregates", "query_metric_aggregates", new ArgumentPointerMap(("/data/attributes/", "")));
 
+    [ToolOperation("get_metrics")]
     [McpServerTool(Name = "get_metrics", Title = "Find metrics", ReadOnly = true)]
     [Description("List metrics (kinds of event, e.g. Placed Order) by part of the name or integration.")]
     public async Task<CallToolResult> GetMetrics(
@@ -63,6 +65,7 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
         return ToolResults.Collection(matches, current, null, budget);
     }
 
+    [ToolOperation("get_metric")]
     [McpServerTool(Name = "get_metric", Title = "Get metric", ReadOnly = true)]
     [Description("One metric by id.")]
     public async Task<CallToolResult> GetMetric(
@@ -77,6 +80,7 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
+    [ToolOperation("query_metric_aggregates")]
     [McpServerTool(Name = "query_metric_aggregates", Title = "Count metric events over time", ReadOnly = true)]
     [Description(
         "Count a metric over time: count, sum_value (revenue) and/or unique (profiles) per interval from start to end, optionally grouped by dimensions. " +

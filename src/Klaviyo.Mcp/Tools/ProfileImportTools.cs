@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Import;
 using Klaviyo.Mcp.Tools.Lists;
@@ -16,6 +17,7 @@ namespace Klaviyo.Mcp.Tools;
 [SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
 public sealed class ProfileImportTools(ProfileImporter importer, ResourceNameResolver names)
 {
+    [ToolOperation("bulk_import_profiles")]
     [McpServerTool(Name = "import_profiles", Title = "Import profiles from a file", Destructive = false, Idempotent = true)]
     [Description("Upsert profiles from a .csv/.jsonl/.json file, resumably; columns named as profile fields, others become properties.")]
     public async Task<CallToolResult> ImportProfiles(

@@ -51,6 +51,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
     internal static readonly KlaviyoOperation UpdateProfileOperation = new("update_profile", "update_profile", s_profilePointers);
     internal static readonly KlaviyoOperation UpsertProfileOperation = new("create_or_update_profile", "create_or_update_profile", s_profilePointers);
 
+    [ToolOperation("get_profiles")]
     [McpServerTool(Name = "get_profiles", Title = "Find profiles", ReadOnly = true)]
     [Description("Find profiles by exact email, phone_number or external_id, or a Klaviyo filter.")]
     public async Task<CallToolResult> GetProfiles(
@@ -106,6 +107,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Page(page, current, budget);
     }
 
+    [ToolOperation("get_profile")]
     [McpServerTool(Name = "get_profile", Title = "Get profile", ReadOnly = true)]
     [Description("One profile by id, optionally with the lists and segments it is in.")]
     public async Task<CallToolResult> GetProfile(
@@ -129,6 +131,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
+    [ToolOperation("create_profile")]
     [McpServerTool(Name = "create_profile", Title = "Create profile", Destructive = false)]
     [Description(
         "Create a profile with email, phone_number and/or external_id. If such a profile exists, nothing is created and the error gives its id (to upsert: " +
@@ -173,6 +176,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         }
     }
 
+    [ToolOperation("update_profile")]
     [McpServerTool(Name = "update_profile", Title = "Update profile", Destructive = false)]
     [Description(
         "Change a profile by id: only given attributes change; null clears one. properties sets custom properties (others kept); unset_properties removes some; " +
@@ -252,6 +256,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
+    [ToolOperation("create_or_update_profile")]
     [McpServerTool(Name = "create_or_update_profile", Title = "Create or update profile", Destructive = false, Idempotent = true)]
     [Description("Upsert by id, email, phone_number or external_id: updates that profile or creates one; given attributes are set. Says if it was created or updated.")]
     public async Task<CallToolResult> CreateOrUpdateProfile(

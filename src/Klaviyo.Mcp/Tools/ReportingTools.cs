@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
 using Klaviyo.Client.Insights;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Metrics;
@@ -40,6 +41,7 @@ public sealed class ReportingTools(KlaviyoClient klaviyo, MetricResolver metrics
     internal static readonly KlaviyoOperation CampaignValuesOperation = new("query_campaign_values", "query_campaign_values", s_pointers);
     internal static readonly KlaviyoOperation FlowValuesOperation = new("query_flow_values", "query_flow_values", s_pointers);
 
+    [ToolOperation("query_campaign_values")]
     [McpServerTool(Name = "query_campaign_values", Title = "Campaign performance", ReadOnly = true)]
     [Description(
         "Campaign performance as in Klaviyo reports, per campaign over a timeframe; rates are fractions. Heavily rate limited: ask for all statistics at once.")]
@@ -55,6 +57,7 @@ public sealed class ReportingTools(KlaviyoClient klaviyo, MetricResolver metrics
         CancellationToken cancellationToken = default) =>
         QueryAsync(ValuesReportResource.CampaignType, CampaignValuesOperation, statistics, timeframe, start, end, conversion_metric_id, "campaign_ids", campaign_ids, "campaign_id", s_campaignGroups, group_by, cursor, cancellationToken);
 
+    [ToolOperation("query_flow_values")]
     [McpServerTool(Name = "query_flow_values", Title = "Flow performance", ReadOnly = true)]
     [Description(
         "Flow performance as in Klaviyo reports, per flow and message over a timeframe. Heavily rate limited: ask for all statistics at once.")]

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Klaviyo.Client;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Lists;
@@ -20,6 +21,7 @@ public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver nam
     internal static readonly KlaviyoOperation GetSegmentOperation = KlaviyoOperation.Read("get_segment", "get_segment");
     internal static readonly KlaviyoOperation GetMembersOperation = KlaviyoOperation.Read("get_profiles_for_segment", "get_profiles_for_segment");
 
+    [ToolOperation("get_segments")]
     [McpServerTool(Name = "get_segments", Title = "Find segments", ReadOnly = true)]
     [Description("List segments, or find one by exact name.")]
     public async Task<CallToolResult> GetSegments(
@@ -37,6 +39,7 @@ public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver nam
         return ToolResults.Page(page, current, budget);
     }
 
+    [ToolOperation("get_segment")]
     [McpServerTool(Name = "get_segment", Title = "Get segment", ReadOnly = true)]
     [Description("One segment by id, optionally with its profile_count.")]
     public async Task<CallToolResult> GetSegment(
@@ -52,6 +55,7 @@ public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver nam
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
+    [ToolOperation("get_profiles_for_segment")]
     [McpServerTool(Name = "get_profiles_for_segment", Title = "Get segment members", ReadOnly = true)]
     [Description("Members of a segment, or whether an email is one.")]
     public async Task<CallToolResult> GetProfilesForSegment(

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
 using Klaviyo.Client.Subscriptions;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -33,6 +34,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
     internal static readonly KlaviyoOperation SuppressOperation = new("suppress_profiles", "bulk_suppress_profiles", s_suppressionPointers);
     internal static readonly KlaviyoOperation UnsuppressOperation = new("unsuppress_profiles", "bulk_unsuppress_profiles", s_suppressionPointers);
 
+    [ToolOperation("bulk_subscribe_profiles")]
     [McpServerTool(Name = "subscribe_profiles", Title = "Subscribe profiles", Destructive = false)]
     [Description(
         "Subscribe people to email and/or SMS marketing, optionally on a list; creates missing profiles. Past consent: historical_import with consented_at.")]
@@ -98,6 +100,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
             KlaviyoMcpJsonContext.Default.JobsSubmittedResult);
     }
 
+    [ToolOperation("bulk_unsubscribe_profiles")]
     [McpServerTool(Name = "unsubscribe_profiles", Title = "Unsubscribe profiles", Destructive = true, Idempotent = true)]
     [Description(
         "Unsubscribe people from email and/or SMS marketing. WARNING: with a list, profiles that are NOT in that list are unsubscribed globally; " +
@@ -146,6 +149,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
             KlaviyoMcpJsonContext.Default.JobsSubmittedResult);
     }
 
+    [ToolOperation("bulk_suppress_profiles")]
     [McpServerTool(Name = "suppress_profiles", Title = "Suppress profiles", Destructive = true, Idempotent = true)]
     [Description("Suppress emails: no email marketing reaches them, whatever their consent, until unsuppressed.")]
     public async Task<CallToolResult> SuppressProfiles(
@@ -171,6 +175,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
         return string.Join(", ", all.Take(10)) + (all.Count > 10 ? $" and {all.Count - 10} more" : "");
     }
 
+    [ToolOperation("bulk_unsuppress_profiles")]
     [McpServerTool(Name = "unsuppress_profiles", Title = "Unsuppress profiles", Destructive = false, Idempotent = true)]
     [Description("Lift manual suppressions (USER_SUPPRESSED) from emails; bounces and spam complaints stay.")]
     public Task<CallToolResult> UnsuppressProfiles(

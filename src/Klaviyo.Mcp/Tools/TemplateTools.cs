@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
+using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -22,6 +23,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
 
     private static readonly ArgumentPointerMap s_pointers = new(("/data/attributes/", ""), ("/data/id", "template_id"));
 
+    [ToolOperation("get_templates")]
     [McpServerTool(Name = "get_templates", Title = "Templates", ReadOnly = true)]
     [Description("List templates.")]
     public async Task<CallToolResult> GetTemplates(
@@ -54,6 +56,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         return ToolResults.Collection(items, current, page.NextCursor, budget, page.NextCursor is null ? null : "editor_type is applied to each page of 10, so a page may hold fewer; follow next_cursor for more.");
     }
 
+    [ToolOperation("get_template")]
     [McpServerTool(Name = "get_template", Title = "Get template", ReadOnly = true)]
     [Description("One template.")]
     public async Task<CallToolResult> GetTemplate(
@@ -69,6 +72,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         return Cut(JsonApiShaper.Flatten(document.Resource));
     }
 
+    [ToolOperation("create_template")]
     [McpServerTool(Name = "create_template", Title = "Create template", Destructive = false)]
     [Description("Create an HTML template.")]
     public async Task<CallToolResult> CreateTemplate(
@@ -92,6 +96,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         return Summary(document.Resource);
     }
 
+    [ToolOperation("update_template")]
     [McpServerTool(Name = "update_template", Title = "Update template", Destructive = false)]
     [Description("Edit a template.")]
     public async Task<CallToolResult> UpdateTemplate(
@@ -131,6 +136,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         return Summary(document.Resource);
     }
 
+    [ToolOperation("clone_template")]
     [McpServerTool(Name = "clone_template", Title = "Clone template", Destructive = false)]
     [Description("Copy a template.")]
     public async Task<CallToolResult> CloneTemplate(
@@ -152,6 +158,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         return Summary(document.Resource);
     }
 
+    [ToolOperation("render_template")]
     [McpServerTool(Name = "render_template", Title = "Preview template", ReadOnly = true)]
     [Description("Render a template.")]
     public async Task<CallToolResult> RenderTemplate(
@@ -177,6 +184,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         return Cut(rendered);
     }
 
+    [ToolOperation("delete_template")]
     [McpServerTool(Name = "delete_template", Title = "Delete template", Destructive = true)]
     [Description("Delete a template. Confirmed by the person first.")]
     public async Task<CallToolResult> DeleteTemplate(

@@ -1,0 +1,63 @@
+using System.Text;
+
+namespace Klaviyo.Mcp;
+
+/// <summary>
+/// The server's instructions (sent once, in the answer to <c>initialize</c>): the tools this server offers, grouped by
+/// API area as <see cref="Toolsets.All"/> groups them (each tool's area is its operation's), then the few rules every
+/// tool follows. Built from the offered tools, so a narrowed server (<c>--toolsets</c>, <c>--read-only</c>) names only
+/// what an agent can call.
+/// </summary>
+public static class ServerInstructions
+{
+    public static string For(IEnumerable<string> offeredTools, bool readOnly, bool confirm)
+    {
+        var offered = offeredTools.ToHashSet(StringComparer.Ordinal);
+        var text = new StringBuilder("Tools for a Klaviyo account, by API area; each tool's description says when to use it.");
+        if (readOnly)
+        {
+            text.Append(" This server is read-only: it changes nothing in Klaviyo.");
+        }
+
+        foreach (var (toolset, tools) in Toolsets.All)
+        {
+            var present = tools.Where(offered.Contains).ToList();
+            if (toolset == Toolsets.Api || present.Count == 0)
+            {
+                continue;
+            }
+
+            var area = Toolsets.Areas.FirstOrDefault(a => a.Value == toolset).Key ?? toolset;
+            text.Append(' ').Append(area).Append(": ").AppendJoin(", ", present).Append('.');
+        }
+
+        if (offered.Contains(Tools.ApiTools.CallOperationName))
+        {
+            text.Append(" Anything else in Klaviyo's API (tags, forms, webhooks, reviews, custom objects, catalog and coupon writes...): ")
+                .Append("find_operations finds the operation, describe_operation shows its arguments, call_operation calls it.");
+        }
+
+        if (offered.Contains("send_campaign"))
+        {
+            text.Append(" Campaigns are drafted (create_campaign), checked (estimate_campaign_recipients, render_template), then sent (send_campaign).");
+        }
+        else if (offered.Contains("create_campaign"))
+        {
+            text.Append(" Campaigns are drafted and checked here; this server does not send them.");
+        }
+
+        if (confirm && !readOnly)
+        {
+            text.Append(" Sends, deletes, suppressions, global unsubscribes and flows going live wait for the person's confirmation.");
+        }
+
+        if (offered.Contains("add_profiles_to_list"))
+        {
+            text.Append(" list_name works wherever list_id does.");
+        }
+
+        text.Append(" Collections return { items, next_cursor }: pass next_cursor back as cursor for the next page.")
+            .Append(" Every tool validates its arguments before calling Klaviyo; an error result names the argument and the rule to fix.");
+        return text.ToString();
+    }
+}
