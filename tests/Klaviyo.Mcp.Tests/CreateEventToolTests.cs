@@ -174,6 +174,7 @@ public sealed class CreateEventToolTests
 
         Assert.True(result.IsError);
         Assert.Contains("rate limiting these requests (429); retry after 45 s", result.Text());
+        Assert.Contains("create_event is limited to 350/s, 3500/min (the create_event rate limit", result.Text());
         Assert.Single(stub.Requests);
     }
 

@@ -37,6 +37,11 @@ public sealed record KlaviyoOperation
         ? string.Join(" and ", operation.Scopes)
         : "";
 
+    /// <summary>The operation's rate limit from the catalogue, as "3/s, 60/min" (looked up only when an error needs it).</summary>
+    public string? RateLimit => OperationId.Length > 0 && OperationCatalog.Default.Find(OperationId) is { RateLimit: var limit }
+        ? limit.Daily is { } day ? $"{limit.Burst}/s, {limit.Steady}/min, {day}/day" : $"{limit.Burst}/s, {limit.Steady}/min"
+        : null;
+
     /// <summary>An operation that sends no body.</summary>
     public static KlaviyoOperation Read(string toolName, string operationId, IReadOnlyDictionary<string, string>? parameters = null) =>
         new(toolName, operationId, new ArgumentPointerMap(), parameters);

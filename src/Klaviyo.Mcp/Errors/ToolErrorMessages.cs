@@ -62,6 +62,11 @@ public static class ToolErrorMessages
             case HttpStatusCode.TooManyRequests:
                 text.Append("Klaviyo is rate limiting these requests (429)");
                 text.Append(api.RetryAfter is { } wait ? $"; retry after {Math.Max(1, Math.Ceiling(wait.TotalSeconds))} s." : "; wait a few seconds and retry.");
+                if (operation.RateLimit is { } limit)
+                {
+                    text.Append($" {operation.ToolName} is limited to {limit} (the {operation.OperationId} rate limit, shared by every client of this account); space the calls out.");
+                }
+
                 break;
             default:
                 text.Append(status >= 500
