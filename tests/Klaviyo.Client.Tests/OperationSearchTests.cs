@@ -88,4 +88,13 @@ public sealed class OperationSearchTests
         Assert.Equal(3, OperationSearch.Find("campaign", limit: 3).Count);
         Assert.Empty(OperationSearch.Find("xyzzy plugh"));
     }
+
+    [Theory]
+    [InlineData("get_profles", "get_profiles")]
+    [InlineData("getLists", "get_lists")]
+    [InlineData("create_cupon", "create_coupon")]
+    [InlineData("delete_tags", "delete_tag")]
+    [InlineData("campaign_send", "send_campaign")]
+    public void A_misspelled_operation_id_suggests_the_intended_one_first(string given, string expected) =>
+        Assert.Equal(expected, OperationSearch.Suggest(given)[0].Id);
 }

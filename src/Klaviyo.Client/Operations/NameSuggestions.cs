@@ -23,10 +23,10 @@ internal static class NameSuggestions
         return bestDistance.Key <= Math.Max(1, key.Length / 5) ? best : null;
     }
 
-    private static string Key(string name) => new([.. name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant)]);
+    internal static string Key(string name) => new([.. name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant)]);
 
     // Edits (insert, delete, replace, swap two neighbours) from a to b.
-    private static int Distance(string a, string b)
+    internal static int Distance(string a, string b)
     {
         var d = new int[a.Length + 1, b.Length + 1];
         for (var i = 0; i <= a.Length; i++)

@@ -72,6 +72,21 @@ public static class OperationSearch
     private static readonly Lazy<Dictionary<string, int>> s_frequency = new(() => Frequencies(s_index.Value), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>
+    /// What someone who wrote <paramref name="unknownId"/> probably meant, at most <paramref name="limit"/>: the ids
+    /// spelled closest to it first (<c>get_profilez</c> → <c>get_profiles</c>), then the best matches of its words.
+    /// </summary>
+    public static IReadOnlyList<ApiOperation> Suggest(string unknownId, int limit = 3)
+    {
+        var key = NameSuggestions.Key(unknownId);
+        var spelled = s_index.Value
+            .Select(o => (o.Operation, Distance: NameSuggestions.Distance(key, NameSuggestions.Key(o.Operation.Id))))
+            .Where(o => o.Distance <= Math.Max(2, key.Length / 5))
+            .OrderBy(o => o.Distance).ThenBy(o => o.Operation.Id, StringComparer.Ordinal)
+            .Select(o => o.Operation);
+        return [.. spelled.Concat(Find(unknownId.Replace('_', ' '), limit: limit)).Distinct().Take(limit)];
+    }
+
+    /// <summary>
     /// The server-side operations that best match <paramref name="query"/>, best first, at most <paramref name="limit"/>
     /// (1 to 50). <paramref name="tag"/>, when given, keeps only that API area (ignoring case, spaces and punctuation:
     /// "custom objects", "Custom-Objects"). An empty query lists the area's operations by id.

@@ -201,7 +201,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
         var found = OperationCatalog.Default.Find(operation);
         if (found is null || found.ClientSide)
         {
-            var suggestions = OperationSearch.Find(operation.Replace('_', ' '), limit: 3);
+            var suggestions = OperationSearch.Suggest(operation.Trim());
             throw new ToolArgumentException("operation",
                 $"{IdentifierRules.Quote(operation)} is not an operation of Klaviyo's API{(found is { ClientSide: true } ? " callable with a private key" : "")}; " +
                 (suggestions.Count > 0 ? $"did you mean {string.Join(", ", suggestions.Select(s => s.Id))}? " : "") +
