@@ -48,6 +48,28 @@ public sealed class ImportProfilesToolTests
     }
 
     [Fact]
+    public async Task A_JSON_array_cut_off_mid_file_imports_the_profiles_before_the_break_and_reports_the_break_by_item()
+    {
+        using var folder = new TemporaryFolder();
+        var profiles = string.Join(",", Enumerable.Range(1, 12).Select(i => $$"""{"email":"p{{i}}@klaviyo-demo.com"}"""));
+        var file = folder.Write("people.json", "[" + profiles + """,{"email":"cut@klaviyo-de""");
+        using var stub = new KlaviyoStub();
+        AcceptJobs(stub, "job-1");
+        stub.Answer("GET", JobsPath + "/job-1", 200, Job("job-1", "complete", 12, 0));
+        await using var mcp = await StartAsync(stub, folder);
+
+        var result = (await mcp.CallAsync("import_profiles", $$"""{"path":"{{file}}"}""")).AssertSuccess().StructuredContent!.Value;
+
+        var post = Assert.Single(stub.Requests, r => r.Method == "POST");
+        Assert.Equal(12, post.BodyJson()["data"]!["attributes"]!["profiles"]!["data"]!.AsArray().Count);
+        Assert.False(result.GetProperty("completed").GetBoolean());
+        var broken = Assert.Single(result.GetProperty("invalid").EnumerateArray());
+        Assert.Equal(13, broken.GetProperty("item").GetInt32());
+        Assert.Contains("not valid JSON", broken.GetProperty("errors")[0].GetString());
+        Assert.Contains("could not be read", result.GetProperty("note").GetString());
+    }
+
+    [Fact]
     public async Task Jobs_are_split_before_five_megabytes()
     {
         using var folder = new TemporaryFolder();

@@ -22,7 +22,7 @@ namespace Klaviyo.Mcp.Output;
 [JsonSerializable(typeof(CreateEventResult))]
 [JsonSerializable(typeof(CreateEventArguments[]))]
 [JsonSerializable(typeof(BulkCreateEventsResult))]
-[JsonSerializable(typeof(ImportCheckpoint))]
+[JsonSerializable(typeof(EventImportCheckpoint))]
 [JsonSerializable(typeof(ImportResult))]
 [JsonSerializable(typeof(ProfileImportCheckpoint))]
 [JsonSerializable(typeof(ProfileImportResult))]

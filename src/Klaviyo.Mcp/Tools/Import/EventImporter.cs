@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using Klaviyo.Client;
 using Klaviyo.Client.Events;
 using Klaviyo.Mcp.Errors;
+using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Events;
 using Klaviyo.Mcp.Validation;
 using Microsoft.Extensions.Logging;
@@ -35,7 +35,7 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
         using var running = dryRun ? null : ImportFiles.Lock(statePath, "import_events");
 
         string? note = null;
-        var checkpoint = dryRun || restart ? null : store.Load(statePath);
+        var checkpoint = dryRun || restart ? null : ImportCheckpointStore.Load(statePath, KlaviyoMcpJsonContext.Default.EventImportCheckpoint);
         if (checkpoint is not null && !checkpoint.Matches(file, fingerprint))
         {
             note = "The file or the mapping changed since the last run, so the import started over; rows sent before keep their unique_id and are not counted twice.";
@@ -52,7 +52,7 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
             };
         }
 
-        checkpoint ??= new ImportCheckpoint { File = file.FullName, Size = file.Length, LastWriteUtc = file.LastWriteTimeUtc, Mapping = fingerprint };
+        checkpoint ??= new EventImportCheckpoint { File = file.FullName, Size = file.Length, LastWriteUtc = file.LastWriteTimeUtc, Mapping = fingerprint };
         var resumeAfter = checkpoint.AcknowledgedRows;
 
         await using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
@@ -65,7 +65,13 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
             errors.ThrowIfAny();
         }
 
-        var run = new Run(checkpoint, file.Length, progress);
+        var run = new ImportRun<EventImportCheckpoint>(checkpoint, progress);
+        void Report(long position, bool force) => run.Report(
+            file.Length == 0 ? 1 : Math.Clamp((double)position / file.Length, 0, 1),
+            () => string.Create(CultureInfo.InvariantCulture,
+                $"{run.RowsRead:N0} rows read, {run.Checkpoint.EventsSent:N0} events sent, {run.Checkpoint.JobsSubmitted} jobs done, {run.Checkpoint.InvalidRows:N0} invalid"),
+            force);
+
         var builder = new BulkJobBuilder();
         long lastOrdinal = resumeAfter;
         int? lastLine = checkpoint.AcknowledgedLine;
@@ -82,42 +88,27 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
             var resume = $"{run.Checkpoint.AcknowledgedRows:N0} rows were done before this failure (checkpointed in {statePath}); call import_events again with the same path to resume after them.";
             // Not cancelled in flight: a job Klaviyo may already have acknowledged is waited for, so the checkpoint stays true.
             await KlaviyoCall.RunAsync(Operation, () => klaviyo.BulkCreateEventsAsync(job, CancellationToken.None, MaxJobRateLimitWait), resume).ConfigureAwait(false);
-            run.Acknowledged(builder.Count, doneThrough, doneLine);
-            store.Save(statePath, run.Checkpoint);
+            run.Checkpoint = run.Checkpoint with
+            {
+                AcknowledgedRows = doneThrough,
+                AcknowledgedLine = doneLine,
+                EventsSent = run.Checkpoint.EventsSent + builder.Count,
+                JobsSubmitted = run.Checkpoint.JobsSubmitted + 1,
+                UpdatedAt = DateTimeOffset.UtcNow,
+            };
+            ImportCheckpointStore.Save(statePath, run.Checkpoint, KlaviyoMcpJsonContext.Default.EventImportCheckpoint);
             builder = new BulkJobBuilder();
-            run.Report(stream.Position, force: true);
+            Report(stream.Position, force: true);
         }
 
-        // The reader is stepped by hand so that a file that cannot be parsed past some point (a truncated JSON array,
-        // say) becomes a row error at that point; the rows before it are still sent and checkpointed.
         string? unreadable = null;
-        int? lastItem = null;
-        await using var rows = reader.ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (true)
+        await foreach (var row in ImportFiles.RowsAfterAsync(reader, format, stream, resumeAfter, cancellationToken).ConfigureAwait(false))
         {
-            ImportRow row;
-            try
+            if (row.Unreadable is not null)
             {
-                if (!await rows.MoveNextAsync().ConfigureAwait(false))
-                {
-                    break;
-                }
-
-                row = rows.Current;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                unreadable = ImportFiles.Unreadable(ex);
-                var where = format == "json" ? new ImportRow(lastOrdinal + 1, null, (lastItem ?? 0) + 1, default, [], stream.Position)
-                    : new ImportRow(lastOrdinal + 1, (lastLine ?? (reader.Columns is null ? 0 : 1)) + 1, null, default, [], stream.Position);
-                run.Invalid(where, [$"row: {unreadable}; the file cannot be read past this point, so the import stopped here"]);
+                unreadable = row.Unreadable;
+                run.Invalid(row, [row.Problem!]);
                 break;
-            }
-
-            lastItem = row.Item ?? lastItem;
-            if (row.Ordinal <= resumeAfter)
-            {
-                continue;
             }
 
             run.RowsRead++;
@@ -165,7 +156,7 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
             lastLine = row.Line;
             if (run.RowsRead % 1000 == 0)
             {
-                run.Report(stream.Position, force: false);
+                Report(stream.Position, force: false);
             }
         }
 
@@ -177,10 +168,10 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
         if (!dryRun)
         {
             run.Checkpoint = run.Checkpoint with { AcknowledgedRows = lastOrdinal, AcknowledgedLine = lastLine, Completed = unreadable is null, UpdatedAt = DateTimeOffset.UtcNow };
-            store.Save(statePath, run.Checkpoint);
+            ImportCheckpointStore.Save(statePath, run.Checkpoint, KlaviyoMcpJsonContext.Default.EventImportCheckpoint);
         }
 
-        run.Report(stream.Length, force: true);
+        Report(stream.Length, force: true);
         logger.LogInformation("Import of {File}: {Rows} rows read, {Jobs} jobs, {Invalid} invalid", file.Name, run.RowsRead, run.Checkpoint.JobsSubmitted, run.Checkpoint.InvalidRows);
         return new ImportResult
         {
@@ -200,68 +191,5 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
                 ? $"The import stopped where the file could not be read ({unreadable}): {run.Checkpoint.EventsSent:N0} events from the rows before it were {(dryRun ? "valid (nothing was sent: dry run)" : $"sent in {run.Checkpoint.JobsSubmitted} jobs")}. Fix the file and call import_events again; rows already sent keep their unique_id, so Klaviyo does not count them twice."
                 : note ?? (run.Checkpoint.InvalidRows > run.Listed.Count ? $"Only the first {EventTools.MaxInvalidListed} invalid rows are listed." : null),
         };
-    }
-
-    /// <summary>The counters of one run, its checkpoint, and its progress notifications.</summary>
-    private sealed class Run(ImportCheckpoint checkpoint, long total, IProgress<ProgressNotificationValue>? progress)
-    {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private long _lastReport = -1;
-
-        public ImportCheckpoint Checkpoint { get; set; } = checkpoint;
-
-        public long RowsRead { get; set; }
-
-        public long Valid { get; set; }
-
-        public List<InvalidItem> Listed { get; } = [];
-
-        public void Invalid(ImportRow row, IEnumerable<string> errors)
-        {
-            Checkpoint = Checkpoint with { InvalidRows = Checkpoint.InvalidRows + 1 };
-            Record(row, errors);
-        }
-
-        public void Duplicate(ImportRow row, string error)
-        {
-            Checkpoint = Checkpoint with { DuplicateRows = Checkpoint.DuplicateRows + 1 };
-            Record(row, [error]);
-        }
-
-        public void Acknowledged(int events, long doneThrough, int? doneLine) => Checkpoint = Checkpoint with
-        {
-            AcknowledgedRows = doneThrough,
-            AcknowledgedLine = doneLine,
-            EventsSent = Checkpoint.EventsSent + events,
-            JobsSubmitted = Checkpoint.JobsSubmitted + 1,
-            UpdatedAt = DateTimeOffset.UtcNow,
-        };
-
-        public void Report(long position, bool force)
-        {
-            if (progress is null || (!force && _clock.ElapsedMilliseconds - _lastReport < 500))
-            {
-                return;
-            }
-
-            _lastReport = _clock.ElapsedMilliseconds;
-            var fraction = total == 0 ? 1 : Math.Clamp((double)position / total, 0, 1);
-            var left = fraction is > 0.01 and < 1 ? TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds * (1 - fraction) / fraction) : (TimeSpan?)null;
-            progress.Report(new ProgressNotificationValue
-            {
-                Progress = (float)Math.Round(fraction * 100, 1),
-                Total = 100,
-                Message = string.Create(CultureInfo.InvariantCulture,
-                    $"{RowsRead:N0} rows read, {Checkpoint.EventsSent:N0} events sent, {Checkpoint.JobsSubmitted} jobs done, {Checkpoint.InvalidRows:N0} invalid{(left is { } l ? $", about {Math.Ceiling(l.TotalSeconds):N0} s left" : "")}"),
-            });
-        }
-
-        private void Record(ImportRow row, IEnumerable<string> errors)
-        {
-            if (Listed.Count < EventTools.MaxInvalidListed)
-            {
-                Listed.Add(new InvalidItem { Line = row.Line, Item = row.Item, Errors = [.. errors] });
-            }
-        }
     }
 }

@@ -1,10 +1,11 @@
 namespace Klaviyo.Mcp.Tools.Import;
 
 /// <summary>
-/// What an import has done, written after every job Klaviyo acknowledged. A run started again with the same file and
-/// mapping resumes after <see cref="AcknowledgedRows"/>: rows are read in the same order every time.
+/// What every file import checkpoints, written after every job Klaviyo acknowledged: which file and mapping it is for,
+/// and how far it has got. A run started again with the same file and mapping resumes after <see cref="AcknowledgedRows"/>:
+/// rows are read in the same order every time.
 /// </summary>
-public sealed record ImportCheckpoint
+public abstract record ImportCheckpoint
 {
     public int Version { get; init; } = 1;
 
@@ -21,15 +22,9 @@ public sealed record ImportCheckpoint
 
     public int? AcknowledgedLine { get; init; }
 
-    public long EventsSent { get; init; }
-
-    public int JobsSubmitted { get; init; }
-
     public long InvalidRows { get; init; }
 
     public long DuplicateRows { get; init; }
-
-    public bool Completed { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
 

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Klaviyo.Mcp.Output;
 
 namespace Klaviyo.Mcp.Tools.Import;
 
@@ -20,10 +19,6 @@ public sealed class ImportCheckpointStore(string? stateDirectory)
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(file.FullName)))[..12];
         return Path.Combine(stateDirectory, $"{file.Name}.{hash}.{kind}.json");
     }
-
-    public ImportCheckpoint? Load(string path) => Load(path, KlaviyoMcpJsonContext.Default.ImportCheckpoint);
-
-    public void Save(string path, ImportCheckpoint checkpoint) => Save(path, checkpoint, KlaviyoMcpJsonContext.Default.ImportCheckpoint);
 
     public static T? Load<T>(string path, JsonTypeInfo<T> type)
         where T : class

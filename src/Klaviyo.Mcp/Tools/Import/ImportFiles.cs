@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Klaviyo.Mcp.Errors;
 
 namespace Klaviyo.Mcp.Tools.Import;
@@ -27,6 +28,53 @@ internal static class ImportFiles
         catch (UnauthorizedAccessException)
         {
             throw new ToolFailureException($"Cannot write the checkpoint beside the file ({statePath}); set KLAVIYO_IMPORT_STATE_DIR to a writable folder.");
+        }
+    }
+
+    /// <summary>
+    /// The rows after <paramref name="resumeAfter"/> (those a checkpoint has not covered), in reading order. A file that
+    /// cannot be parsed past some point (a truncated JSON array, say) ends with one row at that point whose
+    /// <see cref="ImportRow.Unreadable"/> says why, so that the rows before it are still imported.
+    /// </summary>
+    public static async IAsyncEnumerable<ImportRow> RowsAfterAsync(
+        IImportRowReader reader, string format, Stream stream, long resumeAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long lastOrdinal = 0;
+        int? lastLine = null;
+        int? lastItem = null;
+        await using var rows = reader.ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            string? unreadable = null;
+            try
+            {
+                if (!await rows.MoveNextAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                unreadable = Unreadable(ex);
+            }
+
+            if (unreadable is not null)
+            {
+                var problem = $"row: {unreadable}; the file cannot be read past this point, so the import stopped here";
+                yield return format == "json"
+                    ? new ImportRow(lastOrdinal + 1, null, (lastItem ?? 0) + 1, default, [], stream.Position, problem, unreadable)
+                    : new ImportRow(lastOrdinal + 1, (lastLine ?? (reader.Columns is null ? 0 : 1)) + 1, null, default, [], stream.Position, problem, unreadable);
+                yield break;
+            }
+
+            var row = rows.Current;
+            lastOrdinal = row.Ordinal;
+            lastLine = row.Line ?? lastLine;
+            lastItem = row.Item ?? lastItem;
+            if (row.Ordinal > resumeAfter)
+            {
+                yield return row;
+            }
         }
     }
 

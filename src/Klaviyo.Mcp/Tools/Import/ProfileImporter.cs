@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -60,7 +59,19 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
         }
 
         checkpoint ??= new ProfileImportCheckpoint { File = file.FullName, Size = file.Length, LastWriteUtc = file.LastWriteTimeUtc, Mapping = fingerprint };
-        var state = new State(checkpoint, file.Length, progress);
+        var state = new ImportRun<ProfileImportCheckpoint>(checkpoint, progress);
+
+        // Reading is 80% of the way, polling the rest; position -1 means polling.
+        void Report(long position, bool force)
+        {
+            var jobs = state.Checkpoint.Jobs.Count;
+            var done = state.Checkpoint.Jobs.Count(j => j.Done);
+            state.Report(
+                position >= 0 ? 0.8 * (file.Length == 0 ? 1 : Math.Clamp((double)position / file.Length, 0, 1)) : 0.8 + (0.2 * (jobs == 0 ? 1 : (double)done / jobs)),
+                () => string.Create(CultureInfo.InvariantCulture, $"{state.RowsRead:N0} rows read, {jobs} jobs accepted, {done} jobs complete, {state.Checkpoint.InvalidRows:N0} invalid"),
+                force);
+        }
+
         var resumeAfter = checkpoint.AcknowledgedRows;
         string? unreadable = null;
 
@@ -83,7 +94,6 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
             using var profileWriter = new Utf8JsonWriter(profile, s_writerOptions);
             long lastOrdinal = resumeAfter;
             int? lastLine = checkpoint.AcknowledgedLine;
-            int? lastItem = null;
 
             async Task SendAsync()
             {
@@ -103,35 +113,16 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
                 };
                 Save();
                 job = new JobBuilder(listId);
-                state.Report(stream.Position, force: true);
+                Report(stream.Position, force: true);
             }
 
-            await using var rows = reader.ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-            while (true)
+            await foreach (var row in ImportFiles.RowsAfterAsync(reader, format, stream, resumeAfter, cancellationToken).ConfigureAwait(false))
             {
-                ImportRow row;
-                try
+                if (row.Unreadable is not null)
                 {
-                    if (!await rows.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        break;
-                    }
-
-                    row = rows.Current;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    unreadable = ImportFiles.Unreadable(ex);
-                    var where = format == "json" ? new ImportRow(lastOrdinal + 1, null, (lastItem ?? 0) + 1, default, [], stream.Position)
-                        : new ImportRow(lastOrdinal + 1, (lastLine ?? (reader.Columns is null ? 0 : 1)) + 1, null, default, [], stream.Position);
-                    state.Invalid(where, [$"row: {unreadable}; the file cannot be read past this point, so the import stopped here"]);
+                    unreadable = row.Unreadable;
+                    state.Invalid(row, [row.Problem!]);
                     break;
-                }
-
-                lastItem = row.Item ?? lastItem;
-                if (row.Ordinal <= resumeAfter)
-                {
-                    continue;
                 }
 
                 state.RowsRead++;
@@ -187,7 +178,7 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
                 lastLine = row.Line;
                 if (state.RowsRead % 1000 == 0)
                 {
-                    state.Report(stream.Position, force: false);
+                    Report(stream.Position, force: false);
                 }
             }
 
@@ -205,10 +196,10 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
 
         if (!dryRun)
         {
-            await PollAsync(state, format, Save, cancellationToken).ConfigureAwait(false);
+            await PollAsync(state, format, Save, () => Report(-1, force: true), cancellationToken).ConfigureAwait(false);
         }
 
-        state.Report(file.Length, force: true);
+        Report(file.Length, force: true);
         logger.LogInformation("Profile import of {File}: {Rows} rows read, {Jobs} jobs, {Invalid} invalid", file.Name, state.RowsRead, state.Checkpoint.Jobs.Count, state.Checkpoint.InvalidRows);
         var listed = state.Checkpoint.InvalidRows > state.Listed.Count ? $"Only the first {EventTools.MaxInvalidListed} invalid rows are listed." : null;
         return Result(file, format, state.Checkpoint, dryRun ? null : statePath, state.RowsRead, dryRun ? state.Valid : null, state.Listed, dryRun, resumeAfter > 0 ? resumeAfter : null,
@@ -217,7 +208,7 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
                 : note ?? listed, unreadable is null);
     }
 
-    private async Task PollAsync(State state, string format, Action save, CancellationToken cancellationToken)
+    private async Task PollAsync(ImportRun<ProfileImportCheckpoint> state, string format, Action save, Action report, CancellationToken cancellationToken)
     {
         for (var j = 0; j < state.Checkpoint.Jobs.Count; j++)
         {
@@ -245,13 +236,8 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
                 if (job.Done)
                 {
                     save();
-                    state.Report(-1, force: true);
+                    report();
                     break;
-                }
-
-                if (status is null)
-                {
-                    throw new ToolFailureException($"Klaviyo's answer about job {job.Id} had no status; the job was accepted and is checkpointed, so call import_profiles again later to collect its results.");
                 }
 
                 if (status is null)
@@ -269,7 +255,7 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
         }
     }
 
-    private async Task CollectErrorsAsync(State state, ProfileImportJob job, string format, CancellationToken cancellationToken)
+    private async Task CollectErrorsAsync(ImportRun<ProfileImportCheckpoint> state, ProfileImportJob job, string format, CancellationToken cancellationToken)
     {
         string? cursor = null;
         do
@@ -405,65 +391,5 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
         private static string Key(string kind, string value) => kind + ":" + (kind == "email" ? value.ToLowerInvariant() : value);
 
         public byte[] ToArray() => [.. _prefix, .. _profiles.WrittenSpan, .. _suffix];
-    }
-
-    /// <summary>The counters of one run, its checkpoint, and its progress notifications.</summary>
-    private sealed class State(ProfileImportCheckpoint checkpoint, long total, IProgress<ProgressNotificationValue>? progress)
-    {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private long _lastReport = -1;
-        private double _fraction;
-
-        public ProfileImportCheckpoint Checkpoint { get; set; } = checkpoint;
-
-        public long RowsRead { get; set; }
-
-        public long Valid { get; set; }
-
-        public List<InvalidItem> Listed { get; } = [];
-
-        public void Invalid(ImportRow row, IEnumerable<string> errors)
-        {
-            Checkpoint = Checkpoint with { InvalidRows = Checkpoint.InvalidRows + 1 };
-            Record(row, errors);
-        }
-
-        public void Duplicate(ImportRow row, string error)
-        {
-            Checkpoint = Checkpoint with { DuplicateRows = Checkpoint.DuplicateRows + 1 };
-            Record(row, [error]);
-        }
-
-        /// <summary>Reading is 80% of the way, polling the rest; <paramref name="position"/> -1 means polling.</summary>
-        public void Report(long position, bool force)
-        {
-            if (progress is null || (!force && _clock.ElapsedMilliseconds - _lastReport < 500))
-            {
-                return;
-            }
-
-            _lastReport = _clock.ElapsedMilliseconds;
-            var jobs = Checkpoint.Jobs.Count;
-            var done = Checkpoint.Jobs.Count(j => j.Done);
-            _fraction = position >= 0
-                ? 0.8 * (total == 0 ? 1 : Math.Clamp((double)position / total, 0, 1))
-                : 0.8 + (0.2 * (jobs == 0 ? 1 : (double)done / jobs));
-            var left = _fraction is > 0.01 and < 1 ? TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds * (1 - _fraction) / _fraction) : (TimeSpan?)null;
-            progress.Report(new ProgressNotificationValue
-            {
-                Progress = (float)Math.Round(_fraction * 100, 1),
-                Total = 100,
-                Message = string.Create(CultureInfo.InvariantCulture,
-                    $"{RowsRead:N0} rows read, {jobs} jobs accepted, {done} jobs complete, {Checkpoint.InvalidRows:N0} invalid{(left is { } l ? $", about {Math.Ceiling(l.TotalSeconds):N0} s left" : "")}"),
-            });
-        }
-
-        private void Record(ImportRow row, IEnumerable<string> errors)
-        {
-            if (Listed.Count < EventTools.MaxInvalidListed)
-            {
-                Listed.Add(new InvalidItem { Line = row.Line, Item = row.Item, Errors = [.. errors] });
-            }
-        }
     }
 }
