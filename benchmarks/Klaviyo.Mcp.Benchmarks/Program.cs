@@ -95,78 +95,53 @@ static async Task<int> Stub(bool limited)
 
 static async Task<int> Import(int rows, Uri stub, string folder, bool noClientLimit)
 {
-    var file = Path.Combine(folder, $"events-{rows}.csv");
-    if (!File.Exists(file))
-    {
-        await using var writer = new StreamWriter(file, false, new UTF8Encoding(false), 1 << 16);
-        await writer.WriteLineAsync("email,metric,time,value,order_id,sku,channel");
-        for (var i = 0; i < rows; i++)
-        {
-            await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"customer{i % 5000}@example.com,Placed Order,2026-07-{1 + i % 28:D2}T{i % 24:D2}:{i % 60:D2}:00Z,{i % 500}.{i % 100:D2},ord-{i},SKU-{i % 300},web"));
-        }
-    }
-
-    foreach (var state in Directory.GetFiles(folder, "*.klaviyo-import.json"))
-    {
-        File.Delete(state);
-    }
-
-    var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        [ServerSettings.ApiKeyVariable] = "pk_benchmark_not_a_real_key_000000000",
-        [ServerSettings.BaseUrlVariable] = stub.AbsoluteUri,
-        [ServerSettings.ImportRootsVariable] = folder,
-        [ServerSettings.MaxRetryAfterVariable] = "60",
-    }).Build();
-    var services = new ServiceCollection();
-    services.AddLogging(l => l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
-    if (noClientLimit)
-    {
-        // Against a stub that answers at once, measures the import's own CPU and memory, not the 10/s and 150/min pacing.
-        services.AddSingleton(new Klaviyo.Client.RateLimiting.KlaviyoRateLimiter((_, _, _) => []));
-    }
-
-    services.AddKlaviyoMcpServer(ServerSettings.Read(configuration));
-    await using var provider = services.BuildServiceProvider();
+    var file = await WriteOnceAsync(Path.Combine(folder, $"events-{rows}.csv"), "email,metric,time,value,order_id,sku,channel", rows, i => string.Create(CultureInfo.InvariantCulture,
+        $"customer{i % 5000}@example.com,Placed Order,2026-07-{1 + i % 28:D2}T{i % 24:D2}:{i % 60:D2}:00Z,{i % 500}.{i % 100:D2},ord-{i},SKU-{i % 300},web"));
+    await using var provider = ImportServices(stub, folder, noClientLimit, "*.klaviyo-import.json");
     var importer = provider.GetRequiredService<EventImporter>();
-
-    var process = Process.GetCurrentProcess();
-    var cpuBefore = process.TotalProcessorTime;
-    var wall = Stopwatch.StartNew();
-    var result = await importer.RunAsync(file, new ImportMapping(), dryRun: Environment.GetEnvironmentVariable("BENCH_DRY_RUN") == "1", restart: true, progress: null, CancellationToken.None);
-    wall.Stop();
-    process.Refresh();
-
-    using var http = new HttpClient();
-    var stats = JsonDocument.Parse(await http.GetStringAsync(new Uri(stub, "/stats"))).RootElement;
-    var runtime = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "jit" : "aot";
-    Console.Write($"{runtime} ");
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{{\"rows\":{rows},\"events\":{result.Events},\"jobs\":{result.JobsSubmitted},\"invalid\":{result.InvalidRows}," +
-        $"\"cpu_seconds\":{(process.TotalProcessorTime - cpuBefore).TotalSeconds:0.000},\"wall_seconds\":{wall.Elapsed.TotalSeconds:0.000}," +
-        $"\"peak_working_set_mb\":{process.PeakWorkingSet64 / 1048576.0:0.0},\"stub_requests\":{stats.GetProperty("requests").GetInt64()}," +
-        $"\"stub_429s\":{stats.GetProperty("throttled").GetInt64()},\"stub_first_to_last_seconds\":{stats.GetProperty("span_seconds").GetDouble():0.000}}}"));
-    return 0;
+    return await MeasureAsync(stub, "", async () =>
+    {
+        var result = await importer.RunAsync(file, new ImportMapping(), dryRun: Environment.GetEnvironmentVariable("BENCH_DRY_RUN") == "1", restart: true, progress: null, CancellationToken.None);
+        return string.Create(CultureInfo.InvariantCulture, $"\"rows\":{rows},\"events\":{result.Events},\"jobs\":{result.JobsSubmitted},\"invalid\":{result.InvalidRows}");
+    });
 }
 
 // import_profiles over a generated CSV (email, names, location, two custom properties): CPU, wall, peak memory. The stub
 // answers 202 without a job id, so jobs are not polled: this measures reading, validating, packing and sending.
 static async Task<int> Profiles(int rows, Uri stub, string folder, bool noClientLimit)
 {
-    var file = Path.Combine(folder, $"profiles-{rows}.csv");
+    var file = await WriteOnceAsync(Path.Combine(folder, $"profiles-{rows}.csv"), "email,first_name,last_name,phone,city,state,zip,country,tier,points", rows, i => string.Create(CultureInfo.InvariantCulture,
+        $"person{i}@example.com,First{i % 977},Last{i % 1013},+1 (500) 555-{i % 10000:D4},Boston,MA,0{2100 + i % 99},US,{(i % 3 == 0 ? "gold" : "silver")},{i % 5000}"));
+    await using var provider = ImportServices(stub, folder, noClientLimit, "*.klaviyo-profile-import.json");
+    var importer = provider.GetRequiredService<ProfileImporter>();
+    return await MeasureAsync(stub, "profiles ", async () =>
+    {
+        var result = await importer.RunAsync(file, new ProfileImportMapping(), null, dryRun: false, restart: true, progress: null, CancellationToken.None);
+        return string.Create(CultureInfo.InvariantCulture, $"\"rows\":{rows},\"valid\":{result.Valid},\"jobs\":{result.Jobs?.Count ?? 0},\"invalid\":{result.InvalidRows}");
+    });
+}
+
+// A generated import file, written on the first run only.
+static async Task<string> WriteOnceAsync(string file, string header, int rows, Func<int, string> row)
+{
     if (!File.Exists(file))
     {
         await using var writer = new StreamWriter(file, false, new UTF8Encoding(false), 1 << 16);
-        await writer.WriteLineAsync("email,first_name,last_name,phone,city,state,zip,country,tier,points");
+        await writer.WriteLineAsync(header);
         for (var i = 0; i < rows; i++)
         {
-            await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"person{i}@example.com,First{i % 977},Last{i % 1013},+1 (500) 555-{i % 10000:D4},Boston,MA,0{2100 + i % 99},US,{(i % 3 == 0 ? "gold" : "silver")},{i % 5000}"));
+            await writer.WriteLineAsync(row(i));
         }
     }
 
-    foreach (var state in Directory.GetFiles(folder, "*.klaviyo-profile-import.json"))
+    return file;
+}
+
+// The server's services for an import against the stub, its earlier checkpoints removed; without the client-side limit,
+// against a stub that answers at once, it measures the import's own CPU and memory, not the 10/s and 150/min pacing.
+static ServiceProvider ImportServices(Uri stub, string folder, bool noClientLimit, string checkpoints)
+{
+    foreach (var state in Directory.GetFiles(folder, checkpoints))
     {
         File.Delete(state);
     }
@@ -186,23 +161,25 @@ static async Task<int> Profiles(int rows, Uri stub, string folder, bool noClient
     }
 
     services.AddKlaviyoMcpServer(ServerSettings.Read(configuration));
-    await using var provider = services.BuildServiceProvider();
-    var importer = provider.GetRequiredService<ProfileImporter>();
+    return services.BuildServiceProvider();
+}
 
+// Runs an import and prints one line: "<jit|aot> <label>{ its figures, CPU, wall, peak memory, what the stub saw }".
+static async Task<int> MeasureAsync(Uri stub, string label, Func<Task<string>> import)
+{
     var process = Process.GetCurrentProcess();
     var cpuBefore = process.TotalProcessorTime;
     var wall = Stopwatch.StartNew();
-    var result = await importer.RunAsync(file, new ProfileImportMapping(), null, dryRun: false, restart: true, progress: null, CancellationToken.None);
+    var figures = await import();
     wall.Stop();
     process.Refresh();
 
     using var http = new HttpClient();
     var stats = JsonDocument.Parse(await http.GetStringAsync(new Uri(stub, "/stats"))).RootElement;
     var runtime = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "jit" : "aot";
-    Console.Write($"{runtime} profiles ");
+    Console.Write($"{runtime} {label}");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{{\"rows\":{rows},\"valid\":{result.Valid},\"jobs\":{result.Jobs?.Count ?? 0},\"invalid\":{result.InvalidRows}," +
-        $"\"cpu_seconds\":{(process.TotalProcessorTime - cpuBefore).TotalSeconds:0.000},\"wall_seconds\":{wall.Elapsed.TotalSeconds:0.000}," +
+        $"{{{figures},\"cpu_seconds\":{(process.TotalProcessorTime - cpuBefore).TotalSeconds:0.000},\"wall_seconds\":{wall.Elapsed.TotalSeconds:0.000}," +
         $"\"peak_working_set_mb\":{process.PeakWorkingSet64 / 1048576.0:0.0},\"stub_requests\":{stats.GetProperty("requests").GetInt64()}," +
         $"\"stub_429s\":{stats.GetProperty("throttled").GetInt64()},\"stub_first_to_last_seconds\":{stats.GetProperty("span_seconds").GetDouble():0.000}}}"));
     return 0;
