@@ -64,6 +64,11 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
     internal static (HttpMethod Method, string Path) Route(string operationId, string? id = null)
     {
         var operation = OperationCatalog.Default.Find(operationId) ?? throw new InvalidOperationException($"The operation catalogue has no {operationId}.");
+        if (id is not null && operation.PathParameters.Count == 0)
+        {
+            throw new InvalidOperationException($"{operationId} ({operation.Path}) takes no id.");
+        }
+
         var path = operation.BuildPath(operation.PathParameters.Count == 0 ? null : new Dictionary<string, string?> { [operation.PathParameters[0]] = id });
         return (new HttpMethod(operation.Method), path);
     }

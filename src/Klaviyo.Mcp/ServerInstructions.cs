@@ -31,19 +31,17 @@ public static class ServerInstructions
             text.Append(' ').Append(area).Append(": ").AppendJoin(", ", present).Append('.');
         }
 
-        if (offered.Contains(Tools.ApiTools.CallOperationName))
+        var api = Offered(offered, ("find_operations", "find_operations finds the operation"), ("describe_operation", "describe_operation shows its arguments"), (Tools.ApiTools.CallOperationName, "call_operation calls it"));
+        if (api.Length > 0)
         {
-            text.Append(" Anything else in Klaviyo's API (tags, forms, webhooks, reviews, custom objects, catalog and coupon writes...): ")
-                .Append("find_operations finds the operation, describe_operation shows its arguments, call_operation calls it.");
+            text.Append(" Anything else in Klaviyo's API (tags, forms, webhooks, reviews, custom objects, catalog and coupon writes...): ").Append(api).Append('.');
         }
 
-        if (offered.Contains("send_campaign"))
+        if (offered.Contains("create_campaign"))
         {
-            text.Append(" Campaigns are drafted (create_campaign), checked (estimate_campaign_recipients, render_template), then sent (send_campaign).");
-        }
-        else if (offered.Contains("create_campaign"))
-        {
-            text.Append(" Campaigns are drafted and checked here; this server does not send them.");
+            var checks = Offered(offered, ("estimate_campaign_recipients", "estimate_campaign_recipients"), ("render_template", "render_template"));
+            text.Append(" Campaigns are drafted (create_campaign)").Append(checks.Length > 0 ? $", checked ({checks})" : "")
+                .Append(offered.Contains("send_campaign") ? ", then sent (send_campaign)." : "; this server does not send them.");
         }
 
         if (confirm && !readOnly)
@@ -60,4 +58,8 @@ public static class ServerInstructions
             .Append(" Every tool validates its arguments before calling Klaviyo; an error result names the argument and the rule to fix.");
         return text.ToString();
     }
+
+    /// <summary>The texts of the offered tools, comma-joined; empty when none is offered.</summary>
+    private static string Offered(HashSet<string> offered, params (string Tool, string Text)[] parts) =>
+        string.Join(", ", parts.Where(p => offered.Contains(p.Tool)).Select(p => p.Text));
 }

@@ -24,6 +24,7 @@ public sealed partial class CuratedRouteTests
     {
         Assert.Throws<InvalidOperationException>(() => KlaviyoClient.Route("get_list_members"));
         Assert.Throws<ArgumentException>(() => KlaviyoClient.Route("get_list", " "));
+        Assert.Throws<InvalidOperationException>(() => KlaviyoClient.Route("get_lists", "L1"));
     }
 
     [Fact]

@@ -97,4 +97,14 @@ public sealed class OperationSearchTests
     [InlineData("campaign_send", "send_campaign")]
     public void A_misspelled_operation_id_suggests_the_intended_one_first(string given, string expected) =>
         Assert.Equal(expected, OperationSearch.Suggest(given)[0].Id);
+
+    [Fact]
+    public void A_long_unknown_id_costs_no_more_than_its_first_words()
+    {
+        OperationSearch.Suggest("get_lists");
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var suggested = OperationSearch.Suggest("get_profiles_" + new string('x', 100_000));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 20_000_000, "the spelling pass compared a 100,000-character id");
+        Assert.Contains(suggested, o => o.Id == "get_profiles");
+    }
 }

@@ -259,6 +259,19 @@ public sealed class ApiToolsTests
     }
 
     [Fact]
+    public async Task A_multipart_upload_is_refused_and_points_to_the_upload_tools()
+    {
+        using var stub = AnswerEverything();
+        await using var mcp = await McpHarness.StartAsync(stub);
+
+        var result = await mcp.CallAsync("call_operation", """{"operation":"upload_image_from_file","body":{}}""");
+
+        Assert.True(result.IsError);
+        Assert.Contains("use the tool upload_image_from_file for a local file, or upload_image_from_url", result.Text());
+        Assert.Empty(stub.Requests);
+    }
+
+    [Fact]
     public async Task Toolsets_limit_the_areas_call_operation_reaches()
     {
         using var stub = AnswerEverything();

@@ -41,11 +41,29 @@ public sealed class CuratedOperationTests
             .Select(m => m.GetCustomAttribute<Klaviyo.Mcp.Catalog.ToolOperationAttribute>()?.OperationId)
             .SingleOrDefault();
 
-        // Lookups made on a tool's behalf ("list_name lookup (get_lists)") are not tools of their own.
-        if (descriptor is not null)
+        // Lookups made on a tool's behalf ("list_name lookup (get_lists)") are not tools of their own; every other name is a tool's.
+        if (tool.Contains(' ', StringComparison.Ordinal))
         {
-            Assert.Equal(descriptor, operationId);
+            Assert.Null(descriptor);
+            return;
         }
+
+        Assert.True(descriptor is not null, $"{tool} is not the name of a tool with [ToolOperation]");
+        Assert.Equal(descriptor, operationId);
+    }
+
+    /// <summary>Every operation id the source names (in calls, lookups and descriptors) is one of the catalogue's server-side operations.</summary>
+    [Fact]
+    public void Every_operation_id_written_in_the_source_is_in_the_catalogue()
+    {
+        var patterns = new System.Text.RegularExpressions.Regex(
+            """(?:KlaviyoOperation\.Read\(\s*"[^"]*",\s*|KlaviyoOperation\s*\w+\s*=\s*new\(\s*"[^"]*",\s*|new KlaviyoOperation\(\s*"[^"]*",\s*|CatalogCall\.(?:SendAsync|ReadAsync)\(\s*klaviyo,\s*|CatalogCall\.Operation\(|OperationCatalog\.Default\.Find\(|\b(?:GetAsync|WriteAsync|Route)\(|\[ToolOperation\()"([a-z0-9_]+)"(?=[,)])""");
+        var named = Directory.EnumerateFiles(Path.Combine(Klaviyo.Testing.RepositoryPaths.Root, "src"), "*.cs", SearchOption.AllDirectories)
+            .SelectMany(file => patterns.Matches(File.ReadAllText(file)).Select(m => (File: Path.GetFileName(file), Id: m.Groups[1].Value)))
+            .ToList();
+
+        Assert.True(named.Count >= 100, $"only {named.Count} operation ids found in the source: the patterns no longer match how the code names operations");
+        Assert.All(named, n => Assert.True(OperationCatalog.Default.Find(n.Id) is { ClientSide: false }, $"{n.File} names {n.Id}, which is not a server-side operation of the catalogue"));
     }
 
     [Fact]
@@ -77,6 +95,14 @@ public sealed class CuratedOperationTests
         Assert.True(result.IsError);
         Assert.Contains("needs the scope templates:read", result.Text());
         Assert.DoesNotContain(stub.Requests, r => r.Method == "POST");
+    }
+
+    [Fact]
+    public void The_rate_limit_an_error_names_includes_the_stricter_limits_of_query_options()
+    {
+        Assert.Equal("75/s, 750/min; 1/s, 15/min with additional-fields[list]=profile_count", KlaviyoOperation.Read("get_list", "get_list").RateLimit);
+        Assert.Equal("350/s, 3500/min", KlaviyoOperation.Read("create_event", "create_event").RateLimit);
+        Assert.Null(new KlaviyoOperation("x", "", new ArgumentPointerMap()).RateLimit);
     }
 
     [Theory]

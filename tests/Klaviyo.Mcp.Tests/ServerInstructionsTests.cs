@@ -41,6 +41,30 @@ public sealed class ServerInstructionsTests
         Assert.DoesNotContain("confirmation", instructions);
     }
 
+    [Theory]
+    [InlineData("campaigns")]
+    [InlineData("templates")]
+    [InlineData("api")]
+    [InlineData("events")]
+    public async Task Each_toolset_alone_names_exactly_its_tools(string toolset)
+    {
+        using var stub = new KlaviyoStub();
+        await using var mcp = await McpHarness.StartAsync(stub, new Dictionary<string, string?> { [ServerSettings.ToolsetsVariable] = toolset });
+
+        var offered = (await mcp.Client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken)).Select(t => t.Name);
+
+        Assert.Equal(offered.Order(StringComparer.Ordinal), ToolNames(mcp.Client.ServerInstructions!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Only_call_operation_offered_names_only_call_operation()
+    {
+        using var stub = new KlaviyoStub();
+        await using var mcp = await McpHarness.StartAsync(stub, new Dictionary<string, string?> { [ServerSettings.ToolsVariable] = "call_operation" });
+
+        Assert.Equal(["call_operation"], ToolNames(mcp.Client.ServerInstructions!));
+    }
+
     [Fact]
     public async Task A_read_only_server_says_so_and_names_only_reads()
     {

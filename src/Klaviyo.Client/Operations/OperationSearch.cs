@@ -71,19 +71,25 @@ public static class OperationSearch
 
     private static readonly Lazy<Dictionary<string, int>> s_frequency = new(() => Frequencies(s_index.Value), LazyThreadSafetyMode.ExecutionAndPublication);
 
+    private const int MaxSpelledLength = 100;
+
     /// <summary>
     /// What someone who wrote <paramref name="unknownId"/> probably meant, at most <paramref name="limit"/>: the ids
     /// spelled closest to it first (<c>get_profilez</c> → <c>get_profiles</c>), then the best matches of its words.
     /// </summary>
     public static IReadOnlyList<ApiOperation> Suggest(string unknownId, int limit = 3)
     {
-        var key = NameSuggestions.Key(unknownId);
+        // Spelling is compared only for what could be an id (the longest is under 70 characters), and only with ids of
+        // about its length: a long text costs no more than its words.
+        var key = NameSuggestions.Key(unknownId.Length > MaxSpelledLength ? "" : unknownId);
+        var threshold = Math.Max(2, key.Length / 5);
         var spelled = s_index.Value
+            .Where(o => key.Length > 0 && Math.Abs(NameSuggestions.Key(o.Operation.Id).Length - key.Length) <= threshold)
             .Select(o => (o.Operation, Distance: NameSuggestions.Distance(key, NameSuggestions.Key(o.Operation.Id))))
-            .Where(o => o.Distance <= Math.Max(2, key.Length / 5))
+            .Where(o => o.Distance <= threshold)
             .OrderBy(o => o.Distance).ThenBy(o => o.Operation.Id, StringComparer.Ordinal)
             .Select(o => o.Operation);
-        return [.. spelled.Concat(Find(unknownId.Replace('_', ' '), limit: limit)).Distinct().Take(limit)];
+        return [.. spelled.Concat(Find((unknownId.Length > MaxSpelledLength ? unknownId[..MaxSpelledLength] : unknownId).Replace('_', ' '), limit: limit)).Distinct().Take(limit)];
     }
 
     /// <summary>

@@ -37,10 +37,23 @@ public sealed record KlaviyoOperation
         ? string.Join(" and ", operation.Scopes)
         : "";
 
-    /// <summary>The operation's rate limit from the catalogue, as "3/s, 60/min" (looked up only when an error needs it).</summary>
-    public string? RateLimit => OperationId.Length > 0 && OperationCatalog.Default.Find(OperationId) is { RateLimit: var limit }
-        ? limit.Daily is { } day ? $"{limit.Burst}/s, {limit.Steady}/min, {day}/day" : $"{limit.Burst}/s, {limit.Steady}/min"
-        : null;
+    /// <summary>
+    /// The operation's rate limit from the catalogue, as "3/s, 60/min", with the stricter limits some query options draw
+    /// on ("1/s, 15/min with additional-fields[list]=profile_count"); looked up only when an error needs it.
+    /// </summary>
+    public string? RateLimit
+    {
+        get
+        {
+            if (OperationId.Length == 0 || OperationCatalog.Default.Find(OperationId) is not { } operation)
+            {
+                return null;
+            }
+
+            static string Text(ApiRateLimit limit) => limit.Daily is { } day ? $"{limit.Burst}/s, {limit.Steady}/min, {day}/day" : $"{limit.Burst}/s, {limit.Steady}/min";
+            return string.Join("; ", operation.ConditionalRateLimits.Select(c => $"{Text(c.Limit)} with {c.Parameter}={c.Value}").Prepend(Text(operation.RateLimit)));
+        }
+    }
 
     /// <summary>An operation that sends no body.</summary>
     public static KlaviyoOperation Read(string toolName, string operationId, IReadOnlyDictionary<string, string>? parameters = null) =>

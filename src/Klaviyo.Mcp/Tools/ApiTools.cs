@@ -108,7 +108,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
 
         if (found.Body?.ContentType == RequestContentType.Multipart)
         {
-            throw new ToolFailureException($"{found.Id} uploads a file as multipart/form-data, which call_operation does not send; upload an image from a public URL with upload_image_from_url instead. {ToolErrorMessages.NothingSent}.");
+            throw new ToolFailureException($"{found.Id} uploads a file as multipart/form-data, which call_operation does not send: use the tool upload_image_from_file for a local file, or upload_image_from_url for a public URL; {ToolErrorMessages.NothingSent}.");
         }
 
         var errors = new ArgumentErrors();

@@ -42,7 +42,12 @@ internal static class CatalogCall
                 $"The {operationId} request this server built does not match Klaviyo's spec ({string.Join("; ", violations.Select(v => $"{v.Path}: {v.Rule}"))}); {ToolErrorMessages.NothingSent}.");
         }
 
-        var path = operation.BuildPath(id is null || operation.PathParameters.Count != 1 ? null : new Dictionary<string, string?> { [operation.PathParameters[0]] = id });
+        if (id is not null && operation.PathParameters.Count != 1)
+        {
+            throw new InvalidOperationException($"{operationId} ({operation.Path}) does not take one id.");
+        }
+
+        var path = operation.BuildPath(id is null ? null : new Dictionary<string, string?> { [operation.PathParameters[0]] = id });
         var call = new KlaviyoOperation(toolName ?? operationId, operationId, pointers);
         return await KlaviyoCall.RunAsync(call, () => klaviyo.CallOperationAsync(operation, path, operation.BuildQueryString(query, cursor), element, cancellationToken), progress).ConfigureAwait(false);
     }
