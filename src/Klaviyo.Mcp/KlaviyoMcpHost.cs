@@ -95,7 +95,16 @@ public static class KlaviyoMcpHost
         configure?.Invoke(builder);
 
         builder.Services.AddKlaviyoMcpServer(settings with { ApiKey = null })
-            .WithHttpTransport(transport => transport.Stateless = true)
+            .WithHttpTransport(transport =>
+            {
+                transport.Stateless = true;
+                // Each request's server names in its instructions only the tools its caller may use.
+                transport.ConfigureSessionOptions = (context, options, _) =>
+                {
+                    options.ServerInstructions = ServerInstructions.ForCaller(context.RequestServices, settings);
+                    return Task.CompletedTask;
+                };
+            })
             .WithRequestFilters(filters => filters.AddCallToolFilter(concurrency.Wrap));
 
         var app = builder.Build();

@@ -1,4 +1,6 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol.Server;
 
 namespace Klaviyo.Mcp;
 
@@ -10,6 +12,18 @@ namespace Klaviyo.Mcp;
 /// </summary>
 public static class ServerInstructions
 {
+    /// <summary>
+    /// The instructions for one request over HTTP: the tools the server offers that its caller may use (a team token can
+    /// narrow the server's selection, or make it read-only), so that an agent reads only about what it can call.
+    /// </summary>
+    public static string ForCaller(IServiceProvider requestServices, ServerSettings settings) => For(
+        requestServices.GetServices<McpServerTool>()
+            .Select(t => t.ProtocolTool)
+            .Where(t => settings.Tools.Present(t) is not null && CallerAccess.AllowedFor(settings.Tools, requestServices, t))
+            .Select(t => t.Name),
+        CallerAccess.MayOnlyRead(settings.Tools, requestServices),
+        settings.Confirm);
+
     public static string For(IEnumerable<string> offeredTools, bool readOnly, bool confirm)
     {
         var offered = offeredTools.ToHashSet(StringComparer.Ordinal);

@@ -102,6 +102,9 @@ public sealed class HttpTransportTests : IDisposable
         Assert.DoesNotContain("delete_list", names);
         Assert.DoesNotContain("remove_profiles_from_list", names);
         Assert.DoesNotContain("get_profiles", names);
+        Assert.Contains("create_list", carol.ServerInstructions, StringComparison.Ordinal);
+        Assert.DoesNotContain("delete_list", carol.ServerInstructions, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"(?<![a-z_])get_profiles(?![a-z_])", carol.ServerInstructions);
         var refused = await carol.CallToolAsync("delete_list", McpHarness.Arguments("""{"list_id":"Y6nRLr"}"""), cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(refused.IsError);
         Assert.Contains("may only make changes that can be taken back", refused.Text(), StringComparison.Ordinal);
