@@ -67,20 +67,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             ["name"] = name!.Trim(),
             ["audiences"] = Audiences(included, excluded),
         };
-        if (strategy is not null)
-        {
-            attributes["send_strategy"] = strategy;
-        }
-
-        if (use_smart_sending is { } smart)
-        {
-            attributes["send_options"] = new JsonObject { ["use_smart_sending"] = smart };
-        }
-
-        if (trackingOptions is not null)
-        {
-            attributes["tracking_options"] = trackingOptions;
-        }
+        SendSettings(attributes, strategy, use_smart_sending, trackingOptions);
 
         attributes["campaign-messages"] = new JsonObject
         {
@@ -148,20 +135,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             attributes["audiences"] = Audiences(included, excluded);
         }
 
-        if (strategy is not null)
-        {
-            attributes["send_strategy"] = strategy;
-        }
-
-        if (use_smart_sending is { } smart)
-        {
-            attributes["send_options"] = new JsonObject { ["use_smart_sending"] = smart };
-        }
-
-        if (trackingOptions is not null)
-        {
-            attributes["tracking_options"] = trackingOptions;
-        }
+        SendSettings(attributes, strategy, use_smart_sending, trackingOptions);
 
         var updated = await CatalogCall.SendAsync(klaviyo, "update_campaign", campaign.Id, CatalogCall.Document("campaign", campaign.Id, attributes), s_campaignPointers, cancellationToken).ConfigureAwait(false);
         var after = Campaign.From(updated);
@@ -392,6 +366,25 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         }
 
         return result;
+    }
+
+    /// <summary>The send strategy, smart sending and tracking a create or an edit sets, each only when given.</summary>
+    private static void SendSettings(JsonObject attributes, JsonObject? strategy, bool? useSmartSending, JsonObject? trackingOptions)
+    {
+        if (strategy is not null)
+        {
+            attributes["send_strategy"] = strategy;
+        }
+
+        if (useSmartSending is { } smart)
+        {
+            attributes["send_options"] = new JsonObject { ["use_smart_sending"] = smart };
+        }
+
+        if (trackingOptions is not null)
+        {
+            attributes["tracking_options"] = trackingOptions;
+        }
     }
 
     private async Task<string?> TemplateIdAsync(string? templateId, string? templateName, CancellationToken cancellationToken)
