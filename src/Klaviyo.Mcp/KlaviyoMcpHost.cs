@@ -83,6 +83,7 @@ public static class KlaviyoMcpHost
         });
 
         var concurrency = new CallerConcurrency(http.MaxConcurrentCalls);
+        var instructions = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         builder.Services.AddSingleton(http);
         builder.Services.AddSingleton(concurrency);
         builder.Services.AddSingleton<BearerAuthentication>();
@@ -98,10 +99,13 @@ public static class KlaviyoMcpHost
             .WithHttpTransport(transport =>
             {
                 transport.Stateless = true;
-                // Each request's server names in its instructions only the tools its caller may use.
+                // Each request's server names in its instructions only the tools its caller may use. Callers differ only by
+                // their team token's restrictions, so the text is built once per token that has some, and once for the rest.
                 transport.ConfigureSessionOptions = (context, options, _) =>
                 {
-                    options.ServerInstructions = ServerInstructions.ForCaller(context.RequestServices, settings);
+                    var caller = context.RequestServices.GetService<CallerAccess>();
+                    var restrictions = caller is null || (caller.Tools is null && !caller.DraftsOnly) ? "" : caller.Id ?? "";
+                    options.ServerInstructions = instructions.GetOrAdd(restrictions, _ => ServerInstructions.ForCaller(context.RequestServices, settings));
                     return Task.CompletedTask;
                 };
             })

@@ -89,6 +89,24 @@ public sealed class HttpTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_token_reads_instructions_about_its_own_tools()
+    {
+        using var stub = new KlaviyoStub();
+        await using var server = await HttpHarness.StartAsync(stub.Url, TeamTokens());
+        await using var carol = await server.ConnectAsync(CarolToken);
+        await using var alice = await server.ConnectAsync(AliceToken);
+        await using var bob = await server.ConnectAsync(BobToken);
+        await using var carolAgain = await server.ConnectAsync(CarolToken);
+
+        Assert.DoesNotContain("get_campaigns", carol.ServerInstructions, StringComparison.Ordinal);
+        Assert.Contains("get_campaigns", alice.ServerInstructions, StringComparison.Ordinal);
+        Assert.Contains("delete_list", alice.ServerInstructions, StringComparison.Ordinal);
+        Assert.Contains("This server is read-only", bob.ServerInstructions, StringComparison.Ordinal);
+        Assert.DoesNotContain("create_event", bob.ServerInstructions, StringComparison.Ordinal);
+        Assert.Equal(carol.ServerInstructions, carolAgain.ServerInstructions);
+    }
+
+    [Fact]
     public async Task A_token_with_toolsets_and_drafts_only_sees_those_toolsets_without_destructive_tools()
     {
         using var stub = new KlaviyoStub();
