@@ -1,5 +1,6 @@
 using System.Net;
 using Klaviyo.Client.RateLimiting;
+using Klaviyo.Mcp.Access;
 using Klaviyo.Mcp.Http;
 using Klaviyo.Mcp.Redis;
 using Klaviyo.Mcp.Stdio;
@@ -95,21 +96,21 @@ public static class KlaviyoMcpHost
 
         configure?.Invoke(builder);
 
-        builder.Services.AddKlaviyoMcpServer(settings with { ApiKey = null })
+        builder.Services.AddKlaviyoMcpServer(settings with { ApiKey = null }, AccessPolicy.ForServer(settings, http))
             .WithHttpTransport(transport =>
             {
                 transport.Stateless = true;
                 // Each request's server names in its instructions only the tools its caller may use. Callers differ only by
-                // their team token's restrictions, so the text is built once per token that has some, and once for the rest.
+                // their own restrictions, so the text is built once per caller that has some, and once for the rest.
                 transport.ConfigureSessionOptions = (context, options, _) =>
                 {
-                    var caller = context.RequestServices.GetService<CallerAccess>();
-                    var restrictions = caller is null || (caller.Tools is null && !caller.DraftsOnly) ? "" : caller.Id ?? "";
-                    options.ServerInstructions = instructions.GetOrAdd(restrictions, _ => ServerInstructions.ForCaller(context.RequestServices, settings));
+                    var access = context.RequestServices.GetRequiredService<AccessPolicy>();
+                    options.ServerInstructions = instructions.GetOrAdd(
+                        access.InstructionsKey,
+                        _ => access.Instructions(context.RequestServices.GetServices<ModelContextProtocol.Server.McpServerTool>().Select(t => t.ProtocolTool)));
                     return Task.CompletedTask;
                 };
-            })
-            .WithRequestFilters(filters => filters.AddCallToolFilter(concurrency.Wrap));
+            });
 
         var app = builder.Build();
         var authentication = app.Services.GetRequiredService<BearerAuthentication>();

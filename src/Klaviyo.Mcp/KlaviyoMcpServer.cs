@@ -1,4 +1,6 @@
 using Klaviyo.Client;
+using Klaviyo.Mcp.Access;
+using Klaviyo.Mcp.Http;
 using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
@@ -24,15 +26,20 @@ public static class KlaviyoMcpServer
 {
     public const string ServerName = "klaviyo-mcp";
 
-    public static IMcpServerBuilder AddKlaviyoMcpServer(this IServiceCollection services, ServerSettings settings)
+    /// <summary>
+    /// The server with <paramref name="access"/> as the server's own access policy (default: the settings' over stdio);
+    /// each request's policy is that one narrowed by the request's <see cref="RequestCaller"/>, if any.
+    /// </summary>
+    public static IMcpServerBuilder AddKlaviyoMcpServer(this IServiceCollection services, ServerSettings settings, AccessPolicy? access = null)
     {
+        var serverAccess = access ?? AccessPolicy.ForServer(settings);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddScoped<CallerAccess>();
+        services.TryAddScoped<RequestCaller>();
+        services.TryAddScoped(requestServices => serverAccess.For(requestServices.GetRequiredService<RequestCaller>().Current));
         services.TryAddSingleton(Tools.Authoring.EstimatePolling.Default);
         services.AddKlaviyoClient(settings.ApplyTo);
         services.AddSingleton<EventArgumentsValidator>();
         services.AddSingleton(new ResultBudget(settings.ResultBudgetBytes));
-        services.AddSingleton(settings.Tools);
         services.AddTransient<ResourceNameResolver>();
         services.AddTransient<ProfileIdResolver>();
         services.AddTransient<MetricResolver>();
@@ -46,10 +53,10 @@ public static class KlaviyoMcpServer
         services.AddSingleton<ConfirmationGate>();
         services.AddTransient<AudienceResolver>();
 
-        // The instructions name the tools this server offers, by API area (after the tools are registered).
+        // The instructions name the tools this server offers, by API area (after the tools are registered). Over HTTP each
+        // request's instructions are its caller's (KlaviyoMcpHost.CreateHttp).
         services.AddOptions<McpServerOptions>().PostConfigure<IEnumerable<McpServerTool>>((options, tools) =>
-            options.ServerInstructions = ServerInstructions.For(
-                tools.Select(t => t.ProtocolTool).Where(t => settings.Tools.Present(t) is not null).Select(t => t.Name), settings.Tools.ReadOnly, settings.Confirm));
+            options.ServerInstructions = serverAccess.Instructions(tools.Select(t => t.ProtocolTool)));
 
         return services
             .AddMcpServer(options =>
@@ -74,25 +81,36 @@ public static class KlaviyoMcpServer
             .WithCatalogTools<AccountTools>(McpJson.Options)
             .WithCatalogTools<ApiTools>(McpJson.Options)
             .WithCatalogPrompts<InsightPrompts>(McpJson.Options)
-            .WithRequestFilters(filters =>
+            .WithRequestFilters(AddFilters);
+    }
+
+    /// <summary>
+    /// Every request filter of the server, in one place. tools/list shows each tool as the request's
+    /// <see cref="AccessPolicy"/> presents it. tools/call runs through, outermost first:
+    /// <list type="number">
+    /// <item>the access policy: a tool the caller may not use is refused with the reason, before anything else runs;</item>
+    /// <item><see cref="ToolErrorFilter"/>: exceptions become tool errors that say what to fix (never a secret);</item>
+    /// <item><see cref="CallerConcurrency"/> (serve only): at most so many calls in flight per caller, else a JSON-RPC error.</item>
+    /// </list>
+    /// </summary>
+    private static void AddFilters(IMcpRequestFilterBuilder filters)
+    {
+        filters.AddListToolsFilter(next => async (context, cancellationToken) =>
+        {
+            var result = await next(context, cancellationToken).ConfigureAwait(false);
+            if (context.Services?.GetService<AccessPolicy>() is { } access)
             {
-                filters.AddListToolsFilter(next => async (context, cancellationToken) =>
-                {
-                    var result = await next(context, cancellationToken).ConfigureAwait(false);
-                    // The server's selection, narrowed by the request's caller (a team token over HTTP); call_operation is
-                    // shown read-only where either is read-only.
-                    var caller = context.Services?.GetService<CallerAccess>();
-                    result.Tools = [.. result.Tools
-                        .Where(t => CallerAccess.AllowedFor(settings.Tools, context.Services, t))
-                        .Select(settings.Tools.Present).OfType<Tool>()
-                        .Select(t => caller?.Tools?.Present(t) ?? t)];
-                    return result;
-                });
-                filters.AddCallToolFilter(next => (context, cancellationToken) =>
-                    context.MatchedPrimitive is McpServerTool tool && CallerAccess.RefusalFor(settings.Tools, context.Services, tool.ProtocolTool) is { } refusal
-                        ? ValueTask.FromResult(ToolResults.Error(refusal))
-                        : next(context, cancellationToken));
-                filters.AddCallToolFilter(ToolErrorFilter.Wrap);
-            });
+                result.Tools = [.. result.Tools.Select(access.Present).OfType<Tool>()];
+            }
+
+            return result;
+        });
+        filters.AddCallToolFilter(next => (context, cancellationToken) =>
+            context.MatchedPrimitive is McpServerTool tool && context.Services?.GetService<AccessPolicy>()?.Refusal(tool.ProtocolTool) is { } refusal
+                ? ValueTask.FromResult(ToolResults.Error(refusal))
+                : next(context, cancellationToken));
+        filters.AddCallToolFilter(ToolErrorFilter.Wrap);
+        filters.AddCallToolFilter(next => (context, cancellationToken) =>
+            context.Services?.GetService<CallerConcurrency>() is { } concurrency ? concurrency.InvokeAsync(context, next, cancellationToken) : next(context, cancellationToken));
     }
 }

@@ -61,8 +61,8 @@ public sealed record ServerSettings
     /// <summary>Where import checkpoints go; null means beside the input file.</summary>
     public string? ImportStateDirectory { get; init; }
 
-    /// <summary>Which tools are offered (toolsets, exact tools, read-only mode).</summary>
-    public ToolSelection Tools { get; init; } = ToolSelection.Everything;
+    /// <summary>The server's own restrictions (read-only, drafts-only, toolsets, tools), which <see cref="Access.AccessPolicy"/> applies.</summary>
+    public Access.AccessRestrictions Access { get; init; } = Klaviyo.Mcp.Access.AccessRestrictions.None;
 
     /// <summary>Whether sends, deletes and other irreversible calls are confirmed by the person first (<see cref="Confirmation.ConfirmationGate"/>).</summary>
     public bool Confirm { get; init; } = true;
@@ -91,10 +91,8 @@ public sealed record ServerSettings
                 ? [.. roots.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Path.GetFullPath)]
                 : [],
             ImportStateDirectory = NonEmpty(configuration[ImportStateDirectoryVariable]) is { } state ? Path.GetFullPath(state) : null,
-            Tools = ToolSelection.From(ReadFlag(configuration, ReadOnlyVariable, problems), configuration[ToolsetsVariable], configuration[ToolsVariable], problems) with
-            {
-                DraftsOnly = ReadFlag(configuration, DraftsOnlyVariable, problems),
-            },
+            Access = Klaviyo.Mcp.Access.AccessRestrictions.From(
+                ReadFlag(configuration, ReadOnlyVariable, problems), ReadFlag(configuration, DraftsOnlyVariable, problems), configuration[ToolsetsVariable], configuration[ToolsVariable], problems),
             Confirm = ReadFlag(configuration, ConfirmVariable, problems, defaultValue: true),
         };
 

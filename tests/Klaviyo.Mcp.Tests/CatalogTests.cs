@@ -59,6 +59,29 @@ public sealed class CatalogTests
     /// Each tool's toolset is the API area of the operation its [ToolOperation] names (the api tools: their own toolset).
     /// The derivation is written to Catalog/toolsets.json, which the server reads at start-up without the operation catalogue.
     /// </summary>
+    /// <summary>
+    /// A curated tool's annotations say what its operation does in the catalogue: destructive exactly when the operation
+    /// is (drafts-only and confirmation follow from it), read-only exactly when it reads.
+    /// </summary>
+    [Fact]
+    public void Tool_annotations_follow_the_access_of_their_operations()
+    {
+        var tools = Methods<McpServerToolTypeAttribute, McpServerToolAttribute>()
+            .Select(m => (Tool: m.Method.GetCustomAttribute<McpServerToolAttribute>()!, Operation: m.Method.GetCustomAttribute<ToolOperationAttribute>()!.OperationId))
+            .Where(t => t.Operation != ToolOperationAttribute.WholeApi)
+            .ToList();
+
+        Assert.NotEmpty(tools);
+        Assert.All(tools, t =>
+        {
+            var access = Klaviyo.Client.Operations.OperationCatalog.Default.Find(t.Operation)!.Access;
+            // Destructive means something only for a tool that is not read-only (the SDK's default for it is true).
+            var destructive = !t.Tool.ReadOnly && t.Tool.Destructive;
+            Assert.True(destructive == (access == Klaviyo.Client.Operations.OperationAccess.Destructive), $"{t.Tool.Name}: destructive = {destructive}, but {t.Operation} is {access}");
+            Assert.True(t.Tool.ReadOnly == (access == Klaviyo.Client.Operations.OperationAccess.Read), $"{t.Tool.Name}: ReadOnly = {t.Tool.ReadOnly}, but {t.Operation} is {access}");
+        });
+    }
+
     [Fact]
     public async Task Toolsets_are_the_API_areas_of_the_tools_operations()
     {

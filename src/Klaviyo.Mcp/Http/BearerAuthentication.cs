@@ -1,4 +1,5 @@
 using Klaviyo.Client;
+using Klaviyo.Mcp.Access;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -7,8 +8,8 @@ namespace Klaviyo.Mcp.Http;
 
 /// <summary>
 /// In front of <c>/mcp</c>: every request carries <c>Authorization: Bearer &lt;token&gt;</c>. With team tokens the
-/// token is hashed and looked up, and its account's key, read-only and drafts-only modes and toolsets apply to this
-/// request only. With callers' own keys the token is the caller's Klaviyo private key, used for this request only:
+/// token is hashed and looked up, and its account's key and its restrictions (read-only, drafts-only, toolsets: see
+/// <see cref="AccessPolicy"/>) apply to this request only. With callers' own keys the token is the caller's Klaviyo private key, used for this request only:
 /// it is put in the request's <see cref="KlaviyoCredentials"/> and nowhere else (not logged, not stored, not in Redis,
 /// whose keys carry its fingerprint). A missing or unknown token is a 401 whose <c>WWW-Authenticate</c> points to the
 /// protected-resource metadata (RFC 9728).
@@ -18,12 +19,6 @@ internal sealed class BearerAuthentication(HttpServeSettings settings, ILogger<B
     public const string McpPath = "/mcp";
 
     public const string ResourceMetadataPath = "/.well-known/oauth-protected-resource";
-
-    private readonly Dictionary<string, string> _withheld = settings.AllowImports
-        ? []
-        : HttpServeSettings.ImportTools.ToDictionary(
-            t => t,
-            t => $"{t} reads files on the server's disk, which this server does not allow over HTTP (the server's operator can set {HttpServeSettings.AllowImportsVariable}=true, with {ServerSettings.ImportRootsVariable}).");
 
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -39,9 +34,8 @@ internal sealed class BearerAuthentication(HttpServeSettings settings, ILogger<B
                 : "This server needs Authorization: Bearer <your Klaviyo private API key (pk_...)>.");
         }
 
-        var access = context.RequestServices.GetRequiredService<CallerAccess>();
+        var caller = context.RequestServices.GetRequiredService<RequestCaller>();
         var credentials = context.RequestServices.GetRequiredService<KlaviyoCredentials>();
-        access.Withheld = _withheld;
         if (settings.Tokens is { } tokens)
         {
             if (tokens.Find(bearer) is not { } token)
@@ -51,10 +45,7 @@ internal sealed class BearerAuthentication(HttpServeSettings settings, ILogger<B
             }
 
             credentials.ApiKey = token.ApiKey;
-            access.Caller = $"the token \"{token.Name}\"";
-            access.Id = "token:" + token.Name;
-            access.Tools = token.Tools;
-            access.DraftsOnly = token.DraftsOnly;
+            caller.Current = new Caller($"the token \"{token.Name}\"", "token:" + token.Name, token.Restrictions);
         }
         else
         {
@@ -64,8 +55,7 @@ internal sealed class BearerAuthentication(HttpServeSettings settings, ILogger<B
             }
 
             credentials.ApiKey = bearer;
-            access.Caller = "your key";
-            access.Id = "key:" + ApiKeyFingerprint.Of(bearer);
+            caller.Current = new Caller("your key", "key:" + ApiKeyFingerprint.Of(bearer), AccessRestrictions.None);
         }
 
         return next(context);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Klaviyo.Mcp.Access;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -22,30 +23,31 @@ internal sealed class CallerConcurrency(int limit)
     /// <summary>The tool calls <paramref name="caller"/> has in flight on this replica now.</summary>
     public int InFlight(string caller) => _inFlight.TryGetValue(caller, out var count) ? Volatile.Read(ref count.Value) : 0;
 
-    public McpRequestHandler<CallToolRequestParams, CallToolResult> Wrap(McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
-        async (context, cancellationToken) =>
+    /// <summary>Runs <paramref name="next"/> for the request's caller if it has a call to spare; over stdio (no caller) it just runs.</summary>
+    public async ValueTask<CallToolResult> InvokeAsync(
+        RequestContext<CallToolRequestParams> context, McpRequestHandler<CallToolRequestParams, CallToolResult> next, CancellationToken cancellationToken)
+    {
+        if (context.Services?.GetService<RequestCaller>()?.Current is not { } caller)
         {
-            if (context.Services?.GetService<CallerAccess>() is not { Id: { } caller } access)
-            {
-                return await next(context, cancellationToken).ConfigureAwait(false);
-            }
+            return await next(context, cancellationToken).ConfigureAwait(false);
+        }
 
-            var count = _inFlight.GetOrAdd(caller, static _ => new StrongBox<int>());
-            if (Interlocked.Increment(ref count.Value) > limit)
-            {
-                Interlocked.Decrement(ref count.Value);
-                throw new McpProtocolException(
-                    $"Too many tool calls in flight for {access.Caller}: at most {limit} at once on this server. Wait for one to finish, then retry.",
-                    (McpErrorCode)TooManyCallsErrorCode);
-            }
+        var count = _inFlight.GetOrAdd(caller.Id, static _ => new StrongBox<int>());
+        if (Interlocked.Increment(ref count.Value) > limit)
+        {
+            Interlocked.Decrement(ref count.Value);
+            throw new McpProtocolException(
+                $"Too many tool calls in flight for {caller.Name}: at most {limit} at once on this server. Wait for one to finish, then retry.",
+                (McpErrorCode)TooManyCallsErrorCode);
+        }
 
-            try
-            {
-                return await next(context, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref count.Value);
-            }
-        };
+        try
+        {
+            return await next(context, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref count.Value);
+        }
+    }
 }

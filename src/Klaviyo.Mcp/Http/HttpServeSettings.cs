@@ -22,9 +22,6 @@ public sealed record HttpServeSettings
     /// <summary>The largest request body accepted (a JSON-RPC message): 16 MB.</summary>
     public const long MaxRequestBodyBytes = 16 * 1024 * 1024;
 
-    /// <summary>The tools that read the server's disk: withheld over HTTP unless <see cref="AllowImports"/>.</summary>
-    public static readonly IReadOnlyList<string> ImportTools = ["import_events", "import_profiles", "generate_coupon_codes", "upload_image_from_file"];
-
     public int Port { get; init; } = 8080;
 
     public string Host { get; init; } = "127.0.0.1";
@@ -35,6 +32,7 @@ public sealed record HttpServeSettings
     /// <summary>Bring-your-own-key mode: the bearer token is the caller's own Klaviyo private key.</summary>
     public bool AcceptKlaviyoKeys { get; init; }
 
+    /// <summary>Whether the tools that use the server's disk (<see cref="Access.AccessPolicy.ServerFileTools"/>) are offered over HTTP.</summary>
     public bool AllowImports { get; init; }
 
     /// <summary>The address clients reach the server at (behind a load balancer), for the protected-resource metadata; null: taken from each request.</summary>

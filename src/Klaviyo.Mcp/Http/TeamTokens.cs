@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Klaviyo.Mcp.Access;
 using Microsoft.Extensions.Configuration;
 
 namespace Klaviyo.Mcp.Http;
@@ -121,12 +122,10 @@ public sealed class TeamTokens
                 continue;
             }
 
-            var tools = entry.ReadOnly || entry.Toolsets is not null
-                ? ToolSelection.From(entry.ReadOnly, entry.Toolsets is null ? null : string.Join(',', entry.Toolsets), null, problems)
-                : null;
+            var restrictions = AccessRestrictions.From(entry.ReadOnly, entry.DraftsOnly, entry.Toolsets is null ? null : string.Join(',', entry.Toolsets), null, problems);
             if (keys.TryGetValue(entry.Account, out var apiKey))
             {
-                tokens.Add(new TeamToken(name, Convert.FromHexString(hash), entry.Account, apiKey, tools, entry.DraftsOnly));
+                tokens.Add(new TeamToken(name, Convert.FromHexString(hash), entry.Account, apiKey, restrictions));
             }
         }
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
 using Klaviyo.Client.Operations;
+using Klaviyo.Mcp.Access;
 using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
@@ -21,7 +22,7 @@ namespace Klaviyo.Mcp.Tools;
 /// operation, read how to call it, and call it with every part of the request checked against the spec first.
 /// </summary>
 [McpServerToolType]
-public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, ResultBudget budget, CallerAccess caller, ConfirmationGate gate)
+public sealed class ApiTools(KlaviyoClient klaviyo, AccessPolicy access, ResultBudget budget, ConfirmationGate gate)
 {
     public const string CallOperationName = "call_operation";
 
@@ -101,7 +102,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
         CancellationToken cancellationToken = default)
     {
         var found = Resolve(operation);
-        if ((selection.OperationRefusal(found) ?? caller.OperationRefusal(found)) is { } refusal)
+        if (access.Refusal(found) is { } refusal)
         {
             throw new ToolFailureException(refusal + " " + ToolErrorMessages.NothingSent + ".");
         }
@@ -213,13 +214,13 @@ public sealed class ApiTools(KlaviyoClient klaviyo, ToolSelection selection, Res
 
     private string AccessText(ApiOperation operation)
     {
-        var access = operation.Access switch
+        var text = operation.Access switch
         {
             OperationAccess.Read => "read",
             OperationAccess.Write => "write",
             _ => "destructive",
         };
-        return (selection.OperationRefusal(operation) ?? caller.OperationRefusal(operation)) is null ? access : access + " (refused here)";
+        return access.Refusal(operation) is null ? text : text + " (refused here)";
     }
 
     private static OperationQueryParam Describe(ApiQueryParameter parameter) => new()

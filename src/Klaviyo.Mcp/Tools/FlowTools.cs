@@ -15,7 +15,7 @@ namespace Klaviyo.Mcp.Tools;
 /// <summary>Klaviyo's Flows area: automations that send when something happens.</summary>
 [McpServerToolType]
 [SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
-public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, ConfirmationGate gate, ToolSelection selection)
+public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, ConfirmationGate gate)
 {
     public static readonly string[] Statuses = ["draft", "manual", "live"];
     public static readonly string[] TriggerTypes = ["Metric", "Added to List", "Unconfigured", "Date Based", "Price Drop", "Low Inventory"];
@@ -95,11 +95,6 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, Confir
         errors.ThrowIfAny();
         if (canonical == "live")
         {
-            if (selection.DraftsOnly)
-            {
-                throw new ToolFailureException(ToolSelection.DraftsOnlyRefusal("Setting a flow live") + " " + ToolErrorMessages.NothingSent + ".");
-            }
-
             if (await gate.ConfirmAsync(request, $"Set flow {id.Trim()} LIVE: from now on it sends to real people as they trigger it.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
             {
                 return unconfirmed;

@@ -1,36 +1,26 @@
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
-using ModelContextProtocol.Server;
 
-namespace Klaviyo.Mcp;
+namespace Klaviyo.Mcp.Access;
 
 /// <summary>
 /// The server's instructions (sent once, in the answer to <c>initialize</c>): the tools this server offers, grouped by
 /// API area as <see cref="Toolsets.All"/> groups them (each tool's area is its operation's), then the few rules every
-/// tool follows. Built from the offered tools, so a narrowed server (<c>--toolsets</c>, <c>--read-only</c>) names only
-/// what an agent can call.
+/// tool follows. Built from the tools <see cref="AccessPolicy"/> offers the caller, so a narrowed server or token
+/// (<c>--toolsets</c>, <c>--read-only</c>, <c>--drafts-only</c>) names only what an agent can call.
 /// </summary>
 public static class ServerInstructions
 {
-    /// <summary>
-    /// The instructions for one request over HTTP: the tools the server offers that its caller may use (a team token can
-    /// narrow the server's selection, or make it read-only), so that an agent reads only about what it can call.
-    /// </summary>
-    public static string ForCaller(IServiceProvider requestServices, ServerSettings settings) => For(
-        requestServices.GetServices<McpServerTool>()
-            .Select(t => t.ProtocolTool)
-            .Where(t => settings.Tools.Present(t) is not null && CallerAccess.AllowedFor(settings.Tools, requestServices, t))
-            .Select(t => t.Name),
-        CallerAccess.MayOnlyRead(settings.Tools, requestServices),
-        settings.Confirm);
-
-    public static string For(IEnumerable<string> offeredTools, bool readOnly, bool confirm)
+    public static string For(IEnumerable<string> offeredTools, bool readOnly, bool draftsOnly, bool confirm)
     {
         var offered = offeredTools.ToHashSet(StringComparer.Ordinal);
         var text = new StringBuilder("Tools for a Klaviyo account, by API area; each tool's description says when to use it.");
         if (readOnly)
         {
             text.Append(" This server is read-only: it changes nothing in Klaviyo.");
+        }
+        else if (draftsOnly)
+        {
+            text.Append(" This server drafts only: nothing that sends, deletes, unsubscribes, suppresses or sets a flow live.");
         }
 
         foreach (var (toolset, tools) in Toolsets.All)
@@ -45,7 +35,7 @@ public static class ServerInstructions
             text.Append(' ').Append(area).Append(": ").AppendJoin(", ", present).Append('.');
         }
 
-        var api = Offered(offered, ("find_operations", "find_operations finds the operation"), ("describe_operation", "describe_operation shows its arguments"), (Tools.ApiTools.CallOperationName, "call_operation calls it"));
+        var api = Offered(offered, ("find_operations", "find_operations finds the operation"), ("describe_operation", "describe_operation shows its arguments"), (Klaviyo.Mcp.Tools.ApiTools.CallOperationName, "call_operation calls it"));
         if (api.Length > 0)
         {
             text.Append(" Anything else in Klaviyo's API (tags, forms, webhooks, reviews, custom objects, catalog and coupon writes...): ").Append(api).Append('.');
@@ -58,7 +48,7 @@ public static class ServerInstructions
                 .Append(offered.Contains("send_campaign") ? ", then sent (send_campaign)." : "; this server does not send them.");
         }
 
-        if (confirm && !readOnly)
+        if (confirm && !readOnly && !draftsOnly)
         {
             text.Append(" Sends, deletes, suppressions, global unsubscribes and flows going live wait for the person's confirmation.");
         }
