@@ -87,6 +87,7 @@ public static class KlaviyoMcpHost
         var instructions = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         builder.Services.AddSingleton(http);
         builder.Services.AddSingleton(concurrency);
+        builder.Services.AddSingleton<OriginValidation>();
         builder.Services.AddSingleton<BearerAuthentication>();
         if (http.Redis is { } redis)
         {
@@ -113,7 +114,9 @@ public static class KlaviyoMcpHost
             });
 
         var app = builder.Build();
+        var origins = app.Services.GetRequiredService<OriginValidation>();
         var authentication = app.Services.GetRequiredService<BearerAuthentication>();
+        app.Use(next => context => origins.InvokeAsync(context, next));
         app.Use(next => context => authentication.InvokeAsync(context, next));
         app.MapGet("/healthz", (RequestDelegate)(context =>
             context.Response.WriteAsJsonAsync(new HealthStatus("ok", KlaviyoMcpServer.ServerName, ServerSettings.ServerVersion), HttpJsonContext.Default.HealthStatus)));

@@ -16,6 +16,7 @@ public sealed record HttpServeSettings
     public const string AcceptKlaviyoKeysVariable = "KLAVIYO_HTTP_ACCEPT_KLAVIYO_KEYS";
     public const string AllowImportsVariable = "KLAVIYO_HTTP_ALLOW_IMPORTS";
     public const string PublicUrlVariable = "KLAVIYO_HTTP_PUBLIC_URL";
+    public const string AllowedOriginsVariable = "KLAVIYO_HTTP_ALLOWED_ORIGINS";
     public const string MaxConcurrentCallsVariable = "KLAVIYO_HTTP_MAX_CONCURRENT_CALLS";
     public const string RedisVariable = "KLAVIYO_REDIS";
 
@@ -37,6 +38,9 @@ public sealed record HttpServeSettings
 
     /// <summary>The address clients reach the server at (behind a load balancer), for the protected-resource metadata; null: taken from each request.</summary>
     public Uri? PublicUrl { get; init; }
+
+    /// <summary>Web origins (scheme://host:port, as <see cref="OriginValidation.Normalize"/> writes them) allowed to call /mcp besides the public URL's and, on loopback, loopback ones.</summary>
+    public IReadOnlySet<string> AllowedOrigins { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Tool calls one token (or one person's key) may have in flight on one replica.</summary>
     public int MaxConcurrentCalls { get; init; } = 16;
@@ -64,6 +68,7 @@ public sealed record HttpServeSettings
             AcceptKlaviyoKeys = ServerSettings.ReadFlag(configuration, AcceptKlaviyoKeysVariable, problems),
             AllowImports = ServerSettings.ReadFlag(configuration, AllowImportsVariable, problems),
             PublicUrl = ReadPublicUrl(configuration[PublicUrlVariable], problems),
+            AllowedOrigins = ReadOrigins(configuration[AllowedOriginsVariable], problems),
             MaxConcurrentCalls = ServerSettings.ReadNumber(configuration, MaxConcurrentCallsVariable, 1, 1000, problems) is { } calls ? (int)calls : defaults.MaxConcurrentCalls,
             Redis = ServerSettings.NonEmpty(configuration[RedisVariable]),
         };
@@ -90,6 +95,24 @@ public sealed record HttpServeSettings
         }
 
         return settings;
+    }
+
+    private static HashSet<string> ReadOrigins(string? value, List<string> problems)
+    {
+        var origins = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var origin in (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (OriginValidation.Normalize(origin) is { } normalized && Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.AbsolutePath == "/" && uri.Query.Length == 0)
+            {
+                origins.Add(normalized);
+            }
+            else
+            {
+                problems.Add($"{AllowedOriginsVariable}: \"{origin}\" is not a web origin such as https://app.example.com (scheme, host and port only)");
+            }
+        }
+
+        return origins;
     }
 
     private static Uri? ReadPublicUrl(string? value, List<string> problems)
