@@ -20,6 +20,8 @@ public sealed record CommandLine(IReadOnlyDictionary<string, string?> Overrides,
                                  operations (also KLAVIYO_DRAFTS_ONLY=true)
           --no-confirm           do not ask the person before sends and deletes: for unattended automation
                                  only (also KLAVIYO_CONFIRM=false)
+          --no-user-content      leave out what people outside the account wrote (profile names and properties,
+                                 event properties, reviews) and the event tools (also KLAVIYO_ALLOW_USER_CONTENT=false)
           --toolsets LIST        offer only these toolsets, comma-separated (also KLAVIYO_TOOLSETS):
                                  events, profiles, lists, segments, metrics, campaigns, templates, images,
                                  flows, reporting, accounts
@@ -55,6 +57,9 @@ public sealed record CommandLine(IReadOnlyDictionary<string, string?> Overrides,
                     break;
                 case "--drafts-only":
                     overrides[ServerSettings.DraftsOnlyVariable] = "true";
+                    break;
+                case "--no-user-content":
+                    overrides[ServerSettings.AllowUserContentVariable] = "false";
                     break;
                 case "--no-confirm":
                     overrides[ServerSettings.ConfirmVariable] = "false";

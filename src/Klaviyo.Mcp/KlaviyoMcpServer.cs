@@ -89,6 +89,8 @@ public static class KlaviyoMcpServer
     /// <see cref="AccessPolicy"/> presents it. tools/call runs through, outermost first:
     /// <list type="number">
     /// <item>the access policy: a tool the caller may not use is refused with the reason, before anything else runs;</item>
+    /// <item><see cref="UntrustedValues"/>: the values strangers wrote, sanitized when flattened, are marked in the finished
+    /// result (its <c>untrusted</c> pointers), or left out where the caller may not read user content;</item>
     /// <item><see cref="ToolErrorFilter"/>: exceptions become tool errors that say what to fix (never a secret);</item>
     /// <item><see cref="CallerConcurrency"/> (serve only): at most so many calls in flight per caller, else a JSON-RPC error.</item>
     /// </list>
@@ -109,6 +111,8 @@ public static class KlaviyoMcpServer
             context.MatchedPrimitive is McpServerTool tool && context.Services?.GetService<AccessPolicy>()?.Refusal(tool.ProtocolTool) is { } refusal
                 ? ValueTask.FromResult(ToolResults.Error(refusal))
                 : next(context, cancellationToken));
+        filters.AddCallToolFilter(next => async (context, cancellationToken) =>
+            UntrustedValues.Mark(await next(context, cancellationToken).ConfigureAwait(false), context.Services?.GetService<AccessPolicy>()?.AllowsUserContent ?? true));
         filters.AddCallToolFilter(ToolErrorFilter.Wrap);
         filters.AddCallToolFilter(next => (context, cancellationToken) =>
             context.Services?.GetService<CallerConcurrency>() is { } concurrency ? concurrency.InvokeAsync(context, next, cancellationToken) : next(context, cancellationToken));

@@ -30,6 +30,7 @@ public sealed record ServerSettings
     public const string ImportStateDirectoryVariable = "KLAVIYO_IMPORT_STATE_DIR";
     public const string ConfirmVariable = "KLAVIYO_CONFIRM";
     public const string DraftsOnlyVariable = "KLAVIYO_DRAFTS_ONLY";
+    public const string AllowUserContentVariable = "KLAVIYO_ALLOW_USER_CONTENT";
 
     public static string ServerVersion { get; } =
         typeof(ServerSettings).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -92,7 +93,8 @@ public sealed record ServerSettings
                 : [],
             ImportStateDirectory = NonEmpty(configuration[ImportStateDirectoryVariable]) is { } state ? Path.GetFullPath(state) : null,
             Access = Klaviyo.Mcp.Access.AccessRestrictions.From(
-                ReadFlag(configuration, ReadOnlyVariable, problems), ReadFlag(configuration, DraftsOnlyVariable, problems), configuration[ToolsetsVariable], configuration[ToolsVariable], problems),
+                ReadFlag(configuration, ReadOnlyVariable, problems), ReadFlag(configuration, DraftsOnlyVariable, problems), configuration[ToolsetsVariable], configuration[ToolsVariable], problems,
+                noUserContent: !ReadFlag(configuration, AllowUserContentVariable, problems, defaultValue: true)),
             Confirm = ReadFlag(configuration, ConfirmVariable, problems, defaultValue: true),
         };
 

@@ -32,7 +32,7 @@ public sealed class InsightToolsTests
                 ("sort", "-datetime"), ("page[size]", "50"), ("include", "metric"), ("fields[metric]", "name"),
             ],
             events.Parameters());
-        Assert.Equal("""{"items":[{"id":"E1","datetime":"2026-07-02T10:00:00+00:00","event_properties":{"value":5},"metric":{"id":"M1","name":"Placed Order"}}]}""", result.Text());
+        Assert.Equal("""{"items":[{"id":"E1","datetime":"2026-07-02T10:00:00+00:00","event_properties":{"value":5},"metric":{"id":"M1","name":"Placed Order"}}],"untrusted":["/items/0/event_properties"]}""", result.Text());
     }
 
     [Theory]

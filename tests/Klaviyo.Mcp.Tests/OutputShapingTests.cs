@@ -20,7 +20,8 @@ public sealed class OutputShapingTests
 
         var flat = JsonApiShaper.Flatten(resource);
 
-        Assert.Equal("""{"id":"01A","email":"a@b.co","properties":{"tier":"gold","tags":["x",null]},"created":"2026-01-01T00:00:00+00:00"}""", flat.ToJsonString(McpJson.Options));
+        // A profile's properties were written by people outside the account: listed under the marker until the result is marked.
+        Assert.Equal("""{"id":"01A","email":"a@b.co","properties":{"tier":"gold","tags":["x",null]},"created":"2026-01-01T00:00:00+00:00","\u0000untrusted":["properties"]}""", flat.ToJsonString(McpJson.Options));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class ProfileToolsTests
         var request = Assert.Single(stub.Requests);
         request.AssertKlaviyoHeaders();
         Assert.Equal("?filter=equals%28email%2C%22a%40b.co%22%29&page[size]=20", request.Query);
-        Assert.Equal("""{"items":[{"id":"01P","email":"a@b.co","first_name":"Ann"}],"next_cursor":"bmV4dA=="}""", result.Text());
+        Assert.Equal("""{"items":[{"id":"01P","email":"a@b.co","first_name":"Ann"}],"next_cursor":"bmV4dA==","untrusted":["/items/0/first_name"]}""", result.Text());
     }
 
     [Fact]

@@ -17,12 +17,17 @@ namespace Klaviyo.Mcp.Access;
 /// operation's access in the catalogue is <see cref="OperationAccess.Destructive"/>: sends, flows going live, deletes,
 /// unsubscribes, suppressions) are not offered; call_operation stays and refuses destructive operations.</item>
 /// <item><b>Toolsets and tools</b>: only the chosen tools; API areas named as toolsets limit the operations call_operation reaches.</item>
+/// <item><b>No user content</b>: the tools that exist to read what strangers wrote (events) are not offered, and every
+/// other result leaves the untrusted fields out (<see cref="Output.UntrustedValues"/>).</item>
 /// <item><b>Withheld</b>: tools the transport does not offer (over HTTP, those that read the server's disk, unless the operator allows them).</item>
 /// </list>
 /// Over stdio the server's policy is every request's; over HTTP each request gets <see cref="For"/> its caller.
 /// </summary>
 public sealed class AccessPolicy
 {
+    /// <summary>The tools that exist to read what people outside the account wrote (event properties): not offered where user content is not allowed.</summary>
+    public static readonly IReadOnlyList<string> UserContentTools = ["get_events", "get_event"];
+
     /// <summary>The tools that read or write files on the server's disk: withheld over HTTP unless the operator allows imports.</summary>
     public static readonly IReadOnlyList<string> ServerFileTools = ["import_events", "import_profiles", "generate_coupon_codes", "upload_image_from_file"];
 
@@ -48,6 +53,9 @@ public sealed class AccessPolicy
 
     /// <summary>Whether nothing irreversible and nothing that reaches people is allowed: the server or the caller is drafts-only.</summary>
     public bool DraftsOnly => _server.DraftsOnly || (Caller?.Restrictions.DraftsOnly ?? false);
+
+    /// <summary>Whether results may hold values written by people outside the account (marked as untrusted), or leave them out.</summary>
+    public bool AllowsUserContent => !(_server.NoUserContent || (Caller?.Restrictions.NoUserContent ?? false));
 
     /// <summary>
     /// What the instructions depend on besides the tools: callers whose own restrictions are the same share one text
@@ -125,7 +133,7 @@ public sealed class AccessPolicy
 
     /// <summary>The server's instructions for this caller: the offered tools among <paramref name="tools"/>, and the rules that hold for them.</summary>
     public string Instructions(IEnumerable<Tool> tools) =>
-        ServerInstructions.For(tools.Where(t => Refusal(t) is null).Select(t => t.Name), ReadOnly, DraftsOnly, Confirm);
+        ServerInstructions.For(tools.Where(t => Refusal(t) is null).Select(t => t.Name), ReadOnly, DraftsOnly, Confirm, AllowsUserContent);
 
     /// <summary>Why drafts-only refuses <paramref name="what"/> when the server itself runs drafts-only.</summary>
     public static string ServerDraftsOnlyRefusal(string what) =>
@@ -158,6 +166,13 @@ public sealed class AccessPolicy
         if (restrictions.DraftsOnly && Destroys(tool))
         {
             return caller is null ? ServerDraftsOnlyRefusal(tool.Name) : CallerDraftsOnlyRefusal(tool.Name, caller);
+        }
+
+        if (restrictions.NoUserContent && UserContentTools.Contains(tool.Name))
+        {
+            return caller is null
+                ? $"{tool.Name} reads what people outside the account wrote (event properties), and this server does not pass user content to agents (--no-user-content or KLAVIYO_ALLOW_USER_CONTENT=false)."
+                : $"{tool.Name} reads what people outside the account wrote (event properties), and {caller} may not read user content.";
         }
 
         return null;

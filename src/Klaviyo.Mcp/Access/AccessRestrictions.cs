@@ -8,19 +8,20 @@ namespace Klaviyo.Mcp.Access;
 /// <param name="DraftsOnly">Nothing irreversible and nothing that reaches people: no sends, flows going live, deletes, unsubscribes or suppressions.</param>
 /// <param name="Tools">The tools chosen by toolset or by name; null: every tool.</param>
 /// <param name="Areas">The API areas call_operation may reach (from toolsets naming areas); null: every area.</param>
-public sealed record AccessRestrictions(bool ReadOnly = false, bool DraftsOnly = false, IReadOnlySet<string>? Tools = null, IReadOnlySet<string>? Areas = null)
+/// <param name="NoUserContent">No values written by people outside the account: the tools that exist to read them are not offered, and every other result leaves them out.</param>
+public sealed record AccessRestrictions(bool ReadOnly = false, bool DraftsOnly = false, IReadOnlySet<string>? Tools = null, IReadOnlySet<string>? Areas = null, bool NoUserContent = false)
 {
     public static readonly AccessRestrictions None = new();
 
     /// <summary>Whether this restricts anything at all.</summary>
-    public bool RestrictsAnything => ReadOnly || DraftsOnly || Tools is not null || Areas is not null;
+    public bool RestrictsAnything => ReadOnly || DraftsOnly || Tools is not null || Areas is not null || NoUserContent;
 
     /// <summary>
     /// From the read-only and drafts-only switches, <c>--toolsets</c>/<c>KLAVIYO_TOOLSETS</c> (or a token's <c>toolsets</c>)
     /// and <c>--tools</c>/<c>KLAVIYO_TOOLS</c>; unknown names are problems that list the valid ones. API areas named in
     /// the toolsets limit call_operation to those areas; naming none (only <c>api</c>, say) leaves every area.
     /// </summary>
-    public static AccessRestrictions From(bool readOnly, bool draftsOnly, string? toolsets, string? tools, List<string> problems)
+    public static AccessRestrictions From(bool readOnly, bool draftsOnly, string? toolsets, string? tools, List<string> problems, bool noUserContent = false)
     {
         HashSet<string>? selected = null;
         HashSet<string>? areas = null;
@@ -79,7 +80,7 @@ public sealed record AccessRestrictions(bool ReadOnly = false, bool DraftsOnly =
             }
         }
 
-        return new AccessRestrictions(readOnly, draftsOnly, selected, areas);
+        return new AccessRestrictions(readOnly, draftsOnly, selected, areas, noUserContent);
     }
 
     private static IEnumerable<string> Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

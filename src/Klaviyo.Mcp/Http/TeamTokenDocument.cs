@@ -20,6 +20,10 @@ internal sealed class TeamTokenDocument
     [JsonPropertyName("drafts_only")]
     public bool DraftsOnly { get; set; }
 
+    /// <summary>False: this token's results leave out what people outside the account wrote, and the event tools are not offered.</summary>
+    [JsonPropertyName("user_content")]
+    public bool UserContent { get; set; } = true;
+
     [JsonPropertyName("toolsets")]
     public List<string>? Toolsets { get; set; }
 }

@@ -122,7 +122,7 @@ public sealed class TeamTokens
                 continue;
             }
 
-            var restrictions = AccessRestrictions.From(entry.ReadOnly, entry.DraftsOnly, entry.Toolsets is null ? null : string.Join(',', entry.Toolsets), null, problems);
+            var restrictions = AccessRestrictions.From(entry.ReadOnly, entry.DraftsOnly, entry.Toolsets is null ? null : string.Join(',', entry.Toolsets), null, problems, noUserContent: !entry.UserContent);
             if (keys.TryGetValue(entry.Account, out var apiKey))
             {
                 tokens.Add(new TeamToken(name, Convert.FromHexString(hash), entry.Account, apiKey, restrictions));

@@ -7,7 +7,8 @@ namespace Klaviyo.Mcp.Output;
 /// <summary>
 /// Flattens JSON:API for agents: a resource becomes <c>{ "id": ..., ...attributes }</c> with nulls and empty objects
 /// dropped, and <c>links</c>, <c>relationships</c> and <c>type</c> left out; resources from <c>included</c> are
-/// attached to their owner under the relationship's name.
+/// attached to their owner under the relationship's name. The values people outside the account wrote (by resource
+/// type: <see cref="Klaviyo.Client.Operations.UntrustedFields"/>) are sanitized and marked (<see cref="UntrustedValues"/>).
 /// </summary>
 public static class JsonApiShaper
 {
@@ -41,6 +42,7 @@ public static class JsonApiShaper
             }
         }
 
+        UntrustedValues.Classify(flat, resource.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null);
         return flat;
     }
 

@@ -45,11 +45,11 @@ public static class ToolResults
         var trimmed = false;
         foreach (var item in items)
         {
-            var size = Bytes(item);
+            var size = Bytes(item) + UntrustedValues.PointerOverhead(item);
             if (size > room && kept.Count == 0)
             {
                 trimmed |= Fit(item, room).Count > 0;
-                size = Bytes(item);
+                size = Bytes(item) + UntrustedValues.PointerOverhead(item);
             }
 
             if (kept.Count > 0 && used + size + 1 > room)
@@ -107,7 +107,7 @@ public static class ToolResults
         var omitted = new List<string>();
         while (Bytes(resource) > maxBytes)
         {
-            var largest = resource.Where(m => m.Key != "id" && m.Key != "omitted_fields")
+            var largest = resource.Where(m => m.Key is not ("id" or "omitted_fields" or UntrustedValues.Marker))
                 .OrderByDescending(m => m.Value is null ? 0 : Bytes(m.Value))
                 .Select(m => m.Key)
                 .FirstOrDefault();
