@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Testing;
@@ -9,7 +10,7 @@ namespace Klaviyo.Mcp.Tests;
 /// README is the front door: its table of tools is generated from the tools' descriptors and the operation catalogue, by
 /// the run that writes the tool snapshots (<c>UPDATE_TOOLSNAPS=true dotnet test</c>), and held equal otherwise.
 /// </summary>
-public sealed class ReadmeTests
+public sealed partial class ReadmeTests
 {
     private static readonly string s_readme = Path.Combine(RepositoryPaths.Root, "README.md");
 
@@ -44,6 +45,30 @@ public sealed class ReadmeTests
             $"README.md's tools table is not what the tools and the operation catalogue give: run UPDATE_TOOLSNAPS=true dotnet test and commit README.md.\nNow:\n{table}");
     }
 
+    [Fact]
+    public void README_is_short_and_every_link_of_the_documentation_reaches_a_file_and_heading()
+    {
+        var readme = File.ReadAllLines(s_readme);
+        Assert.True(readme.Length <= 250, $"README.md has {readme.Length} lines: move details to docs/ and keep it at most 250");
+        Assert.Contains("## Contents", readme);
+
+        var documents = new[] { s_readme, Path.Combine(RepositoryPaths.Root, "CONTRIBUTING.md") }
+            .Concat(Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "docs"), "*.md"));
+        foreach (var document in documents)
+        {
+            foreach (Match link in MarkdownLink().Matches(Prose(document)))
+            {
+                var target = link.Groups["path"].Value;
+                var file = target.Length == 0 ? document : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(document)!, target));
+                Assert.True(File.Exists(file), $"{Path.GetFileName(document)} links to {target}, which does not exist");
+                if (link.Groups["anchor"].Success && file.EndsWith(".md", StringComparison.Ordinal))
+                {
+                    Assert.True(Anchors(file).Contains(link.Groups["anchor"].Value), $"{Path.GetFileName(document)} links to {link.Value}: {Path.GetFileName(file)} has no such heading");
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData("Record one event (something a person did, e.g. Placed Order) on a profile. More.", "Record one event (something a person did, e.g. Placed Order) on a profile.")]
     [InlineData("Send a draft. Confirmed by the person first.", "Send a draft.")]
@@ -52,4 +77,23 @@ public sealed class ReadmeTests
     [InlineData("Sizes, i.e. bytes, in 1.5 MB steps! Then.", "Sizes, i.e. bytes, in 1.5 MB steps!")]
     public void A_description_is_cut_after_its_first_sentence(string description, string first) =>
         Assert.Equal(first, ReadmeToolTable.FirstSentence(description));
+
+    /// <summary>A markdown file without its fenced code blocks, where a # is a comment and brackets are code.</summary>
+    private static string Prose(string file)
+    {
+        var fenced = false;
+        return string.Join('\n', File.ReadAllLines(file).Where(line => !(fenced ^= line.StartsWith("```", StringComparison.Ordinal)) && !line.StartsWith("```", StringComparison.Ordinal)));
+    }
+
+    /// <summary>The anchors GitHub gives a file's headings: lower case, punctuation dropped, spaces as hyphens.</summary>
+    private static HashSet<string> Anchors(string file) =>
+        Prose(file).Split('\n').Where(l => l.StartsWith('#'))
+            .Select(l => NotInAnchor().Replace(l.TrimStart('#').Trim().ToLowerInvariant(), "").Replace(' ', '-'))
+            .ToHashSet(StringComparer.Ordinal);
+
+    [GeneratedRegex(@"\]\((?<path>(?!https?:)[^)#\s]*)(?:#(?<anchor>[^)\s]+))?\)")]
+    private static partial Regex MarkdownLink();
+
+    [GeneratedRegex(@"[^a-z0-9 _-]")]
+    private static partial Regex NotInAnchor();
 }
