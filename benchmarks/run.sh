@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the import benchmarks quoted in README's Performance section. Everything talks to 127.0.0.1 only.
+# Runs the import benchmarks quoted in docs/performance.md. Everything talks to 127.0.0.1 only.
 # The server ships as a Native AOT binary, so the benchmark is published the same way (about 2 minutes);
 # pass --jit to run the framework-dependent build instead.
 #   1. CPU per phase (read, map, validate, pack, serialize) over 100,000 CSV rows

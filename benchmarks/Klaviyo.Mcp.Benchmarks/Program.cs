@@ -10,7 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-// Benchmarks for README's Performance section. Run them with benchmarks/run.sh; every number comes from here.
+// Benchmarks for docs/performance.md. Run them with benchmarks/run.sh; every number comes from here.
 //   stub   --limited              a loopback Klaviyo in its own process (so its CPU is not counted)
 //   import --rows N --stub URL    one import in a fresh process: CPU, wall time, peak memory
 //   server                        the stdio server as a child process: cold start, call overhead, memory

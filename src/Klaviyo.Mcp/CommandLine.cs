@@ -5,7 +5,13 @@ namespace Klaviyo.Mcp;
 /// <summary>The command line: stdio (the default) or <c>serve</c>, flags that override the environment, and --help / --version, which print and exit.</summary>
 public sealed record CommandLine(IReadOnlyDictionary<string, string?> Overrides, bool Help, bool Version, string? Error)
 {
-    public const string Usage = """
+    private const string Indent = "                         ";
+
+    /// <summary>
+    /// The text of <c>--help</c>. The toolsets come from <see cref="Toolsets"/> (the small embedded toolsets file, not the
+    /// operation catalogue), so a new toolset or API area appears here without an edit; built only when asked for.
+    /// </summary>
+    public static string Usage => $"""
         klaviyo-mcp: an MCP server for Klaviyo, speaking JSON-RPC over stdio, or Streamable HTTP with serve.
 
         Usage: klaviyo-mcp [options]                      one session over stdio (what desktop clients run)
@@ -16,15 +22,17 @@ public sealed record CommandLine(IReadOnlyDictionary<string, string?> Overrides,
 
         Options:
           --read-only            offer only tools that read (also KLAVIYO_READ_ONLY=true)
-          --drafts-only          draft and preview, but never send campaigns, set flows live or call destructive
-                                 operations (also KLAVIYO_DRAFTS_ONLY=true)
+          --drafts-only          nothing irreversible and nothing that reaches people: no sends, no flows set live,
+                                 no deletes, unsubscribes or suppressions, no destructive call_operation
+                                 (also KLAVIYO_DRAFTS_ONLY=true)
           --no-confirm           do not ask the person before sends and deletes: for unattended automation
                                  only (also KLAVIYO_CONFIRM=false)
           --no-user-content      leave out what people outside the account wrote (profile names and properties,
                                  event properties, reviews) and the event tools (also KLAVIYO_ALLOW_USER_CONTENT=false)
           --toolsets LIST        offer only these toolsets, comma-separated (also KLAVIYO_TOOLSETS):
-                                 events, profiles, lists, segments, metrics, campaigns, templates, images,
-                                 flows, reporting, accounts
+        {Wrap(Toolsets.All.Keys.Order(StringComparer.Ordinal))}
+                                 or API areas only call_operation reaches (naming one brings the api tools):
+        {Wrap(Toolsets.Areas.Values.Except(Toolsets.All.Keys).Order(StringComparer.Ordinal))}
           --tools LIST           offer only these tools, comma-separated (also KLAVIYO_TOOLS)
           --port N               serve: the port to listen on (also KLAVIYO_HTTP_PORT; default 8080)
           --host IP              serve: the address to listen on (also KLAVIYO_HTTP_HOST; default 127.0.0.1)
@@ -32,7 +40,7 @@ public sealed record CommandLine(IReadOnlyDictionary<string, string?> Overrides,
           --help                 print this help and exit
 
         The API key comes from KLAVIYO_API_KEY (or PRIVATE_API_KEY); serve takes each caller's key from their token.
-        See README for every variable.
+        Every environment variable: docs/configuration.md in the repository.
         """;
 
     /// <summary>True for <c>klaviyo-mcp serve</c>: Streamable HTTP instead of stdio.</summary>
@@ -90,5 +98,25 @@ public sealed record CommandLine(IReadOnlyDictionary<string, string?> Overrides,
         }
 
         return new CommandLine(overrides, false, false, null) { Serve = serve };
+    }
+
+    /// <summary>Names separated by commas, in lines of at most 110 characters indented under the options' descriptions.</summary>
+    private static string Wrap(IEnumerable<string> names)
+    {
+        var lines = new List<string>();
+        var line = Indent;
+        foreach (var name in names)
+        {
+            if (line.Length > Indent.Length && line.Length + name.Length + 2 > 110)
+            {
+                lines.Add(line.TrimEnd());
+                line = Indent;
+            }
+
+            line += name + ", ";
+        }
+
+        lines.Add(line.TrimEnd().TrimEnd(','));
+        return string.Join("\n", lines);
     }
 }

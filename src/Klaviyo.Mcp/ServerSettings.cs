@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Klaviyo.Mcp;
 
 /// <summary>
-/// Everything the server reads from its environment, in one place. README's configuration table lists the same
+/// Everything the server reads from its environment, in one place. docs/configuration.md lists the same
 /// variables; a value that cannot be used is a startup error that names the variable.
 /// </summary>
 public sealed record ServerSettings

@@ -290,7 +290,7 @@ public sealed class ApiToolsTests
     /// <summary>
     /// What the whole API would cost as one tool per operation (the way Klaviyo's own server exposes it): each operation a
     /// tool with its summary as the description, its path and query parameters and its compact body schema as the input
-    /// schema. Against that, the three tools here. README quotes both figures.
+    /// schema. Against that, the three tools here. docs/tools.md quotes both figures.
     /// </summary>
     [Fact]
     public async Task One_tool_per_operation_would_cost_many_times_the_three_tools()

@@ -85,10 +85,7 @@ public sealed class CatalogTests
     [Fact]
     public async Task Toolsets_are_the_API_areas_of_the_tools_operations()
     {
-        var tools = Methods<McpServerToolTypeAttribute, McpServerToolAttribute>()
-            .OrderBy(m => m.Type.Name, StringComparer.Ordinal).ThenBy(m => m.Method.MetadataToken)
-            .Select(m => (Name: m.Method.GetCustomAttribute<McpServerToolAttribute>()!.Name!, Operation: m.Method.GetCustomAttribute<ToolOperationAttribute>()?.OperationId))
-            .ToList();
+        var tools = ToolMethods();
         Assert.All(tools, t => Assert.True(t.Operation is not null, $"{t.Name} has no [ToolOperation(\"operation_id\")]: name the Klaviyo operation it performs"));
 
         var toolsets = tools
@@ -107,18 +104,26 @@ public sealed class CatalogTests
         Assert.True(text == (await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)).ReplaceLineEndings("\n"),
             $"Catalog/toolsets.json is not what the tools' operations give: run the tests with UPDATE_TOOLSNAPS=true and commit it.\nNow:\n{text}");
         Assert.Equal(tools.Select(t => t.Name).Order(StringComparer.Ordinal), Toolsets.ToolNames.Order(StringComparer.Ordinal));
+    }
 
-        static string ToolsetOf(string tool, string operationId)
+    /// <summary>The tool methods in a stable order (by class, then as written), each with its tool name and the operation its [ToolOperation] names.</summary>
+    internal static List<(Type Type, MethodInfo Method, string Name, string? Operation)> ToolMethods() =>
+        Methods<McpServerToolTypeAttribute, McpServerToolAttribute>()
+            .OrderBy(m => m.Type.Name, StringComparer.Ordinal).ThenBy(m => m.Method.MetadataToken)
+            .Select(m => (m.Type, m.Method, m.Method.GetCustomAttribute<McpServerToolAttribute>()!.Name!, m.Method.GetCustomAttribute<ToolOperationAttribute>()?.OperationId))
+            .ToList();
+
+    /// <summary>A tool's toolset: the API area of the operation it names, or <c>api</c> for the tools that reach every operation. README's tools table groups by it too.</summary>
+    internal static string ToolsetOf(string tool, string operationId)
+    {
+        if (operationId == ToolOperationAttribute.WholeApi)
         {
-            if (operationId == ToolOperationAttribute.WholeApi)
-            {
-                return Toolsets.Api;
-            }
-
-            var operation = Klaviyo.Client.Operations.OperationCatalog.Default.Find(operationId);
-            Assert.True(operation is { ClientSide: false }, $"{tool} names {operationId}, which is not a server-side operation of the catalogue");
-            return Toolsets.Areas[operation!.Tag];
+            return Toolsets.Api;
         }
+
+        var operation = Klaviyo.Client.Operations.OperationCatalog.Default.Find(operationId);
+        Assert.True(operation is { ClientSide: false }, $"{tool} names {operationId}, which is not a server-side operation of the catalogue");
+        return Toolsets.Areas[operation!.Tag];
     }
 
     [Fact]
@@ -134,7 +139,8 @@ public sealed class CatalogTests
         Assert.IsType<CatalogTool>(mcp.Services.GetServices<McpServerTool>().Single(t => t.ProtocolTool.Name == "get_lists"));
     }
 
-    private static IEnumerable<(Type Type, MethodInfo Method)> Methods<TTypeAttribute, TMethodAttribute>()
+    /// <summary>The server's tool (or prompt) methods: what the catalog files and README's tools table are generated from.</summary>
+    internal static IEnumerable<(Type Type, MethodInfo Method)> Methods<TTypeAttribute, TMethodAttribute>()
         where TTypeAttribute : Attribute
         where TMethodAttribute : Attribute =>
         from type in typeof(KlaviyoMcpServer).Assembly.GetTypes()
@@ -175,8 +181,14 @@ public sealed class CatalogTests
         Assert.True(stale.Count == 0, $"catalog entries with no method behind them: {string.Join(", ", stale)}");
     }
 
+    /// <summary>
+    /// The server serves exactly the catalog files, both ways: a tool renamed, removed or left unregistered fails here (the
+    /// files themselves are held to the methods above), so the names need no hand-kept list.
+    /// </summary>
     private static async Task AssertServedAsync(string kind, List<(string Name, object Entry)> served, int expected)
     {
+        var files = Directory.EnumerateFiles(Path.Combine(s_catalog, kind), "*.json", SearchOption.AllDirectories).Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
+        Assert.Equal(files, served.Select(s => s.Name).Order(StringComparer.Ordinal));
         Assert.Equal(expected, served.Count);
         foreach (var (name, entry) in served)
         {

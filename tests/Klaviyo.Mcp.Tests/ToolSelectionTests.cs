@@ -67,6 +67,17 @@ public sealed class ToolSelectionTests
     }
 
     [Fact]
+    public void Usage_names_every_toolset_and_API_area_in_lines_a_terminal_shows_whole()
+    {
+        var usage = CommandLine.Usage.ReplaceLineEndings("\n");
+        var listed = usage[usage.IndexOf("--toolsets LIST", StringComparison.Ordinal)..usage.IndexOf("--tools LIST", StringComparison.Ordinal)]
+            .Split([',', ' ', '\n', ':', '(', ')'], StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+
+        Assert.All(Toolsets.Names, name => Assert.True(listed.Contains(name), $"--help does not name the toolset {name}"));
+        Assert.All(usage.Split('\n'), line => Assert.True(line.Length <= 120, $"a --help line is {line.Length} characters long: {line}"));
+    }
+
+    [Fact]
     public void Unknown_toolsets_and_tools_are_startup_errors_that_list_the_valid_names()
     {
         var failure = Assert.Throws<ServerConfigurationException>(() => ServerSettings.Read(new Microsoft.Extensions.Configuration.ConfigurationBuilder()

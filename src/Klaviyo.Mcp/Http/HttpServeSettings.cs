@@ -6,7 +6,7 @@ namespace Klaviyo.Mcp.Http;
 /// <summary>
 /// What <c>klaviyo-mcp serve</c> reads on top of <see cref="ServerSettings"/>: where to listen, how callers
 /// authenticate (team tokens or their own Klaviyo keys: exactly one), the limits, and the Redis that replicas share
-/// rate limits through. README's serve section lists the same variables.
+/// rate limits through. docs/remote.md lists the same variables.
 /// </summary>
 public sealed record HttpServeSettings
 {
