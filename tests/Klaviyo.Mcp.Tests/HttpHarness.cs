@@ -61,6 +61,29 @@ internal sealed class HttpHarness : IAsyncDisposable
     /// <summary>An SDK client of this server that sends <c>Authorization: Bearer <paramref name="bearer"/></c>.</summary>
     public Task<McpClient> ConnectAsync(string bearer) => Connect(McpUrl, bearer);
 
+    /// <summary>
+    /// An SDK client on protocol revision <paramref name="protocolVersion"/> (null: the SDK's newest), declaring
+    /// elicitation and answering with <paramref name="elicitation"/> when given.
+    /// </summary>
+    public async Task<McpClient> ConnectAsync(string bearer, string? protocolVersion, Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>>? elicitation)
+    {
+        var transport = new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = McpUrl,
+            TransportMode = HttpTransportMode.StreamableHttp,
+            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + bearer },
+        });
+        return await McpClient.CreateAsync(
+            transport,
+            new McpClientOptions
+            {
+                ClientInfo = new Implementation { Name = "klaviyo-mcp-http-tests", Version = "1.0" },
+                ProtocolVersion = protocolVersion,
+                Handlers = elicitation is null ? new McpClientHandlers() : new McpClientHandlers { ElicitationHandler = elicitation },
+            },
+            cancellationToken: TestContext.Current.CancellationToken);
+    }
+
     public static async Task<McpClient> Connect(Uri mcpUrl, string bearer)
     {
         var transport = new HttpClientTransport(new HttpClientTransportOptions

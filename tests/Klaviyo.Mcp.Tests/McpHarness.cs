@@ -39,7 +39,8 @@ internal sealed class McpHarness : IAsyncDisposable
         IDictionary<string, string?>? environment = null,
         Action<IServiceCollection>? services = null,
         LogLevel logLevel = LogLevel.Trace,
-        Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>>? elicitation = null)
+        Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>>? elicitation = null,
+        string? protocolVersion = null)
     {
         var variables = new Dictionary<string, string?>
         {
@@ -71,6 +72,7 @@ internal sealed class McpHarness : IAsyncDisposable
             new McpClientOptions
             {
                 ClientInfo = new Implementation { Name = "klaviyo-mcp-tests", Version = "1.0" },
+                ProtocolVersion = protocolVersion,
                 Handlers = elicitation is null ? new McpClientHandlers() : new McpClientHandlers { ElicitationHandler = elicitation },
             },
             cancellationToken: TestContext.Current.CancellationToken);

@@ -6,6 +6,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Validation;
+using Klaviyo.Client;
+using Klaviyo.Mcp.Access;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -17,23 +21,35 @@ namespace Klaviyo.Mcp.Confirmation;
 /// unsubscribes, suppressions, a flow set live, a destructive call_operation). A tool calls <see cref="ConfirmAsync"/> with
 /// a summary once its arguments are valid and before it sends anything; it proceeds only when that returns null.
 /// <list type="bullet">
-/// <item>A client that declared elicitation is asked through <c>elicitation/create</c> (form mode) with the summary and one
-/// boolean <c>confirm</c>: accept with <c>confirm: true</c> proceeds; anything else is a declined result.</item>
-/// <item>Otherwise the first call returns the summary and a <c>confirmation_token</c>: an HMAC (per-process random key) over
-/// the tool, the canonical JSON of its arguments (minus the token) and an expiry 10 minutes out. The same call repeated
-/// with the token proceeds, once. A token reused, expired or given with other arguments is an argument error.</item>
+/// <item>A client on revision 2026-07-28 that declared elicitation is asked through a multi round-trip request: the call
+/// answers <c>input_required</c> with one <c>elicitation/create</c> (the summary and one boolean <c>confirm</c>) and a signed
+/// <c>requestState</c>; the client asks the person and repeats the call with the answer. This holds on stateless HTTP,
+/// where the server cannot send requests of its own, and any replica can check the state.</item>
+/// <item>A 2025 client that declared elicitation is asked through <c>elicitation/create</c> where the transport allows
+/// server requests (stdio); over stateless HTTP it gets the token below.</item>
+/// <item>Otherwise the first call returns the summary and a <c>confirmation_token</c>: an HMAC over the tool, the caller,
+/// the canonical JSON of its arguments (minus the token) and an expiry 10 minutes out. The same call repeated with the
+/// token proceeds, once. A token reused, expired or given with other arguments is an argument error.</item>
 /// </list>
+/// Accept with <c>confirm: true</c> proceeds; decline, cancel or anything else is a normal result saying nothing was
+/// sent. Nothing in the data a tool read can confirm anything: only a token or state this server signed for exactly
+/// this call, or the person's answer. The HMAC key is derived from the Klaviyo key the call uses (so every replica
+/// serving that account checks it alike, and a key no one else holds is needed to forge one), else a per-process key.
 /// </summary>
 public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider time)
 {
     public const string TokenArgument = "confirmation_token";
 
-    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+    /// <summary>The key of the one input request a confirmation makes.</summary>
+    public const string InputKey = "confirm";
+
+    private readonly byte[] _processKey = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _used = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Asks the person to confirm <paramref name="summary"/> for the call in <paramref name="request"/>. Null means go on;
-    /// otherwise the result to return as is (declined, or the summary with a token), nothing having been sent.
+    /// otherwise the result to return as is (declined, or the summary with a token), nothing having been sent. For a
+    /// 2026-07-28 client that can elicit it throws <see cref="InputRequiredException"/> (the SDK answers input_required).
     /// </summary>
     public async Task<CallToolResult?> ConfirmAsync(RequestContext<CallToolRequestParams> request, string summary, CancellationToken cancellationToken)
     {
@@ -45,29 +61,45 @@ public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider t
         var tool = request.Params?.Name ?? "";
         var arguments = request.Params?.Arguments;
         var token = arguments is not null && arguments.TryGetValue(TokenArgument, out var given) && given.ValueKind == JsonValueKind.String ? given.GetString() : null;
-        var canonical = Canonical(arguments);
+        var call = new Call(tool, Caller(request.Services), Canonical(arguments), Key(request.Services));
         if (!string.IsNullOrWhiteSpace(token))
         {
-            Redeem(tool, canonical, token.Trim());
+            Redeem(call, "token", token.Trim(), TokenArgument);
             return null;
+        }
+
+        if (request.Params?.RequestState is { Length: > 0 } state)
+        {
+            // The retry of a multi round-trip confirmation: the state is ours for exactly this call, and the answer the person's.
+            Redeem(call, "state", state, "requestState");
+            var answer = request.Params.InputResponses is { } responses && responses.TryGetValue(InputKey, out var response)
+                ? response.Deserialize(InputResponse.ElicitResultJsonTypeInfo)
+                : null;
+            return Confirmed(answer) ? null : Declined(summary, answer?.Action ?? "cancel");
         }
 
         if (CanElicit(request.Server))
         {
+            if (request.Server.IsMrtrSupported)
+            {
+                throw new InputRequiredException(
+                    new Dictionary<string, InputRequest> { [InputKey] = InputRequest.ForElicitation(Question(summary)) },
+                    Sign(call, "state"));
+            }
+
             try
             {
                 var answer = await request.Server.ElicitAsync(Question(summary), cancellationToken).ConfigureAwait(false);
-                return answer.IsAccepted && answer.Content is { } content && content.TryGetValue("confirm", out var confirm) && confirm.ValueKind == JsonValueKind.True
-                    ? null
-                    : Declined(summary, answer.Action);
+                return Confirmed(answer) ? null : Declined(summary, answer.Action);
             }
-            catch (McpException)
+            catch (Exception ex) when (ex is McpException or InvalidOperationException)
             {
-                // The client declared elicitation but could not ask: fall back to the token, which still needs the person's yes.
+                // The client declared elicitation but cannot be asked here (stateless HTTP takes no server requests, or the
+                // client failed): fall back to the token, which still needs the person's yes.
             }
         }
 
-        return Issue(tool, canonical, summary);
+        return Issue(call, summary);
     }
 
     /// <summary>Whether <paramref name="server"/>'s client can show a form (an empty elicitation capability means form mode).</summary>
@@ -136,6 +168,9 @@ public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider t
         },
     };
 
+    private static bool Confirmed(ElicitResult? answer) =>
+        answer is { IsAccepted: true, Content: { } content } && content.TryGetValue("confirm", out var confirm) && confirm.ValueKind == JsonValueKind.True;
+
     private static CallToolResult Declined(string summary, string action) => ToolResults.Success(
         new JsonObject
         {
@@ -145,40 +180,47 @@ public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider t
         },
         KlaviyoMcpJsonContext.Default.JsonObject);
 
-    private CallToolResult Issue(string tool, string canonical, string summary)
+    private CallToolResult Issue(Call call, string summary)
     {
-        var expires = time.GetUtcNow() + ConfirmationOptions.TokenLifetime;
-        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var expiry = expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var token = $"{expiry}.{nonce}.{Mac(tool, canonical, expiry, nonce)}";
+        var value = Sign(call, "token");
+        var expires = DateTimeOffset.FromUnixTimeSeconds(long.Parse(value.Split('.')[0], CultureInfo.InvariantCulture));
         return ToolResults.Success(
             new JsonObject
             {
                 ["confirmation_required"] = true,
                 ["summary"] = summary,
-                [TokenArgument] = token,
+                [TokenArgument] = value,
                 ["expires_at"] = expires.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
                 ["note"] = $"Nothing was sent. Show the summary to the person and wait for their yes; then repeat this call with the same arguments plus {TokenArgument}. It works once, for these arguments, for 10 minutes.",
             },
             KlaviyoMcpJsonContext.Default.JsonObject);
     }
 
-    private void Redeem(string tool, string canonical, string token)
+    /// <summary>A token or request state for <paramref name="call"/>: expiry, nonce and the HMAC of both with the call and the purpose.</summary>
+    private string Sign(Call call, string purpose)
     {
-        var parts = token.Split('.');
+        var expiry = (time.GetUtcNow() + ConfirmationOptions.TokenLifetime).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        return $"{expiry}.{nonce}.{Mac(call, purpose, expiry, nonce)}";
+    }
+
+    private void Redeem(Call call, string purpose, string value, string argument)
+    {
+        var tool = call.Tool;
+        var parts = value.Split('.');
         if (parts.Length != 3 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var expirySeconds) ||
-            !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Mac(tool, canonical, parts[0], parts[1])), Encoding.ASCII.GetBytes(parts[2])))
+            !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Mac(call, purpose, parts[0], parts[1])), Encoding.ASCII.GetBytes(parts[2])))
         {
-            throw new ToolArgumentException(TokenArgument,
-                $"does not match this call: a token is issued for one tool with exactly the arguments of the call that returned it. Call {tool} without {TokenArgument} to get the summary for these arguments, and confirm it with the person");
+            throw new ToolArgumentException(argument,
+                $"does not match this call: a confirmation is issued for one tool with exactly the arguments of the call that asked for it. Call {tool} without {TokenArgument} to get the summary for these arguments, and confirm it with the person");
         }
 
         var now = time.GetUtcNow();
         var expires = DateTimeOffset.FromUnixTimeSeconds(expirySeconds);
         if (now >= expires)
         {
-            throw new ToolArgumentException(TokenArgument,
-                $"expired at {expires.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)} (tokens last 10 minutes). Call {tool} without {TokenArgument} for a new summary, and confirm it with the person again");
+            throw new ToolArgumentException(argument,
+                $"expired at {expires.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)} (confirmations last 10 minutes). Call {tool} without {TokenArgument} for a new summary, and confirm it with the person again");
         }
 
         foreach (var (old, until) in _used)
@@ -191,11 +233,25 @@ public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider t
 
         if (!_used.TryAdd(parts[1], expires))
         {
-            throw new ToolArgumentException(TokenArgument,
-                $"was already used: a token confirms one call. Call {tool} without {TokenArgument} for a new summary, and confirm it with the person again");
+            throw new ToolArgumentException(argument,
+                $"was already used: a confirmation confirms one call. Call {tool} without {TokenArgument} for a new summary, and confirm it with the person again");
         }
     }
 
-    private string Mac(string tool, string canonical, string expiry, string nonce) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{tool}\n{canonical}\n{expiry}\n{nonce}")));
+    private static string Mac(Call call, string purpose, string expiry, string nonce) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(call.Key, Encoding.UTF8.GetBytes($"{purpose}\n{call.Tool}\n{call.Caller}\n{call.Arguments}\n{expiry}\n{nonce}")));
+
+    /// <summary>The HMAC key: derived from the Klaviyo key the request uses (a caller's over HTTP, else the configured one), else this process's.</summary>
+    private byte[] Key(IServiceProvider? services)
+    {
+        var apiKey = services?.GetService<KlaviyoCredentials>()?.ApiKey is { Length: > 0 } own ? own : services?.GetService<IOptions<KlaviyoClientOptions>>()?.Value.ApiKey;
+        return string.IsNullOrEmpty(apiKey)
+            ? _processKey
+            : HMACSHA256.HashData(Encoding.UTF8.GetBytes(apiKey), "klaviyo-mcp confirmation v1"u8);
+    }
+
+    private static string Caller(IServiceProvider? services) => services?.GetService<RequestCaller>()?.Current?.Id ?? "";
+
+    /// <summary>One call as a confirmation is bound to it.</summary>
+    private sealed record Call(string Tool, string Caller, string Arguments, byte[] Key);
 }

@@ -32,6 +32,11 @@ internal static class ToolErrorFilter
             {
                 throw;
             }
+            catch (InputRequiredException)
+            {
+                // A multi round-trip request (a confirmation asked of a 2026-07-28 client): the SDK answers input_required.
+                throw;
+            }
             catch (Exception exception)
             {
                 var toolName = context.Params?.Name ?? "tool";

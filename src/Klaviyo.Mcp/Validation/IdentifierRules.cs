@@ -17,8 +17,21 @@ public static partial class IdentifierRules
     /// <summary>ISO 4217 shape: three letters (case is normalised by the caller).</summary>
     public static bool IsCurrencyCode(string value) => CurrencyCode().IsMatch(value);
 
-    /// <summary>Describes a value for an error message without flooding it: quoted, cut at 60 characters.</summary>
-    public static string Quote(string value) => "\"" + (value.Length <= 60 ? value : value[..60] + "…") + "\"";
+    /// <summary>
+    /// Describes a value for an error message or a summary shown to a person without flooding it: sanitized as text
+    /// from strangers is (<see cref="Output.UntrustedText"/>), cut at 60 characters on a code-point boundary, and written
+    /// as a JSON string literal, so that a name can neither start a new line nor close its own quotes.
+    /// </summary>
+    public static string Quote(string value)
+    {
+        var text = Output.UntrustedText.Sanitize(value);
+        if (text.Length > 60)
+        {
+            text = text[..(char.IsHighSurrogate(text[59]) ? 59 : 60)] + "…";
+        }
+
+        return Output.UntrustedText.Quote(text);
+    }
 
     [GeneratedRegex(@"^[^@\s""(),:;<>\[\\\]]+@(?:[A-Za-z0-9\p{L}](?:[A-Za-z0-9\p{L}-]{0,61}[A-Za-z0-9\p{L}])?\.)+[A-Za-z\p{L}]{2,63}$", RegexOptions.CultureInvariant)]
     private static partial Regex Email();
