@@ -122,15 +122,6 @@ public sealed class OperationCatalogTests
     }
 
     [Fact]
-    public void The_default_catalogue_is_loaded_once_even_when_first_used_by_many_threads()
-    {
-        var seen = new OperationCatalog[16];
-        Parallel.For(0, seen.Length, i => seen[i] = OperationCatalog.Default);
-
-        Assert.All(seen, c => Assert.Same(OperationCatalog.Default, c));
-    }
-
-    [Fact]
     public void Query_parameters_have_their_kind_bounds_and_values()
     {
         var profiles = Catalog.Find("get_profiles")!;

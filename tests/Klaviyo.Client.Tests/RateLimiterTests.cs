@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Klaviyo.Client.Operations;
 using Klaviyo.Client.RateLimiting;
 using Klaviyo.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Klaviyo.Client.Tests;
 
@@ -61,18 +62,28 @@ public sealed class RateLimiterTests
     [Fact]
     public async Task A_permit_further_away_than_the_wait_bound_fails_at_once_with_the_time_to_retry()
     {
-        using var limiter = new KlaviyoRateLimiter((_, _, _) => [("daily report", new RateLimit(100, 2))]);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var limiter = new KlaviyoRateLimiter((_, _, _) => [("daily report", new RateLimit(100, 2))], time);
         for (var i = 0; i < 2; i++)
         {
             using var ok = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1/api/x");
-            await limiter.AcquireAsync(ok, TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+            var granted = limiter.AcquireAsync(ok, TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken).AsTask();
+            while (!granted.IsCompleted)
+            {
+                // The second permit waits out the spacing between permits: on this clock, only as it is moved on.
+                time.Advance(TimeSpan.FromMilliseconds(5));
+                await Task.Yield();
+            }
+
+            await granted;
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1/api/x");
-        var started = DateTime.UtcNow;
-        var failure = await Assert.ThrowsAsync<KlaviyoRateLimitedException>(() => limiter.AcquireAsync(request, TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken).AsTask());
+        var pending = limiter.AcquireAsync(request, TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken).AsTask();
 
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), "it waited instead of failing");
+        // On a clock that does not move, a call that waited at all could not have ended yet.
+        Assert.True(pending.IsCompleted, "it waited instead of failing");
+        var failure = await Assert.ThrowsAsync<KlaviyoRateLimitedException>(() => pending);
         Assert.True(failure.RetryAfter > TimeSpan.FromSeconds(1));
         Assert.Contains("rate limit for daily report (100/s, 2/min) is used up; retry after", failure.Message);
     }

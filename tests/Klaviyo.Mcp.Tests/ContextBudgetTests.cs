@@ -9,6 +9,7 @@ namespace Klaviyo.Mcp.Tests;
 /// What the tool list costs an agent's context: the bytes of the <c>tools/list</c> result exactly as the built server writes it
 /// on stdout (one minified JSON-RPC line, escapes included), every tool offered.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class ContextBudgetTests(ITestOutputHelper output)
 {
     /// <summary>The project's hard budget for the whole tools/list, every curated tool and the three that reach the whole API.</summary>

@@ -6,6 +6,7 @@ using Klaviyo.Testing;
 namespace Klaviyo.Mcp.Tests;
 
 /// <summary>The real process over stdio, fed what a buggy or hostile client might send. It answers each with an error (or ignores a line that is not JSON-RPC) and keeps serving.</summary>
+[Trait("Category", "Process")]
 public sealed class HostileInputTests
 {
     [Fact]

@@ -43,6 +43,7 @@ public sealed class HttpTransportTests : IDisposable
     };
 
     [Fact]
+    [Trait("Category", "Http")]
     public async Task A_team_token_lists_its_tools_and_creates_an_event_with_its_accounts_key()
     {
         using var stub = new KlaviyoStub().Answer("POST", "/api/events", 202);
@@ -65,6 +66,7 @@ public sealed class HttpTransportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Http")]
     public async Task A_read_only_token_sees_only_reads_and_its_write_is_refused_with_nothing_sent()
     {
         using var stub = new KlaviyoStub().Answer("POST", "/api/events", 202);
@@ -89,6 +91,7 @@ public sealed class HttpTransportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Http")]
     public async Task Each_token_reads_instructions_about_its_own_tools()
     {
         using var stub = new KlaviyoStub();
@@ -107,6 +110,7 @@ public sealed class HttpTransportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Http")]
     public async Task A_token_with_toolsets_and_drafts_only_sees_those_toolsets_without_destructive_tools()
     {
         using var stub = new KlaviyoStub();
@@ -130,6 +134,7 @@ public sealed class HttpTransportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Http")]
     public async Task Each_caller_brings_their_own_key_which_is_used_for_their_request_only_and_never_shown()
     {
         using var stub = new KlaviyoStub().Answer("POST", "/api/events", 202);
@@ -153,6 +158,7 @@ public sealed class HttpTransportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Http")]
     public async Task A_request_without_a_token_or_with_an_unknown_one_is_401_pointing_to_the_resource_metadata()
     {
         using var stub = new KlaviyoStub();
@@ -191,6 +197,7 @@ public sealed class HttpTransportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Http")]
     public async Task A_bring_your_own_key_server_refuses_a_bearer_that_is_not_a_private_key()
     {
         using var stub = new KlaviyoStub();
@@ -206,6 +213,7 @@ public sealed class HttpTransportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Http")]
     public async Task Healthz_answers_200_with_the_version_and_nothing_secret()
     {
         using var stub = new KlaviyoStub();
@@ -222,6 +230,7 @@ public sealed class HttpTransportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Http")]
     public async Task Imports_are_off_over_HTTP_unless_allowed_and_then_read_only_under_the_import_roots()
     {
         using var stub = new KlaviyoStub().Answer("POST", "/api/event-bulk-create-jobs", 202);
@@ -254,6 +263,7 @@ public sealed class HttpTransportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Http")]
     public async Task Tool_calls_beyond_the_per_token_bound_get_a_JSON_RPC_error_at_once()
     {
         using var stub = new KlaviyoStub();
@@ -282,6 +292,7 @@ public sealed class HttpTransportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Http")]
     public async Task A_request_body_over_16_MB_is_refused()
     {
         using var stub = new KlaviyoStub();

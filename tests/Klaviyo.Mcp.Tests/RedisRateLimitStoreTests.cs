@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Klaviyo.Mcp.Tests;
 
 /// <summary>The Redis window store under <see cref="KlaviyoRateLimiter"/>: two limiters stand for two replicas.</summary>
+[Trait("Category", "Redis")]
 public sealed class RedisRateLimitStoreTests
 {
     [Fact]

@@ -13,6 +13,9 @@ namespace Klaviyo.Mcp.Tests;
 /// Three <c>serve</c> replicas (separate processes, as compose.yaml runs them) sharing one Redis, with calls spread
 /// round-robin as a load balancer would, against a Klaviyo that enforces 350/s and 3,500/min and answers 429 beyond.
 /// </summary>
+[Trait("Category", "Process")]
+[Trait("Category", "Redis")]
+[Trait("Category", "Http")]
 [Collection(nameof(ScaleOutCollection))]
 public sealed class ScaleOutTests : IDisposable
 {

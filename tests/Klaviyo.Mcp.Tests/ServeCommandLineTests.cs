@@ -23,6 +23,8 @@ public sealed class ServeCommandLineTests
     }
 
     [Fact]
+    [Trait("Category", "Process")]
+    [Trait("Category", "Http")]
     public async Task Serve_without_an_authentication_mode_exits_2_and_says_why_on_stderr()
     {
         using var stub = new KlaviyoStub();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Klaviyo.Mcp.Tests;
 
 // Alone, after the parallel tests: it measures this process's heap, which other tests running at the same time would fill.
+[Trait("Category", "Soak")]
 [Collection(nameof(SoakTests))]
 public sealed class SoakTests
 {

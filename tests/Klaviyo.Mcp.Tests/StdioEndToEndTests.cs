@@ -7,6 +7,7 @@ using ModelContextProtocol.Client;
 namespace Klaviyo.Mcp.Tests;
 
 /// <summary>The built server as a separate process over stdio, as Claude Desktop, VS Code or Inspector run it.</summary>
+[Trait("Category", "Process")]
 public sealed class StdioEndToEndTests
 {
     [Fact]
