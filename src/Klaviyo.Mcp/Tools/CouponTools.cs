@@ -19,7 +19,7 @@ namespace Klaviyo.Mcp.Tools;
 /// <summary>Klaviyo's Coupons area: coupons, and codes generated for them.</summary>
 [McpServerToolType]
 [SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
-public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator generator, ResultBudget budget)
+public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator generator, Lists.ResourceNameResolver names, ResultBudget budget)
 {
     private static readonly ArgumentPointerMap s_couponPointers = new(("/data/attributes/external_id", "name"), ("/data/attributes/", ""));
     private static readonly string[] s_statuses = ["UNASSIGNED", "PROCESSING", "ASSIGNED_TO_PROFILE", "USED", "VERSION_NOT_ACTIVE", "DELETING"];
@@ -86,6 +86,8 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
         var current = PageRules.Cursor(cursor, errors);
         errors.ThrowIfAny();
 
+        // A name is looked up first: an unknown one is an argument error, not an empty page.
+        coupon = await names.CouponIdAsync(coupon_id, coupon_name, cancellationToken).ConfigureAwait(false);
         var filter = new KlaviyoFilter();
         if (coupon is not null)
         {

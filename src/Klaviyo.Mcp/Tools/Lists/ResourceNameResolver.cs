@@ -1,5 +1,6 @@
 using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
+using Klaviyo.Client.Operations;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Validation;
 
@@ -46,6 +47,61 @@ public sealed class ResourceNameResolver(KlaviyoClient klaviyo)
     public Task<string?> SegmentIdAsync(string? segmentId, string? segmentName, CancellationToken cancellationToken) =>
         ResolveAsync("segment", "segment_name", segmentId, segmentName, KlaviyoOperation.Read("segment_name lookup (get_segments)", "get_segments"),
             (query, ct) => klaviyo.GetSegmentsAsync(query, ct), cancellationToken);
+
+    /// <summary>
+    /// The coupon <paramref name="couponId"/> names, or the one called <paramref name="couponName"/> (a coupon's id is
+    /// its name; found ignoring case); null when neither is given. An unknown name is an argument error that suggests
+    /// the nearest names: nothing else is sent.
+    /// </summary>
+    public async Task<string?> CouponIdAsync(string? couponId, string? couponName, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(couponId))
+        {
+            return couponId.Trim();
+        }
+
+        if (string.IsNullOrWhiteSpace(couponName))
+        {
+            return null;
+        }
+
+        var name = couponName.Trim();
+        var all = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await CatalogCall.ReadAsync(klaviyo, "get_coupons", cancellationToken, cursor: cursor, toolName: "coupon_name lookup (get_coupons)").ConfigureAwait(false);
+            var ids = page.Resources.Select(r => r.TryGetProperty("id", out var id) ? id.GetString() : null).OfType<string>().ToList();
+            if (ids.Contains(name, StringComparer.Ordinal))
+            {
+                return name;
+            }
+
+            all.AddRange(ids);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null && all.Count < MaxScanned);
+
+        var matches = all.Where(id => string.Equals(id, name, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (matches.Count == 1)
+        {
+            return matches[0];
+        }
+
+        if (matches.Count > 1)
+        {
+            throw new ToolArgumentException("coupon_name",
+                $"{matches.Count} coupons are named {IdentifierRules.Quote(name)} ignoring case: {string.Join(", ", matches.Select(IdentifierRules.Quote))}; give the one you mean as written",
+                nothingSent: false);
+        }
+
+        var nearest = NameSuggestions.Nearest(name, all, 5);
+        throw new ToolArgumentException("coupon_name",
+            nearest.Count > 0
+                ? $"no coupon is named {IdentifierRules.Quote(name)}; nearest names: {string.Join(", ", nearest.Select(IdentifierRules.Quote))}"
+                : $"no coupon is named {IdentifierRules.Quote(name)} (among {all.Count} coupons); use get_coupons to see their names",
+            nothingSent: false);
+    }
 
     internal async Task<string?> ResolveAsync(
         string type,
