@@ -260,14 +260,15 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
     [McpServerTool(Name = "estimate_campaign_recipients", Title = "Estimate recipients", ReadOnly = true)]
     [Description("Count a campaign's recipients.")]
     public async Task<CallToolResult> EstimateCampaignRecipients(
+        RequestContext<CallToolRequestParams> request,
         [Description("Campaign id.")] string campaign_id,
-        IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        await using var progress = ToolProgress.For(request);
         var errors = new ArgumentErrors();
         TextRules.Required("campaign_id", campaign_id, errors);
         errors.ThrowIfAny();
-        var count = await EstimateAsync(campaign_id.Trim(), progress, cancellationToken).ConfigureAwait(false);
+        var count = await EstimateAsync(campaign_id.Trim(), progress.Reporter, cancellationToken).ConfigureAwait(false);
         return ToolResults.Success(
             new JsonObject { ["campaign_id"] = campaign_id.Trim(), ["estimated_recipients"] = count },
             KlaviyoMcpJsonContext.Default.JsonObject);
@@ -280,9 +281,9 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         RequestContext<CallToolRequestParams> request,
         [Description("Campaign id.")] string campaign_id,
         [Description("After their yes.")] string? confirmation_token = null,
-        IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        await using var progress = ToolProgress.For(request);
         var errors = new ArgumentErrors();
         TextRules.Required("campaign_id", campaign_id, errors);
         errors.ThrowIfAny();
@@ -295,7 +296,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         string estimate;
         try
         {
-            estimate = (await EstimateAsync(campaign.Id, progress, cancellationToken).ConfigureAwait(false)).ToString("N0", CultureInfo.InvariantCulture);
+            estimate = (await EstimateAsync(campaign.Id, progress.Reporter, cancellationToken).ConfigureAwait(false)).ToString("N0", CultureInfo.InvariantCulture);
         }
         catch (Exception ex) when (ex is KlaviyoToolException or ToolFailureException)
         {

@@ -119,6 +119,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
     [McpServerTool(Name = "generate_coupon_codes", Title = "Generate coupon codes", Destructive = false, Idempotent = true)]
     [Description("Create unique random codes for a coupon, also saved to a CSV; resumable.")]
     public async Task<CallToolResult> GenerateCouponCodes(
+        RequestContext<CallToolRequestParams> request,
         [Description("1-100000.")] int count,
         [Description("= its name.")] string? coupon_id = null,
         [Description("Same.")] string? coupon_name = null,
@@ -126,9 +127,9 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
         [Description("Default 10.")] int? length = null,
         [Description("ISO 8601.")] string? expires_at = null,
         [Description(".csv path.")] string? output_path = null,
-        IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        await using var progress = ToolProgress.For(request);
         var errors = new ArgumentErrors();
         Lists.ResourceNameResolver.CheckReference("coupon_id", coupon_id, "coupon_name", coupon_name, required: true, errors);
         if (count is < 1 or > CouponCodeGenerator.MaxCount)
@@ -162,7 +163,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
         }
 
         errors.ThrowIfAny();
-        var result = await generator.RunAsync((coupon_id ?? coupon_name)!.Trim(), count, prefix, size, expires, output_path, progress, cancellationToken).ConfigureAwait(false);
+        var result = await generator.RunAsync((coupon_id ?? coupon_name)!.Trim(), count, prefix, size, expires, output_path, progress.Reporter, cancellationToken).ConfigureAwait(false);
         return ToolResults.Success(result, KlaviyoMcpJsonContext.Default.CouponCodesResult);
     }
 }

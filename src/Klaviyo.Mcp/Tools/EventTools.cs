@@ -230,6 +230,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         "Import events from a .csv, .jsonl or .json file (millions of rows). Columns: metric, email, phone_number, external_id, " +
         "time, value, value_currency, unique_id; others become properties. Bad rows are reported by line. Resumable. Try dry_run first.")]
     public async Task<CallToolResult> ImportEvents(
+        RequestContext<CallToolRequestParams> request,
         [Description("File path.")] string path,
         [Description("Metric name column.")] string? metric_column = null,
         [Description("One metric name for every row, instead of metric_column.")] string? metric_name = null,
@@ -243,9 +244,9 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         [Description("Columns that become properties. Default: all others.")] string[]? property_columns = null,
         [Description("True to validate only, sending nothing.")] bool? dry_run = null,
         [Description("True to start over, ignoring the checkpoint.")] bool? restart = null,
-        IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        await using var progress = ToolProgress.For(request);
         var errors = new ArgumentErrors();
         if (metric_column is not null && metric_name is not null)
         {
@@ -280,7 +281,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
             PropertyColumns = property_columns,
         };
 
-        var result = await importer.RunAsync(path, mapping, dry_run == true, restart == true, progress, cancellationToken).ConfigureAwait(false);
+        var result = await importer.RunAsync(path, mapping, dry_run == true, restart == true, progress.Reporter, cancellationToken).ConfigureAwait(false);
         return ToolResults.Success(result, KlaviyoMcpJsonContext.Default.ImportResult);
     }
 
