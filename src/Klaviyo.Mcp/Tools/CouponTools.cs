@@ -32,7 +32,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
         var errors = new ArgumentErrors();
         var current = PageRules.Cursor(cursor, errors);
         errors.ThrowIfAny();
-        var document = await CatalogCall.ReadAsync(klaviyo, "get_coupons", cancellationToken, cursor: current.KlaviyoCursor).ConfigureAwait(false);
+        var document = await KlaviyoCalls.ReadAsync(klaviyo, "get_coupons", cancellationToken, cursor: current.KlaviyoCursor).ConfigureAwait(false);
         return ToolResults.Page(document, current, budget);
     }
 
@@ -54,7 +54,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
             attributes["description"] = description;
         }
 
-        var document = await CatalogCall.SendAsync(klaviyo, "create_coupon", null, CatalogCall.Document("coupon", attributes: attributes), s_couponPointers, cancellationToken).ConfigureAwait(false);
+        var document = await KlaviyoCalls.SendAsync(klaviyo, "create_coupon", null, KlaviyoCalls.Document("coupon", attributes: attributes), s_couponPointers, cancellationToken).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -101,7 +101,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
 
         if (profile_email is not null)
         {
-            var profiles = await CatalogCall.ReadAsync(klaviyo, "get_profiles", cancellationToken, null, null, "profile_email lookup (get_profiles)", ("filter", new KlaviyoFilter().Equal("email", profile_email.Trim()).ToString())).ConfigureAwait(false);
+            var profiles = await KlaviyoCalls.ReadAsync(klaviyo, "get_profiles", cancellationToken, null, null, "profile_email lookup (get_profiles)", ("filter", new KlaviyoFilter().Equal("email", profile_email.Trim()).ToString())).ConfigureAwait(false);
             var id = profiles.Resources.Select(p => p.GetProperty("id").GetString()).FirstOrDefault();
             if (id is null)
             {
@@ -111,7 +111,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
             filter.Equal("profile.id", id);
         }
 
-        var document = await CatalogCall.ReadAsync(klaviyo, "get_coupon_codes", cancellationToken, null, current.KlaviyoCursor, null, ("filter", filter.ToString())).ConfigureAwait(false);
+        var document = await KlaviyoCalls.ReadAsync(klaviyo, "get_coupon_codes", cancellationToken, null, current.KlaviyoCursor, null, ("filter", filter.ToString())).ConfigureAwait(false);
         return ToolResults.Page(document, current, budget);
     }
 

@@ -79,14 +79,8 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
             errors);
         errors.ThrowIfAny();
 
-        try
-        {
-            await klaviyo.CreateEventAsync(prepared!.Resource, cancellationToken).ConfigureAwait(false);
-        }
-        catch (KlaviyoException failure)
-        {
-            throw new KlaviyoToolException(CreateEventOperation, failure);
-        }
+        var resource = prepared!.Resource;
+        await KlaviyoCalls.RunAsync(CreateEventOperation, () => klaviyo.CreateEventAsync(resource, cancellationToken)).ConfigureAwait(false);
 
         return ToolResults.Success(
             new CreateEventResult
@@ -177,7 +171,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         {
             var job = builder.Writer;
             var progress = jobs == 0 ? null : $"{jobs} jobs ({accepted} events, events[0] to events[{firstInJob - 1}]) had been accepted before this failure; repeating the same call is safe, since their unique_ids are the same.";
-            await KlaviyoCall.RunAsync(BulkCreateEventsOperation, () => klaviyo.BulkCreateEventsAsync(job, cancellationToken), progress).ConfigureAwait(false);
+            await KlaviyoCalls.RunAsync(BulkCreateEventsOperation, () => klaviyo.BulkCreateEventsAsync(job, cancellationToken), progress).ConfigureAwait(false);
             jobs++;
             accepted += builder.Count;
             builder = new BulkJobBuilder();
@@ -344,7 +338,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
             .Cursor(current.KlaviyoCursor)
             .Include(["metric"])
             .Fields("metric", ["name"]);
-        var page = await KlaviyoCall.RunAsync(KlaviyoOperation.Read("get_events", "get_events"), () => klaviyo.GetEventsAsync(query, cancellationToken)).ConfigureAwait(false);
+        var page = await KlaviyoCalls.RunAsync(KlaviyoOperation.Read("get_events", "get_events"), () => klaviyo.GetEventsAsync(query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Page(page, current, budget);
     }
 
@@ -363,7 +357,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
             .Include(["metric", "profile"])
             .Fields("metric", ["name"])
             .Fields("profile", ["email", "phone_number", "external_id", "first_name", "last_name"]);
-        var document = await KlaviyoCall.RunAsync(KlaviyoOperation.Read("get_event", "get_event"), () => klaviyo.GetEventAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(KlaviyoOperation.Read("get_event", "get_event"), () => klaviyo.GetEventAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 }

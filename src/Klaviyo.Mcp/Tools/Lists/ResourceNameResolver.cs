@@ -70,7 +70,7 @@ public sealed class ResourceNameResolver(KlaviyoClient klaviyo)
         string? cursor = null;
         do
         {
-            var page = await CatalogCall.ReadAsync(klaviyo, "get_coupons", cancellationToken, cursor: cursor, toolName: "coupon_name lookup (get_coupons)").ConfigureAwait(false);
+            var page = await KlaviyoCalls.ReadAsync(klaviyo, "get_coupons", cancellationToken, cursor: cursor, toolName: "coupon_name lookup (get_coupons)").ConfigureAwait(false);
             var ids = page.Resources.Select(r => r.TryGetProperty("id", out var id) ? id.GetString() : null).OfType<string>().ToList();
             if (ids.Contains(name, StringComparer.Ordinal))
             {
@@ -122,7 +122,7 @@ public sealed class ResourceNameResolver(KlaviyoClient klaviyo)
             return null;
         }
 
-        var exact = await KlaviyoCall.RunAsync(operation, () => fetch(new KlaviyoQuery().Filter(new KlaviyoFilter().Equal("name", name).ToString()).Fields(type, ["name"]), cancellationToken)).ConfigureAwait(false);
+        var exact = await KlaviyoCalls.RunAsync(operation, () => fetch(new KlaviyoQuery().Filter(new KlaviyoFilter().Equal("name", name).ToString()).Fields(type, ["name"]), cancellationToken)).ConfigureAwait(false);
         var exactMatches = Named(exact).Where(r => r.Name == name).ToList();
         if (exactMatches.Count == 1)
         {
@@ -136,7 +136,7 @@ public sealed class ResourceNameResolver(KlaviyoClient klaviyo)
             string? cursor = null;
             do
             {
-                var page = await KlaviyoCall.RunAsync(operation, () => fetch(new KlaviyoQuery().Fields(type, ["name"]).Cursor(cursor), cancellationToken)).ConfigureAwait(false);
+                var page = await KlaviyoCalls.RunAsync(operation, () => fetch(new KlaviyoQuery().Fields(type, ["name"]).Cursor(cursor), cancellationToken)).ConfigureAwait(false);
                 all.AddRange(Named(page));
                 cursor = page.NextCursor;
             }
