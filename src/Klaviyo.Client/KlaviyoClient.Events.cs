@@ -12,7 +12,7 @@ public sealed partial class KlaviyoClient
     /// </summary>
     public Task CreateEventAsync(EventResource @event, CancellationToken cancellationToken) =>
         WriteAsync("create_event", null, new JsonApiData<EventResource>(@event), KlaviyoJsonContext.Wire.JsonApiDataEventResource,
-            MaxEventPayloadBytes, replayable: @event.Attributes.UniqueId is not null, cancellationToken);
+            MaxEventPayloadBytes, cancellationToken);
 
     /// <summary>Most events Klaviyo accepts in one bulk job.</summary>
     public const int MaxEventsPerBulkJob = 1000;
@@ -28,8 +28,8 @@ public sealed partial class KlaviyoClient
             throw new KlaviyoPayloadTooLargeException("bulk_create_events", job.Bytes, MaxEventPayloadBytes);
         }
 
-        var (method, path) = Route("bulk_create_events");
-        using var response = await SendAsync(method, path, job.ToArray(), job.Replayable, cancellationToken, maxRateLimitWait).ConfigureAwait(false);
+        var (operation, path) = Route("bulk_create_events");
+        using var response = await SendAsync(operation, path, job.ToArray(), cancellationToken, maxRateLimitWait).ConfigureAwait(false);
     }
 
     /// <summary>A bulk job serialized from typed resources: what <see cref="BulkEventJobWriter"/> must produce byte for byte.</summary>

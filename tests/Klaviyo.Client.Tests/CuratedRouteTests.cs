@@ -15,7 +15,7 @@ public sealed partial class CuratedRouteTests
     {
         var route = KlaviyoClient.Route(operationId, id);
 
-        Assert.Equal(method, route.Method.Method);
+        Assert.Equal(method, route.Operation.Method);
         Assert.Equal(path, route.Path);
     }
 

@@ -21,7 +21,7 @@ public sealed class AccountTools(KlaviyoClient klaviyo, ResultBudget budget)
     [Description("The account of the API key: id, name, timezone, currency, locale, test or not. Checks that the key works.")]
     public async Task<CallToolResult> GetAccount(CancellationToken cancellationToken = default)
     {
-        var document = await KlaviyoCall.RunAsync(GetAccountOperation, () => klaviyo.GetAccountsAsync(cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(GetAccountOperation, () => klaviyo.GetAccountsAsync(cancellationToken)).ConfigureAwait(false);
         var account = document.Resources.FirstOrDefault();
         if (account.ValueKind != JsonValueKind.Object)
         {

@@ -143,7 +143,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, AccessPolicy access, ResultB
             found.Id,
             new ArgumentPointerMap(("/", "body.")),
             found.QueryParameters.ToDictionary(p => p.Name, p => "query." + p.Name));
-        var document = await KlaviyoCall.RunAsync(
+        var document = await KlaviyoCalls.RunAsync(
             call,
             () => klaviyo.CallOperationAsync(found, found.BuildPath(pathValues), found.BuildQueryString(query, current.KlaviyoCursor), bodyValue, cancellationToken)).ConfigureAwait(false);
         return Shape(found, document, current);

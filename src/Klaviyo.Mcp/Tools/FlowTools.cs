@@ -59,7 +59,7 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, Confir
         }
 
         var query = new KlaviyoQuery().Filter(filter.ToString()).Cursor(current.KlaviyoCursor);
-        var page = await KlaviyoCall.RunAsync(GetFlowsOperation, () => klaviyo.GetFlowsAsync(query, cancellationToken)).ConfigureAwait(false);
+        var page = await KlaviyoCalls.RunAsync(GetFlowsOperation, () => klaviyo.GetFlowsAsync(query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Page(page, current, budget);
     }
 
@@ -75,7 +75,7 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, Confir
         TextRules.Required("id", id, errors);
         errors.ThrowIfAny();
         var query = new KlaviyoQuery().Include(include_actions == true ? ["flow-actions"] : null);
-        var document = await KlaviyoCall.RunAsync(GetFlowOperation, () => klaviyo.GetFlowAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(GetFlowOperation, () => klaviyo.GetFlowAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -100,7 +100,7 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, Confir
                 return unconfirmed;
             }
         }
-        var document = await KlaviyoCall.RunAsync(UpdateStatusOperation, () => klaviyo.UpdateFlowStatusAsync(id.Trim(), canonical!, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(UpdateStatusOperation, () => klaviyo.UpdateFlowStatusAsync(id.Trim(), canonical!, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 }

@@ -59,7 +59,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         errors.ThrowIfAny();
 
         var query = new KlaviyoQuery().Filter(name is null ? null : new KlaviyoFilter().Equal("name", name).ToString()).Cursor(current.KlaviyoCursor);
-        var page = await KlaviyoCall.RunAsync(GetListsOperation, () => klaviyo.GetListsAsync(query, cancellationToken)).ConfigureAwait(false);
+        var page = await KlaviyoCalls.RunAsync(GetListsOperation, () => klaviyo.GetListsAsync(query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Page(page, current, budget);
     }
 
@@ -76,7 +76,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         errors.ThrowIfAny();
 
         var query = new KlaviyoQuery().AdditionalFields("list", include_profile_count == true ? ["profile_count"] : null);
-        var document = await KlaviyoCall.RunAsync(GetListOperation, () => klaviyo.GetListAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(GetListOperation, () => klaviyo.GetListAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -94,7 +94,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         opt_in_process = ChoiceRules.One("opt_in_process", opt_in_process, s_optInProcesses, errors);
         errors.ThrowIfAny();
 
-        var document = await KlaviyoCall.RunAsync(CreateListOperation, () => klaviyo.CreateListAsync(new ListAttributes(name.Trim(), opt_in_process), cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(CreateListOperation, () => klaviyo.CreateListAsync(new ListAttributes(name.Trim(), opt_in_process), cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -119,7 +119,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
 
         errors.ThrowIfAny();
 
-        var document = await KlaviyoCall.RunAsync(UpdateListOperation, () => klaviyo.UpdateListAsync(id.Trim(), new ListAttributes(name?.Trim(), opt_in_process), cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(UpdateListOperation, () => klaviyo.UpdateListAsync(id.Trim(), new ListAttributes(name?.Trim(), opt_in_process), cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -140,7 +140,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
             return unconfirmed;
         }
 
-        await KlaviyoCall.RunAsync(DeleteListOperation, () => klaviyo.DeleteListAsync(id.Trim(), cancellationToken)).ConfigureAwait(false);
+        await KlaviyoCalls.RunAsync(DeleteListOperation, () => klaviyo.DeleteListAsync(id.Trim(), cancellationToken)).ConfigureAwait(false);
         return ToolResults.Success(new ListDeletedResult { Id = id.Trim() }, KlaviyoMcpJsonContext.Default.ListDeletedResult);
     }
 
@@ -224,7 +224,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
             .Filter(email is null ? null : new KlaviyoFilter().Equal("email", email).ToString())
             .PageSize(page_size ?? 20)
             .Cursor(current.KlaviyoCursor);
-        var page = await KlaviyoCall.RunAsync(GetMembersOperation, () => klaviyo.GetListProfilesAsync(listId, query, cancellationToken)).ConfigureAwait(false);
+        var page = await KlaviyoCalls.RunAsync(GetMembersOperation, () => klaviyo.GetListProfilesAsync(listId, query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Page(page, current, budget);
     }
 
@@ -252,7 +252,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         var sent = 0;
         foreach (var batch in ids.Chunk(MembersPerRequest))
         {
-            await KlaviyoCall.RunAsync(operation, () => send(batch), sent == 0 ? null : $"{sent} of {ids.Count} profiles had been sent before this failure.").ConfigureAwait(false);
+            await KlaviyoCalls.RunAsync(operation, () => send(batch), sent == 0 ? null : $"{sent} of {ids.Count} profiles had been sent before this failure.").ConfigureAwait(false);
             sent += batch.Length;
         }
     }

@@ -103,7 +103,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
             .Cursor(current.KlaviyoCursor)
             .Fields("profile", fields)
             .AdditionalFields("profile", additional_fields);
-        var page = await KlaviyoCall.RunAsync(GetProfilesOperation, () => klaviyo.GetProfilesAsync(query, cancellationToken)).ConfigureAwait(false);
+        var page = await KlaviyoCalls.RunAsync(GetProfilesOperation, () => klaviyo.GetProfilesAsync(query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Page(page, current, budget);
     }
 
@@ -127,7 +127,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
             .AdditionalFields("profile", additional_fields)
             .Fields("list", include?.Contains("lists") == true ? ["name"] : null)
             .Fields("segment", include?.Contains("segments") == true ? ["name"] : null);
-        var document = await KlaviyoCall.RunAsync(GetProfileOperation, () => klaviyo.GetProfileAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(GetProfileOperation, () => klaviyo.GetProfileAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -157,13 +157,13 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
 
         try
         {
-            var document = await KlaviyoCall.RunAsync(CreateProfileOperation, () => klaviyo.CreateProfileAsync(new ProfileResource(profile.ToAttributes()), cancellationToken)).ConfigureAwait(false);
+            var document = await KlaviyoCalls.RunAsync(CreateProfileOperation, () => klaviyo.CreateProfileAsync(new ProfileResource(profile.ToAttributes()), cancellationToken)).ConfigureAwait(false);
             return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
         }
         catch (KlaviyoToolException failure) when (DuplicateProfileId(failure.Failure) is { } existing && failure.Failure is KlaviyoApiException { Attempts: > 1 })
         {
             // The first attempt created the profile but its answer was lost; the retry found it. That is success.
-            var document = await KlaviyoCall.RunAsync(GetProfileOperation, () => klaviyo.GetProfileAsync(existing, new KlaviyoQuery(), cancellationToken)).ConfigureAwait(false);
+            var document = await KlaviyoCalls.RunAsync(GetProfileOperation, () => klaviyo.GetProfileAsync(existing, new KlaviyoQuery(), cancellationToken)).ConfigureAwait(false);
             var created = JsonApiShaper.FlattenAll(document).First();
             created["note"] = "Klaviyo's answer to the first attempt was lost and the retry found the profile that attempt had created; this is it.";
             return ToolResults.Resource(created, budget);
@@ -252,7 +252,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         errors.ThrowIfAny();
 
         var resource = new ProfilePatchResource(id.Trim(), attributes) { Meta = patch is null ? null : new ProfileMeta(patch) };
-        var document = await KlaviyoCall.RunAsync(UpdateProfileOperation, () => klaviyo.UpdateProfileAsync(resource, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(UpdateProfileOperation, () => klaviyo.UpdateProfileAsync(resource, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -280,7 +280,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         errors.ThrowIfAny();
 
         var resource = new ProfileResource(profile.ToAttributes()) { Id = id?.Trim() };
-        var document = await KlaviyoCall.RunAsync(UpsertProfileOperation, () => klaviyo.CreateOrUpdateProfileAsync(resource, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(UpsertProfileOperation, () => klaviyo.CreateOrUpdateProfileAsync(resource, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Success(
             new ProfileUpsertResult
             {

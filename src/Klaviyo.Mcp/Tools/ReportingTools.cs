@@ -159,7 +159,7 @@ public sealed class ReportingTools(KlaviyoClient klaviyo, MetricResolver metrics
             GroupBy = groupBy is { Length: > 0 } ? groupBy : null,
             Filter = ids is { Length: > 0 } ? new KlaviyoFilter().Raw($"contains-any({idField},[{string.Join(',', ids.Select(KlaviyoFilter.Quote))}])").ToString() : null,
         });
-        var document = await KlaviyoCall.RunAsync(operation, () => klaviyo.QueryValuesReportAsync(report, current.KlaviyoCursor, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(operation, () => klaviyo.QueryValuesReportAsync(report, current.KlaviyoCursor, cancellationToken)).ConfigureAwait(false);
         var rows = await RowsAsync(document.Data, idField, cancellationToken).ConfigureAwait(false);
         return ToolResults.Collection([.. rows.Skip(current.Skip)], current, document.NextCursor, budget, note);
     }

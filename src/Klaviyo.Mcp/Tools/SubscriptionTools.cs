@@ -221,7 +221,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
         foreach (var batch in items.Chunk(batchSize))
         {
             var progress = jobs == 0 ? null : $"{jobs} of {(items.Count + batchSize - 1) / batchSize} requests ({jobs * batchSize} items) had been accepted before this failure; send only the rest again.";
-            await KlaviyoCall.RunAsync(operation, () => send(batch), progress).ConfigureAwait(false);
+            await KlaviyoCalls.RunAsync(operation, () => send(batch), progress).ConfigureAwait(false);
             jobs++;
         }
 

@@ -112,7 +112,7 @@ public sealed class AudienceResolver(KlaviyoClient klaviyo)
         var scanned = 0;
         do
         {
-            var page = await KlaviyoCall.RunAsync(operation, () => fetch(new KlaviyoQuery().Fields(type, ["name"]).Cursor(cursor), cancellationToken)).ConfigureAwait(false);
+            var page = await KlaviyoCalls.RunAsync(operation, () => fetch(new KlaviyoQuery().Fields(type, ["name"]).Cursor(cursor), cancellationToken)).ConfigureAwait(false);
             foreach (var resource in page.Resources)
             {
                 var id = resource.TryGetProperty("id", out var i) ? i.GetString() ?? "" : "";
