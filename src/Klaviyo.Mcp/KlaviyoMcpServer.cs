@@ -46,9 +46,11 @@ public static class KlaviyoMcpServer
         services.AddSingleton<ConfirmationGate>();
         services.AddTransient<AudienceResolver>();
 
-        // The instructions name the tools this server offers, by API area (after the tools are registered).
+        // The instructions name the tools this server offers, by API area (after the tools are registered). Written once: over
+        // HTTP the SDK configures these options afresh for every request.
+        string? instructions = null;
         services.AddOptions<McpServerOptions>().PostConfigure<IEnumerable<McpServerTool>>((options, tools) =>
-            options.ServerInstructions = ServerInstructions.For(
+            options.ServerInstructions = instructions ??= ServerInstructions.For(
                 tools.Select(t => t.ProtocolTool).Where(t => settings.Tools.Present(t) is not null).Select(t => t.Name), settings.Tools.ReadOnly, settings.Confirm));
 
         return services
