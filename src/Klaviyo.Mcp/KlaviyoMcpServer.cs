@@ -53,10 +53,11 @@ public static class KlaviyoMcpServer
         services.AddSingleton<ConfirmationGate>();
         services.AddTransient<AudienceResolver>();
 
-        // The instructions name the tools this server offers, by API area (after the tools are registered). Over HTTP each
-        // request's instructions are its caller's (KlaviyoMcpHost.CreateHttp).
+        // The instructions name the tools this server offers, by API area (after the tools are registered). Written once: over
+        // HTTP the SDK configures these options afresh for every request, whose caller's instructions KlaviyoMcpHost.CreateHttp sets.
+        string? instructions = null;
         services.AddOptions<McpServerOptions>().PostConfigure<IEnumerable<McpServerTool>>((options, tools) =>
-            options.ServerInstructions = serverAccess.Instructions(tools.Select(t => t.ProtocolTool)));
+            options.ServerInstructions = instructions ??= serverAccess.Instructions(tools.Select(t => t.ProtocolTool)));
 
         return services
             .AddMcpServer(options =>

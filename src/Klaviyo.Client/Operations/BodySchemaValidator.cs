@@ -32,6 +32,8 @@ internal sealed partial class BodySchemaValidator
 
     public BodySchemaValidator(JsonElement schema, JsonElement definitions)
     {
+        // Before any of the library's types is used: see JsonSchemaLibrary.
+        JsonSchemaLibrary.EnsureInitialized();
         _document = JsonDocument.Parse(CompactSchemas.Compose(schema, definitions));
         _schema = JsonSchema.Build(_document.RootElement, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
     }
