@@ -90,6 +90,8 @@ public static class KlaviyoMcpServer
     /// <see cref="AccessPolicy"/> presents it. tools/call runs through, outermost first:
     /// <list type="number">
     /// <item>the access policy: a tool the caller may not use is refused with the reason, before anything else runs;</item>
+    /// <item><see cref="ConfirmationScope"/>: each call begins unconfirmed, and the one call path sends nothing the
+    /// catalogue classes destructive until <see cref="ConfirmationGate"/> has let the call go on;</item>
     /// <item><see cref="UntrustedValues"/>: the values strangers wrote, sanitized when flattened, are marked in the finished
     /// result (its <c>untrusted</c> pointers), or left out where the caller may not read user content;</item>
     /// <item><see cref="ToolErrorFilter"/>: exceptions become tool errors that say what to fix (never a secret);</item>
@@ -112,6 +114,11 @@ public static class KlaviyoMcpServer
             context.MatchedPrimitive is McpServerTool tool && context.Services?.GetService<AccessPolicy>()?.Refusal(tool.ProtocolTool) is { } refusal
                 ? ValueTask.FromResult(ToolResults.Error(refusal))
                 : next(context, cancellationToken));
+        filters.AddCallToolFilter(next => async (context, cancellationToken) =>
+        {
+            ConfirmationScope.Begin();
+            return await next(context, cancellationToken).ConfigureAwait(false);
+        });
         filters.AddCallToolFilter(next => async (context, cancellationToken) =>
             UntrustedValues.Mark(await next(context, cancellationToken).ConfigureAwait(false), context.Services?.GetService<AccessPolicy>()?.AllowsUserContent ?? true));
         filters.AddCallToolFilter(ToolErrorFilter.Wrap);

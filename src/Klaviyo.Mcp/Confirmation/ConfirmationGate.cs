@@ -53,6 +53,17 @@ public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider t
     /// </summary>
     public async Task<CallToolResult?> ConfirmAsync(RequestContext<CallToolRequestParams> request, string summary, CancellationToken cancellationToken)
     {
+        var answer = await AskAsync(request, summary, cancellationToken).ConfigureAwait(false);
+        if (answer is null)
+        {
+            ConfirmationScope.Current?.Confirm();
+        }
+
+        return answer;
+    }
+
+    private async Task<CallToolResult?> AskAsync(RequestContext<CallToolRequestParams> request, string summary, CancellationToken cancellationToken)
+    {
         if (!options.Enabled)
         {
             return null;

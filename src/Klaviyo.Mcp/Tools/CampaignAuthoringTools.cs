@@ -326,14 +326,24 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
     [McpServerTool(Name = "cancel_campaign_send", Title = "Cancel send", Destructive = true)]
     [Description("Stop a scheduled or sending campaign.")]
     public async Task<CallToolResult> CancelCampaignSend(
+        RequestContext<CallToolRequestParams> request,
         [Description("Campaign id.")] string campaign_id,
         [Description("Back to draft.")] bool? revert = null,
+        [Description("After their yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
         TextRules.Required("campaign_id", campaign_id, errors);
         errors.ThrowIfAny();
         var action = revert == true ? "revert" : "cancel";
+        var summary = revert == true
+            ? $"Stop sending campaign {campaign_id.Trim()} and put it back to draft."
+            : $"Stop sending campaign {campaign_id.Trim()} for good: it cannot be sent again.";
+        if (await gate.ConfirmAsync(request, summary, cancellationToken).ConfigureAwait(false) is { } unconfirmed)
+        {
+            return unconfirmed;
+        }
+
         await KlaviyoCalls.SendAsync(
             klaviyo, "cancel_campaign_send", campaign_id.Trim(),
             KlaviyoCalls.Document("campaign-send-job", campaign_id.Trim(), new JsonObject { ["action"] = action }),

@@ -93,13 +93,14 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, Confir
         TextRules.Required("id", id, errors);
         var canonical = ChoiceRules.One("status", status ?? "", Statuses, errors);
         errors.ThrowIfAny();
-        if (canonical == "live")
+        var summary = canonical == "live"
+            ? $"Set flow {id.Trim()} LIVE: from now on it sends to real people as they trigger it."
+            : $"Set flow {id.Trim()} to {canonical}: if it is live, it stops sending to people who trigger it.";
+        if (await gate.ConfirmAsync(request, summary, cancellationToken).ConfigureAwait(false) is { } unconfirmed)
         {
-            if (await gate.ConfirmAsync(request, $"Set flow {id.Trim()} LIVE: from now on it sends to real people as they trigger it.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
-            {
-                return unconfirmed;
-            }
+            return unconfirmed;
         }
+
         var document = await KlaviyoCalls.RunAsync(UpdateStatusOperation, () => klaviyo.UpdateFlowStatusAsync(id.Trim(), canonical!, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }

@@ -30,6 +30,14 @@ internal static class KlaviyoCalls
     /// <summary>A typed client call; <paramref name="progress"/> says, in a failure, what had been done before it.</summary>
     public static async Task<T> RunAsync<T>(KlaviyoOperation call, Func<Task<T>> send, string? progress = null)
     {
+        if (Confirmation.ConfirmationScope.Current is { Confirmed: false } &&
+            OperationCatalog.Default.Find(call.OperationId) is { Access: OperationAccess.Destructive })
+        {
+            // A bug, caught before anything is sent: every tool that sends a destructive operation asks first.
+            throw new InvalidOperationException(
+                $"{call.ToolName} would send {call.OperationId}, which the operation catalogue classes destructive, without asking the person; nothing was sent.");
+        }
+
         try
         {
             return await send().ConfigureAwait(false);

@@ -183,10 +183,12 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
     [McpServerTool(Name = "remove_profiles_from_list", Title = "Remove profiles from list", Destructive = true, Idempotent = true)]
     [Description("Remove profiles from a list by profile_ids and/or emails. Membership only; consent is unchanged.")]
     public async Task<CallToolResult> RemoveProfilesFromList(
+        RequestContext<CallToolRequestParams> request,
         [Description("List id.")] string? list_id = null,
         [Description("Exact name (any case), instead of list_id.")] string? list_name = null,
         [Description("Profile ids.")] string[]? profile_ids = null,
         [Description("Emails.")] string[]? emails = null,
+        [Description("After their yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var (ids, addresses) = CheckMembers(list_id, list_name, profile_ids, emails);
@@ -195,6 +197,13 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         var found = addresses.Count == 0 ? [] : await profileIds.FindByEmailAsync(addresses, cancellationToken).ConfigureAwait(false);
         var missing = addresses.Where(e => !found.ContainsKey(e)).ToList();
         var all = ids.Concat(found.Values).Distinct().ToList();
+        var who = string.Join(", ", ids.Take(5).Concat(addresses.Where(found.ContainsKey)).Take(5).Select(IdentifierRules.Quote));
+        if (all.Count > 0 &&
+            await gate.ConfirmAsync(request, $"Remove {all.Count} profile(s) from list {listId}: {who}{(all.Count > 5 ? ", …" : "")}. Their consent is unchanged.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
+        {
+            return unconfirmed;
+        }
+
         await SendMembersAsync(all, RemoveMembersOperation, batch => klaviyo.RemoveProfilesFromListAsync(listId, batch, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Success(
             new ListMembershipResult { ListId = listId, Removed = all.Count, NotFound = missing.Count > 0 ? missing : null },

@@ -118,13 +118,15 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
         var unsubscribed = CheckProfiles(profiles, channels, errors);
         ResourceNameResolver.CheckReference("list_id", list_id, "list_name", list_name, required: false, errors);
         errors.ThrowIfAny();
-        if (list_id is null && list_name is null &&
-            await gate.ConfirmAsync(request, $"Unsubscribe {unsubscribed.Count} profile(s) from ALL {string.Join(" and ", channels)} marketing (global, no list): {Sample(unsubscribed.Select(p => p.Email ?? p.Phone ?? ""))}.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
+        var listId = await names.ListIdAsync(list_id, list_name, cancellationToken).ConfigureAwait(false);
+        var scope = listId is null
+            ? $"from ALL {string.Join(" and ", channels)} marketing (global, no list)"
+            : $"from {string.Join(" and ", channels)} marketing of list {listId} (those not in that list: globally)";
+        if (await gate.ConfirmAsync(request, $"Unsubscribe {unsubscribed.Count} profile(s) {scope}: {Sample(unsubscribed.Select(p => p.Email ?? p.Phone ?? ""))}.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
         {
             return unconfirmed;
         }
 
-        var listId = await names.ListIdAsync(list_id, list_name, cancellationToken).ConfigureAwait(false);
         var consent = new MarketingConsent(MarketingConsent.Unsubscribed);
         var jobs = await SendJobsAsync(
             unsubscribed, UnsubscribeBatch, UnsubscribeOperation,
