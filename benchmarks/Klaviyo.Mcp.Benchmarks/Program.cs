@@ -17,12 +17,14 @@ using Microsoft.Extensions.Logging;
 //   startup --server EXE --baseline EMPTY   start-up page faults, time and idle memory against an empty MCP server, in one run
 //   http                          serve replicas under concurrent HTTP clients: requests a second, latency, memory
 //   limiter --redis HOST:PORT     what taking a rate-limit permit costs, in process and in Redis
+//   untrusted [--rounds N]        what sanitizing and marking strangers' text adds to shaping a page of 100 profiles
 return args.FirstOrDefault() switch
 {
     "stub" => await Stub(args.Contains("--limited")),
     "phases" => await Phases(Option("--file")),
     "server" => await Klaviyo.Mcp.Benchmarks.ServerBenchmark.RunAsync(Option("--server"), new Uri(Option("--stub"))),
     "startup" => await Klaviyo.Mcp.Benchmarks.StartupBenchmark.RunAsync(Option("--server"), Option("--baseline"), int.Parse(OptionOr("--runs", "11"), CultureInfo.InvariantCulture)),
+    "untrusted" => Klaviyo.Mcp.Benchmarks.UntrustedBenchmark.Run(int.Parse(OptionOr("--rounds", "500"), CultureInfo.InvariantCulture)),
     "limiter" => await Klaviyo.Mcp.Benchmarks.LimiterBenchmark.RunAsync(Option("--redis")),
     "http" => await Klaviyo.Mcp.Benchmarks.HttpBenchmark.RunAsync(
         Option("--server"),
