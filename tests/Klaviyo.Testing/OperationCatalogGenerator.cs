@@ -28,7 +28,7 @@ public static partial class OperationCatalogGenerator
     // Formats that validation checks; "binary" (the multipart image file) is dropped.
     private static readonly HashSet<string> s_formats = new(StringComparer.Ordinal) { "date-time", "date", "time", "uri", "email" };
 
-    private static readonly JsonSerializerOptions s_written = new(OperationJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions s_written = new(OperationCatalogJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Where the generated catalogue is checked in.</summary>
     public static string CatalogPath => Path.Combine(RepositoryPaths.Root, "src", "Klaviyo.Client", "Operations", "operations.json");

@@ -164,6 +164,6 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
 
         errors.ThrowIfAny();
         var result = await generator.RunAsync((coupon_id ?? coupon_name)!.Trim(), count, prefix, size, expires, output_path, progress.Reporter, cancellationToken).ConfigureAwait(false);
-        return ToolResults.Success(result, KlaviyoMcpJsonContext.Default.CouponCodesResult);
+        return ToolResults.Success(result, ToolJsonContext.Default.CouponCodesResult);
     }
 }

@@ -38,6 +38,6 @@ public sealed class ProfileImportTools(ProfileImporter importer, ResourceNameRes
 
         var listId = await names.ListIdAsync(list_id, list_name, cancellationToken).ConfigureAwait(false);
         var result = await importer.RunAsync(path, parsed, listId, dry_run == true, restart == true, progress.Reporter, cancellationToken).ConfigureAwait(false);
-        return ToolResults.Success(result, KlaviyoMcpJsonContext.Default.ProfileImportResult);
+        return ToolResults.Success(result, ToolJsonContext.Default.ProfileImportResult);
     }
 }

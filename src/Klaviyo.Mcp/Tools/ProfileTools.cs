@@ -233,12 +233,12 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
 
         if (location is not null || Cleared("location"))
         {
-            attributes["location"] = location is null ? null : JsonSerializer.SerializeToNode(location.ToLocation(), KlaviyoMcpJsonContext.Default.ProfileLocation);
+            attributes["location"] = location is null ? null : JsonSerializer.SerializeToNode(location.ToLocation(), ToolJsonContext.Default.ProfileLocation);
         }
 
         if (properties is not null)
         {
-            attributes["properties"] = JsonSerializer.SerializeToNode(properties, KlaviyoMcpJsonContext.Default.DictionaryStringJsonElement);
+            attributes["properties"] = JsonSerializer.SerializeToNode(properties, ToolJsonContext.Default.DictionaryStringJsonElement);
         }
 
         var patch = unset_properties is { Length: > 0 } || append is { Count: > 0 } || unappend is { Count: > 0 }
@@ -287,7 +287,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
                 Outcome = document.Status == HttpStatusCode.Created ? "created" : "updated",
                 Profile = JsonApiShaper.FlattenAll(document).First(),
             },
-            KlaviyoMcpJsonContext.Default.ProfileUpsertResult);
+            ToolJsonContext.Default.ProfileUpsertResult);
     }
 
     /// <summary>The existing profile's id in a 409 <c>duplicate_profile</c>, if that is what <paramref name="failure"/> is.</summary>

@@ -207,7 +207,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         }
 
         await KlaviyoCalls.SendAsync(klaviyo, "delete_template", id, null, new ArgumentPointerMap(), cancellationToken).ConfigureAwait(false);
-        return ToolResults.Success(new JsonObject { ["id"] = id, ["deleted"] = true }, KlaviyoMcpJsonContext.Default.JsonObject);
+        return ToolResults.Success(new JsonObject { ["id"] = id, ["deleted"] = true }, ToolJsonContext.Default.JsonObject);
     }
 
     private CallToolResult Summary(JsonElement resource)
