@@ -11,7 +11,7 @@ public sealed partial class KlaviyoClient
     /// event carries a <c>unique_id</c> is retried after a 5xx or a timeout, since Klaviyo keeps only the first copy.
     /// </summary>
     public Task CreateEventAsync(EventResource @event, CancellationToken cancellationToken) =>
-        WriteAsync("create_event", null, new JsonApiData<EventResource>(@event), KlaviyoJsonContext.Wire.JsonApiDataEventResource,
+        WriteAsync("create_event", null, new JsonApiData<EventResource>(@event), KlaviyoDocumentJsonContext.Wire.JsonApiDataEventResource,
             MaxEventPayloadBytes, cancellationToken);
 
     /// <summary>Most events Klaviyo accepts in one bulk job.</summary>
@@ -34,9 +34,9 @@ public sealed partial class KlaviyoClient
 
     /// <summary>A bulk job serialized from typed resources: what <see cref="BulkEventJobWriter"/> must produce byte for byte.</summary>
     public static byte[] SerializeBulkJob(BulkEventJobResource job) =>
-        JsonSerializer.SerializeToUtf8Bytes(new JsonApiData<BulkEventJobResource>(job), KlaviyoJsonContext.Wire.JsonApiDataBulkEventJobResource);
+        JsonSerializer.SerializeToUtf8Bytes(new JsonApiData<BulkEventJobResource>(job), KlaviyoDocumentJsonContext.Wire.JsonApiDataBulkEventJobResource);
 
     /// <summary>A profile as a bulk job entry carries it, serialized: equal strings mean one entry can hold both events.</summary>
     public static string SerializeProfile(EventProfileResource profile) =>
-        JsonSerializer.Serialize(profile, KlaviyoJsonContext.Wire.EventProfileResource);
+        JsonSerializer.Serialize(profile, KlaviyoDocumentJsonContext.Wire.EventProfileResource);
 }

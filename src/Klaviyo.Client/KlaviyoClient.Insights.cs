@@ -19,7 +19,7 @@ public sealed partial class KlaviyoClient
 
     /// <summary><c>POST /api/metric-aggregates</c>: a read, so it is retried like one.</summary>
     public Task<JsonApiDocument> QueryMetricAggregatesAsync(MetricAggregateAttributes query, CancellationToken cancellationToken) =>
-        WriteAsync("query_metric_aggregates", null, new JsonApiData<MetricAggregateResource>(new MetricAggregateResource(query)), KlaviyoJsonContext.Wire.JsonApiDataMetricAggregateResource,
+        WriteAsync("query_metric_aggregates", null, new JsonApiData<MetricAggregateResource>(new MetricAggregateResource(query)), KlaviyoDocumentJsonContext.Wire.JsonApiDataMetricAggregateResource,
             MaxPayloadBytes, cancellationToken);
 
     /// <summary><c>GET /api/segments</c> (10 a page).</summary>
@@ -46,7 +46,7 @@ public sealed partial class KlaviyoClient
 
     /// <summary><c>PATCH /api/flows/{id}</c>: sets a flow and all its actions to draft, manual or live. Retried: setting a status twice changes nothing.</summary>
     public Task<JsonApiDocument> UpdateFlowStatusAsync(string id, string status, CancellationToken cancellationToken) =>
-        WriteAsync("update_flow", id, new JsonApiData<FlowStatusResource>(new FlowStatusResource(id, new FlowStatusAttributes(status))), KlaviyoJsonContext.Wire.JsonApiDataFlowStatusResource,
+        WriteAsync("update_flow", id, new JsonApiData<FlowStatusResource>(new FlowStatusResource(id, new FlowStatusAttributes(status))), KlaviyoDocumentJsonContext.Wire.JsonApiDataFlowStatusResource,
             MaxPayloadBytes, cancellationToken);
 
     /// <summary>
@@ -55,7 +55,7 @@ public sealed partial class KlaviyoClient
     /// </summary>
     public Task<JsonApiDocument> QueryValuesReportAsync(ValuesReportResource report, string? pageCursor, CancellationToken cancellationToken) =>
         WriteAsync(report.Type == ValuesReportResource.CampaignType ? "query_campaign_values" : "query_flow_values", null,
-            new JsonApiData<ValuesReportResource>(report), KlaviyoJsonContext.Wire.JsonApiDataValuesReportResource,
+            new JsonApiData<ValuesReportResource>(report), KlaviyoDocumentJsonContext.Wire.JsonApiDataValuesReportResource,
             MaxPayloadBytes, cancellationToken, query: new KlaviyoQuery().PageCursor(pageCursor));
 
     /// <summary><c>GET /api/accounts</c>: the key's one account.</summary>

@@ -15,12 +15,12 @@ public sealed partial class KlaviyoClient
 
     /// <summary><c>POST /api/lists</c> (201). Not retried after an ambiguous failure (the catalogue's rule for a create): a repeat would make a second list.</summary>
     public Task<JsonApiDocument> CreateListAsync(ListAttributes attributes, CancellationToken cancellationToken) =>
-        WriteAsync("create_list", null, new JsonApiData<ListResource>(new ListResource(attributes)), KlaviyoJsonContext.Wire.JsonApiDataListResource,
+        WriteAsync("create_list", null, new JsonApiData<ListResource>(new ListResource(attributes)), KlaviyoDocumentJsonContext.Wire.JsonApiDataListResource,
             MaxPayloadBytes, cancellationToken);
 
     /// <summary><c>PATCH /api/lists/{id}</c> (200). Retried: renaming twice changes nothing.</summary>
     public Task<JsonApiDocument> UpdateListAsync(string id, ListAttributes attributes, CancellationToken cancellationToken) =>
-        WriteAsync("update_list", id, new JsonApiData<ListResource>(new ListResource(attributes) { Id = id }), KlaviyoJsonContext.Wire.JsonApiDataListResource,
+        WriteAsync("update_list", id, new JsonApiData<ListResource>(new ListResource(attributes) { Id = id }), KlaviyoDocumentJsonContext.Wire.JsonApiDataListResource,
             MaxPayloadBytes, cancellationToken);
 
     /// <summary>
@@ -35,12 +35,12 @@ public sealed partial class KlaviyoClient
 
     /// <summary><c>POST /api/lists/{id}/relationships/profiles</c> (204), at most 1000 profile ids. Retried: adding a member twice changes nothing.</summary>
     public Task AddProfilesToListAsync(string listId, IReadOnlyList<string> profileIds, CancellationToken cancellationToken) =>
-        WriteAsync("add_profiles_to_list", listId, Members(profileIds), KlaviyoJsonContext.Wire.JsonApiDataListResourceIdentifier,
+        WriteAsync("add_profiles_to_list", listId, Members(profileIds), KlaviyoDocumentJsonContext.Wire.JsonApiDataListResourceIdentifier,
             MaxPayloadBytes, cancellationToken);
 
     /// <summary><c>DELETE /api/lists/{id}/relationships/profiles</c> with a JSON body (204), at most 1000 profile ids. Retried: removing twice changes nothing.</summary>
     public Task RemoveProfilesFromListAsync(string listId, IReadOnlyList<string> profileIds, CancellationToken cancellationToken) =>
-        WriteAsync("remove_profiles_from_list", listId, Members(profileIds), KlaviyoJsonContext.Wire.JsonApiDataListResourceIdentifier,
+        WriteAsync("remove_profiles_from_list", listId, Members(profileIds), KlaviyoDocumentJsonContext.Wire.JsonApiDataListResourceIdentifier,
             MaxPayloadBytes, cancellationToken);
 
     /// <summary><c>GET /api/lists/{id}/profiles</c>: the list's members.</summary>

@@ -24,7 +24,7 @@ public sealed partial class KlaviyoClient
         byte[]? bytes = null;
         if (body is { } document)
         {
-            bytes = Serialize(document, KlaviyoJsonContext.Wire.JsonElement, operation.Id, MaxPayloadBytes);
+            bytes = Serialize(document, KlaviyoDocumentJsonContext.Wire.JsonElement, operation.Id, MaxPayloadBytes);
         }
 
         var relative = path.TrimStart('/') + (string.IsNullOrEmpty(queryString) ? "" : queryString.StartsWith('?') ? queryString : "?" + queryString);

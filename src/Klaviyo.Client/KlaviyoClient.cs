@@ -215,7 +215,7 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
 
         try
         {
-            var root = JsonSerializer.Deserialize(bytes, KlaviyoJsonContext.Default.JsonElement);
+            var root = JsonSerializer.Deserialize(bytes, KlaviyoDocumentJsonContext.Default.JsonElement);
             if (root.ValueKind != JsonValueKind.Object)
             {
                 throw new KlaviyoInvalidResponseException($"Klaviyo answered {(int)response.StatusCode} to /{path.Split('?')[0]} with JSON that is not a JSON:API document.");
@@ -245,7 +245,7 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
     {
         try
         {
-            if (body.Length > 0 && JsonSerializer.Deserialize(body, KlaviyoJsonContext.Default.KlaviyoErrorDocument) is { Errors.Count: > 0 } document)
+            if (body.Length > 0 && JsonSerializer.Deserialize(body, KlaviyoDocumentJsonContext.Default.KlaviyoErrorDocument) is { Errors.Count: > 0 } document)
             {
                 return document.Errors;
             }

@@ -119,13 +119,13 @@ public static class KlaviyoMcpHost
         app.Use(next => context => origins.InvokeAsync(context, next));
         app.Use(next => context => authentication.InvokeAsync(context, next));
         app.MapGet("/healthz", (RequestDelegate)(context =>
-            context.Response.WriteAsJsonAsync(new HealthStatus("ok", KlaviyoMcpServer.ServerName, ServerSettings.ServerVersion), HttpJsonContext.Default.HealthStatus)));
+            context.Response.WriteAsJsonAsync(new HealthStatus("ok", KlaviyoMcpServer.ServerName, ServerSettings.ServerVersion), ServeJsonContext.Default.HealthStatus)));
         var metadata = (RequestDelegate)(context =>
         {
             var baseUrl = BearerAuthentication.BaseUrl(http, context.Request);
             return context.Response.WriteAsJsonAsync(
                 new ProtectedResourceMetadata(baseUrl + BearerAuthentication.McpPath, "Klaviyo MCP server", ["header"]),
-                HttpJsonContext.Default.ProtectedResourceMetadata);
+                ServeJsonContext.Default.ProtectedResourceMetadata);
         });
         app.MapGet(BearerAuthentication.ResourceMetadataPath, metadata);
         app.MapGet(BearerAuthentication.ResourceMetadataPath + BearerAuthentication.McpPath, metadata);

@@ -1,7 +1,7 @@
 using Klaviyo.Client;
 using Klaviyo.Mcp.Access;
 using Klaviyo.Mcp.Http;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -64,24 +64,24 @@ public static class KlaviyoMcpServer
             {
                 options.ServerInfo = new Implementation { Name = ServerName, Title = "Klaviyo", Version = ServerSettings.ServerVersion };
             })
-            .WithCatalogTools<EventTools>(McpJson.Options)
-            .WithCatalogTools<ProfileTools>(McpJson.Options)
-            .WithCatalogTools<ProfileImportTools>(McpJson.Options)
-            .WithCatalogTools<CouponTools>(McpJson.Options)
-            .WithCatalogTools<CatalogTools>(McpJson.Options)
-            .WithCatalogTools<SubscriptionTools>(McpJson.Options)
-            .WithCatalogTools<ListTools>(McpJson.Options)
-            .WithCatalogTools<MetricTools>(McpJson.Options)
-            .WithCatalogTools<SegmentTools>(McpJson.Options)
-            .WithCatalogTools<CampaignTools>(McpJson.Options)
-            .WithCatalogTools<CampaignAuthoringTools>(McpJson.Options)
-            .WithCatalogTools<TemplateTools>(McpJson.Options)
-            .WithCatalogTools<ImageTools>(McpJson.Options)
-            .WithCatalogTools<FlowTools>(McpJson.Options)
-            .WithCatalogTools<ReportingTools>(McpJson.Options)
-            .WithCatalogTools<AccountTools>(McpJson.Options)
-            .WithCatalogTools<ApiTools>(McpJson.Options)
-            .WithCatalogPrompts<InsightPrompts>(McpJson.Options)
+            .WithManifestTools<EventTools>(McpJson.Options)
+            .WithManifestTools<ProfileTools>(McpJson.Options)
+            .WithManifestTools<ProfileImportTools>(McpJson.Options)
+            .WithManifestTools<CouponTools>(McpJson.Options)
+            .WithManifestTools<CatalogTools>(McpJson.Options)
+            .WithManifestTools<SubscriptionTools>(McpJson.Options)
+            .WithManifestTools<ListTools>(McpJson.Options)
+            .WithManifestTools<MetricTools>(McpJson.Options)
+            .WithManifestTools<SegmentTools>(McpJson.Options)
+            .WithManifestTools<CampaignTools>(McpJson.Options)
+            .WithManifestTools<CampaignAuthoringTools>(McpJson.Options)
+            .WithManifestTools<TemplateTools>(McpJson.Options)
+            .WithManifestTools<ImageTools>(McpJson.Options)
+            .WithManifestTools<FlowTools>(McpJson.Options)
+            .WithManifestTools<ReportingTools>(McpJson.Options)
+            .WithManifestTools<AccountTools>(McpJson.Options)
+            .WithManifestTools<ApiTools>(McpJson.Options)
+            .WithManifestPrompts<InsightPrompts>(McpJson.Options)
             .WithRequestFilters(AddFilters);
     }
 

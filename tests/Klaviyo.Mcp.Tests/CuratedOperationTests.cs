@@ -38,7 +38,7 @@ public sealed class CuratedOperationTests
         var descriptor = typeof(KlaviyoMcpServer).Assembly.GetTypes()
             .SelectMany(t => t.GetMethods())
             .Where(m => m.GetCustomAttribute<ModelContextProtocol.Server.McpServerToolAttribute>()?.Name == tool)
-            .Select(m => m.GetCustomAttribute<Klaviyo.Mcp.Catalog.ToolOperationAttribute>()?.OperationId)
+            .Select(m => m.GetCustomAttribute<Klaviyo.Mcp.Manifest.ToolOperationAttribute>()?.OperationId)
             .SingleOrDefault();
 
         // Lookups made on a tool's behalf ("list_name lookup (get_lists)") are not tools of their own; every other name is a tool's.

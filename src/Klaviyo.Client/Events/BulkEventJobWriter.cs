@@ -25,8 +25,8 @@ public sealed class BulkEventJobWriter
 
     /// <summary>An event ready to add: its bytes, and its profile's, serialized once.</summary>
     public static SerializedBulkEvent Serialize(EventProfileResource profile, BulkEventResource @event) => new(
-        JsonSerializer.SerializeToUtf8Bytes(profile, KlaviyoJsonContext.Wire.EventProfileResource),
-        JsonSerializer.SerializeToUtf8Bytes(@event, KlaviyoJsonContext.Wire.BulkEventResource));
+        JsonSerializer.SerializeToUtf8Bytes(profile, KlaviyoDocumentJsonContext.Wire.EventProfileResource),
+        JsonSerializer.SerializeToUtf8Bytes(@event, KlaviyoDocumentJsonContext.Wire.BulkEventResource));
 
     /// <summary>How many bytes adding <paramref name="event"/> would add to the body.</summary>
     public long BytesToAdd(SerializedBulkEvent @event) => _entries.ContainsKey(@event.ProfileKey)

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using ModelContextProtocol.Protocol;
@@ -43,6 +43,6 @@ public sealed class AccountTools(KlaviyoClient klaviyo, ResultBudget budget)
             ["industry"] = Text(attributes, "industry"),
             ["website_url"] = Text(contact, "website_url"),
         };
-        return ToolResults.Resource((JsonObject)JsonApiShaper.Compact(JsonSerializer.SerializeToElement(result, KlaviyoMcpJsonContext.Default.JsonObject))!, budget);
+        return ToolResults.Resource((JsonObject)JsonApiShaper.Compact(JsonSerializer.SerializeToElement(result, ToolJsonContext.Default.JsonObject))!, budget);
     }
 }

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
 using Klaviyo.Client.Operations;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Coupons;
@@ -164,6 +164,6 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
 
         errors.ThrowIfAny();
         var result = await generator.RunAsync((coupon_id ?? coupon_name)!.Trim(), count, prefix, size, expires, output_path, progress.Reporter, cancellationToken).ConfigureAwait(false);
-        return ToolResults.Success(result, KlaviyoMcpJsonContext.Default.CouponCodesResult);
+        return ToolResults.Success(result, ToolJsonContext.Default.CouponCodesResult);
     }
 }

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Klaviyo.Client;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Events;
@@ -95,7 +95,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
                 Value = value,
                 ValueCurrency = prepared.Resource.Attributes.ValueCurrency,
             },
-            KlaviyoMcpJsonContext.Default.CreateEventResult);
+            ToolJsonContext.Default.CreateEventResult);
     }
 
     [ToolOperation("bulk_create_events")]
@@ -127,7 +127,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         {
             var path = $"events[{i}]";
             var itemErrors = new ArgumentErrors();
-            var contentId = EventArgumentsValidator.ContentId("bulk_", JsonSerializer.SerializeToUtf8Bytes(events[i], KlaviyoMcpJsonContext.Default.CreateEventArguments));
+            var contentId = EventArgumentsValidator.ContentId("bulk_", JsonSerializer.SerializeToUtf8Bytes(events[i], ToolJsonContext.Default.CreateEventArguments));
             prepared[i] = validator.Prepare(events[i], path, itemErrors, contentId);
             if (prepared[i] is { } item)
             {
@@ -211,7 +211,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
                 InvalidCount = invalid.Count,
                 Invalid = invalid.Count == 0 ? null : [.. invalid.OrderBy(p => p.Key).Take(MaxInvalidListed).Select(p => new InvalidItem { Index = p.Key, Errors = p.Value })],
             },
-            KlaviyoMcpJsonContext.Default.BulkCreateEventsResult);
+            ToolJsonContext.Default.BulkCreateEventsResult);
     }
 
     [ToolOperation("bulk_create_events")]
@@ -276,7 +276,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         };
 
         var result = await importer.RunAsync(path, mapping, dry_run == true, restart == true, progress.Reporter, cancellationToken).ConfigureAwait(false);
-        return ToolResults.Success(result, KlaviyoMcpJsonContext.Default.ImportResult);
+        return ToolResults.Success(result, ToolJsonContext.Default.ImportResult);
     }
 
     private static readonly string[] s_eventSorts = ["datetime", "-datetime", "timestamp", "-timestamp"];

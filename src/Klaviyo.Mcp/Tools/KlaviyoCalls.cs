@@ -73,7 +73,7 @@ internal static class KlaviyoCalls
         string? cursor = null)
     {
         var operation = Operation(operationId);
-        JsonElement? element = body is null ? null : JsonSerializer.SerializeToElement(body, KlaviyoMcpJsonContext.Default.JsonObject);
+        JsonElement? element = body is null ? null : JsonSerializer.SerializeToElement(body, ToolJsonContext.Default.JsonObject);
         var violations = operation.ValidateBody(element);
         if (violations.Count > 0)
         {
@@ -94,7 +94,7 @@ internal static class KlaviyoCalls
         KlaviyoClient klaviyo, string operationId, CancellationToken cancellationToken, string? id = null, string? cursor = null, string? toolName = null,
         params (string Name, string? Value)[] query)
     {
-        var values = query.Where(q => q.Value is not null).ToDictionary(q => q.Name, q => JsonSerializer.SerializeToElement(q.Value!, KlaviyoMcpJsonContext.Default.String));
+        var values = query.Where(q => q.Value is not null).ToDictionary(q => q.Name, q => JsonSerializer.SerializeToElement(q.Value!, ToolJsonContext.Default.String));
         return SendAsync(klaviyo, operationId, id, null, new ArgumentPointerMap(), cancellationToken, toolName, values.Count == 0 ? null : values, cursor: cursor);
     }
 

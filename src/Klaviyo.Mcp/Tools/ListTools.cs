@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Klaviyo.Client;
 using Klaviyo.Client.Lists;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -141,7 +141,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         }
 
         await KlaviyoCalls.RunAsync(DeleteListOperation, () => klaviyo.DeleteListAsync(id.Trim(), cancellationToken)).ConfigureAwait(false);
-        return ToolResults.Success(new ListDeletedResult { Id = id.Trim() }, KlaviyoMcpJsonContext.Default.ListDeletedResult);
+        return ToolResults.Success(new ListDeletedResult { Id = id.Trim() }, ToolJsonContext.Default.ListDeletedResult);
     }
 
     [ToolOperation("add_profiles_to_list")]
@@ -176,7 +176,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         await SendMembersAsync(all, AddMembersOperation, batch => klaviyo.AddProfilesToListAsync(listId, batch, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Success(
             new ListMembershipResult { ListId = listId, Added = all.Count, Created = create_missing == true ? created : null, NotFound = missing.Count > 0 ? missing : null },
-            KlaviyoMcpJsonContext.Default.ListMembershipResult);
+            ToolJsonContext.Default.ListMembershipResult);
     }
 
     [ToolOperation("remove_profiles_from_list")]
@@ -207,7 +207,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         await SendMembersAsync(all, RemoveMembersOperation, batch => klaviyo.RemoveProfilesFromListAsync(listId, batch, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Success(
             new ListMembershipResult { ListId = listId, Removed = all.Count, NotFound = missing.Count > 0 ? missing : null },
-            KlaviyoMcpJsonContext.Default.ListMembershipResult);
+            ToolJsonContext.Default.ListMembershipResult);
     }
 
     [ToolOperation("get_profiles_for_list")]

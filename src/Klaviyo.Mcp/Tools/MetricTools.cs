@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
 using Klaviyo.Client.Insights;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Metrics;
@@ -59,7 +59,7 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
         var all = await metrics.AllAsync(integration, cancellationToken).ConfigureAwait(false);
         var matches = all.Where(m => m.Name.Contains(name, StringComparison.OrdinalIgnoreCase))
             .Select(m => new JsonObject { ["id"] = m.Id, ["name"] = m.Name, ["integration"] = m.Integration })
-            .Select(o => (JsonObject)JsonApiShaper.Compact(JsonSerializer.SerializeToElement(o, KlaviyoMcpJsonContext.Default.JsonObject))!)
+            .Select(o => (JsonObject)JsonApiShaper.Compact(JsonSerializer.SerializeToElement(o, ToolJsonContext.Default.JsonObject))!)
             .Skip(current.Skip)
             .ToList();
         return ToolResults.Collection(matches, current, null, budget);

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Import;
 using Klaviyo.Mcp.Tools.Lists;
@@ -38,6 +38,6 @@ public sealed class ProfileImportTools(ProfileImporter importer, ResourceNameRes
 
         var listId = await names.ListIdAsync(list_id, list_name, cancellationToken).ConfigureAwait(false);
         var result = await importer.RunAsync(path, parsed, listId, dry_run == true, restart == true, progress.Reporter, cancellationToken).ConfigureAwait(false);
-        return ToolResults.Success(result, KlaviyoMcpJsonContext.Default.ProfileImportResult);
+        return ToolResults.Success(result, ToolJsonContext.Default.ProfileImportResult);
     }
 }

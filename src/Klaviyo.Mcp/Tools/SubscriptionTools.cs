@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
 using Klaviyo.Client.Subscriptions;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -97,7 +97,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
                 ListId = listId,
                 Note = "Klaviyo queued the subscriptions; they apply within minutes. People on a double opt-in list are subscribed once they confirm.",
             },
-            KlaviyoMcpJsonContext.Default.JobsSubmittedResult);
+            ToolJsonContext.Default.JobsSubmittedResult);
     }
 
     [ToolOperation("bulk_unsubscribe_profiles")]
@@ -148,7 +148,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
                     ? "Klaviyo queued the unsubscribes; every profile given is unsubscribed from all marketing on these channels."
                     : "Klaviyo queued the unsubscribes; profiles not in the list are unsubscribed from all marketing on these channels.",
             },
-            KlaviyoMcpJsonContext.Default.JobsSubmittedResult);
+            ToolJsonContext.Default.JobsSubmittedResult);
     }
 
     [ToolOperation("bulk_suppress_profiles")]
@@ -193,7 +193,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
 
         var jobs = await SendJobsAsync(addresses, SuppressionBatch, operation,
             batch => klaviyo.SuppressProfilesOrUnsuppressAsync(jobType, batch, cancellationToken)).ConfigureAwait(false);
-        return ToolResults.Success(new JobsSubmittedResult { JobsSubmitted = jobs, Profiles = addresses.Count, Note = note }, KlaviyoMcpJsonContext.Default.JobsSubmittedResult);
+        return ToolResults.Success(new JobsSubmittedResult { JobsSubmitted = jobs, Profiles = addresses.Count, Note = note }, ToolJsonContext.Default.JobsSubmittedResult);
     }
 
     /// <summary>Checks a list of emails (not empty, each valid) and returns them without duplicates.</summary>

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -207,7 +207,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         }
 
         await KlaviyoCalls.SendAsync(klaviyo, "delete_template", id, null, new ArgumentPointerMap(), cancellationToken).ConfigureAwait(false);
-        return ToolResults.Success(new JsonObject { ["id"] = id, ["deleted"] = true }, KlaviyoMcpJsonContext.Default.JsonObject);
+        return ToolResults.Success(new JsonObject { ["id"] = id, ["deleted"] = true }, ToolJsonContext.Default.JsonObject);
     }
 
     private CallToolResult Summary(JsonElement resource)
