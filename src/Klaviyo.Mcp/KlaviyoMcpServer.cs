@@ -1,5 +1,6 @@
 using Klaviyo.Client;
 using Klaviyo.Mcp.Access;
+using Klaviyo.Mcp.Apps;
 using Klaviyo.Mcp.Http;
 using Klaviyo.Mcp.Catalog;
 using Klaviyo.Mcp.Confirmation;
@@ -62,6 +63,7 @@ public static class KlaviyoMcpServer
             .AddMcpServer(options =>
             {
                 options.ServerInfo = new Implementation { Name = ServerName, Title = "Klaviyo", Version = ServerSettings.ServerVersion };
+                McpAppsExtension.Declare(options.Capabilities ??= new ServerCapabilities());
             })
             .WithCatalogTools<EventTools>(McpJson.Options)
             .WithCatalogTools<ProfileTools>(McpJson.Options)
@@ -81,12 +83,15 @@ public static class KlaviyoMcpServer
             .WithCatalogTools<AccountTools>(McpJson.Options)
             .WithCatalogTools<ApiTools>(McpJson.Options)
             .WithCatalogPrompts<InsightPrompts>(McpJson.Options)
+            .WithListResourcesHandler(AppViews.ListAsync)
+            .WithReadResourceHandler(AppViews.ReadAsync)
             .WithRequestFilters(AddFilters);
     }
 
     /// <summary>
     /// Every request filter of the server, in one place. tools/list shows each tool as the request's
-    /// <see cref="AccessPolicy"/> presents it. tools/call runs through, outermost first:
+    /// <see cref="AccessPolicy"/> presents it, then, for a client that declared MCP Apps (<see cref="McpAppsExtension"/>),
+    /// the report tools with their views in <c>_meta.ui</c>. tools/call runs through, outermost first:
     /// <list type="number">
     /// <item>the access policy: a tool the caller may not use is refused with the reason, before anything else runs;</item>
     /// <item><see cref="UntrustedValues"/>: the values strangers wrote, sanitized when flattened, are marked in the finished
@@ -103,6 +108,11 @@ public static class KlaviyoMcpServer
             if (context.Services?.GetService<AccessPolicy>() is { } access)
             {
                 result.Tools = [.. result.Tools.Select(access.Present).OfType<Tool>()];
+            }
+
+            if (McpAppsExtension.DeclaredBy(context.Server.ClientCapabilities))
+            {
+                result.Tools = [.. result.Tools.Select(McpAppsExtension.Present)];
             }
 
             return result;
