@@ -132,10 +132,13 @@
     return new Intl.NumberFormat(locale, { maximumFractionDigits: Number.isInteger(value) ? 0 : 2 }).format(value);
   }
   function moneyCaption(key) { return money.has(key) && !currency ? label(key) + " (account currency)" : label(key); }
-  function formatDate(text) {
-    const date = new Date(text);
-    if (isNaN(date.getTime())) return String(text);
-    return new Intl.DateTimeFormat(locale, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }).format(date);
+  function formatDate(text, short) {
+    // Klaviyo's dates carry the report's offset: the calendar day is the part before "T", whatever the viewer's zone.
+    const day = /^\d{4}-\d{2}-\d{2}/.test(String(text)) ? new Date(String(text).slice(0, 10) + "T00:00:00Z") : new Date(text);
+    if (isNaN(day.getTime())) return String(text);
+    const parts = short ? { month: "short", day: "numeric", timeZone: "UTC" } : { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" };
+    const time = /T(\d{2}:\d{2})/.exec(String(text));
+    return new Intl.DateTimeFormat(locale, parts).format(day) + (time && time[1] !== "00:00" ? " " + time[1] : "");
   }
 
   // ---- Timeframes ---------------------------------------------------------------------------------------------
@@ -484,7 +487,7 @@
     for (let t = 0; t < ticks; t++) {
       const date = dates[ticks === 1 ? 0 : Math.round((t * (dates.length - 1)) / (ticks - 1))];
       const tick = svg("text", { x: x(date), y: height - 6, "text-anchor": t === 0 && ticks > 1 ? "start" : t === ticks - 1 && ticks > 1 ? "end" : "middle" });
-      tick.textContent = formatDate(date);
+      tick.textContent = formatDate(date, true);
       graphic.appendChild(tick);
     }
     legend.replaceChildren();
