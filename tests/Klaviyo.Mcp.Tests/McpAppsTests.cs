@@ -123,6 +123,17 @@ public sealed class McpAppsTests
     }
 
     [Fact]
+    public async Task Only_the_views_of_the_tools_offered_are_listed()
+    {
+        using var stub = new KlaviyoStub();
+        await using var mcp = await McpHarness.StartAsync(stub, new Dictionary<string, string?> { [ServerSettings.ToolsetsVariable] = "metrics" }, capabilities: WithApps());
+
+        var listed = await mcp.Client.ListResourcesAsync(cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(AppViews.ForTool("query_metric_aggregates")!.Uri, Assert.Single(listed).Uri);
+    }
+
+    [Fact]
     public async Task Reading_an_unknown_resource_is_a_resource_not_found_error_naming_the_views()
     {
         using var stub = new KlaviyoStub();

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Klaviyo.Mcp.Access;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -59,14 +61,27 @@ public static partial class AppViews
         return reader.ReadToEnd();
     }
 
-    /// <summary>resources/list: the views, for a client that declared the extension; nothing for any other.</summary>
+    /// <summary>
+    /// resources/list: for a client that declared the extension, the views of the tools offered to it (by the toolsets and
+    /// its access policy); nothing for any other client.
+    /// </summary>
     public static ValueTask<ListResourcesResult> ListAsync(RequestContext<ListResourcesRequestParams> context, CancellationToken cancellationToken) =>
         ValueTask.FromResult(new ListResourcesResult
         {
             Resources = McpAppsExtension.DeclaredBy(context.Server.ClientCapabilities)
-                ? [.. All.Select(v => new Resource { Uri = v.Uri, Name = v.Name, Title = v.Title, Description = v.Description, MimeType = McpAppsExtension.MimeType, Meta = Meta() })]
+                ? [.. All.Where(v => Offered(context, v)).Select(v => new Resource { Uri = v.Uri, Name = v.Name, Title = v.Title, Description = v.Description, MimeType = McpAppsExtension.MimeType, Meta = Meta() })]
                 : [],
         });
+
+    private static bool Offered(RequestContext<ListResourcesRequestParams> context, AppView view)
+    {
+        if (context.Server.ServerOptions.ToolCollection is not { } tools || !tools.TryGetPrimitive(view.Tool, out var tool))
+        {
+            return false;
+        }
+
+        return context.Services?.GetService<AccessPolicy>()?.Refusal(tool.ProtocolTool) is null;
+    }
 
     /// <summary>resources/read: a view's document, or resource-not-found naming the URIs there are.</summary>
     public static ValueTask<ReadResourceResult> ReadAsync(RequestContext<ReadResourceRequestParams> context, CancellationToken cancellationToken)
