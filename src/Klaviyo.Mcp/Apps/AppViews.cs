@@ -20,13 +20,13 @@ public static partial class AppViews
     [
         new("ui://klaviyo/campaign-performance.html", "campaign_performance", "Campaign performance",
             "Campaigns of a query_campaign_values result: a sortable table and a bar chart of one statistic, with a timeframe control.",
-            "query_campaign_values", "campaigns.html"),
+            "query_campaign_values", "campaigns"),
         new("ui://klaviyo/flow-performance.html", "flow_performance", "Flow performance",
             "Flows of a query_flow_values result: a sortable table and a bar chart of one statistic, with a timeframe control.",
-            "query_flow_values", "flows.html"),
+            "query_flow_values", "flows"),
         new("ui://klaviyo/metric-trend.html", "metric_trend", "Metric over time",
             "A query_metric_aggregates result: one line per dimension value, its points also as a table, with a timeframe control.",
-            "query_metric_aggregates", "metrics.html"),
+            "query_metric_aggregates", "metrics"),
     ];
 
     private static readonly ConcurrentDictionary<string, string> s_pages = new(StringComparer.Ordinal);
@@ -44,13 +44,18 @@ public static partial class AppViews
         },
     };
 
-    /// <summary>The view's document: its page with the shared style and script inlined where the page names them.</summary>
-    public static string Html(AppView view) => s_pages.GetOrAdd(view.Page, page =>
-        InlinePart().Replace(Source(page), match => match.Groups["tag"].Value switch
-        {
-            "style" => "<style>\n" + Source(match.Groups["file"].Value) + "</style>",
-            _ => "<script>\n" + Source(match.Groups["file"].Value) + "</script>",
-        }));
+    /// <summary>
+    /// The view's document: the views' page (report-view.html) for this view (its kind, tool and title), with the style
+    /// and script inlined where the page names them.
+    /// </summary>
+    public static string Html(AppView view) => s_pages.GetOrAdd(view.Uri, _ =>
+        InlinePart().Replace(
+            Source("report-view.html").Replace("{{view}}", view.Kind, StringComparison.Ordinal).Replace("{{tool}}", view.Tool, StringComparison.Ordinal).Replace("{{title}}", view.Title, StringComparison.Ordinal),
+            match => match.Groups["tag"].Value switch
+            {
+                "style" => "<style>\n" + Source(match.Groups["file"].Value) + "</style>",
+                _ => "<script>\n" + Source(match.Groups["file"].Value) + "</script>",
+            }));
 
     /// <summary>The text of one embedded source file of the views (Apps/<paramref name="file"/>).</summary>
     public static string Source(string file)

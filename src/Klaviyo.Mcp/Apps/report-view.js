@@ -250,6 +250,23 @@
   let sort = null;
   let showAll = false;
 
+  // The select of the statistic (or measurement) the chart draws; hidden when there is only one.
+  function choose(keys, caption, redraw) {
+    if (!chosen || !keys.includes(chosen)) chosen = keys[0];
+    const picker = $("statistic");
+    picker.replaceChildren();
+    for (const key of keys) {
+      const option = document.createElement("option");
+      option.value = key;
+      option.textContent = label(key);
+      picker.appendChild(option);
+    }
+    picker.value = chosen;
+    $("statistic-caption").textContent = caption;
+    $("statistic-label").hidden = keys.length < 2;
+    picker.onchange = () => { chosen = picker.value; redraw(); };
+  }
+
   function statisticKeys(items) {
     const asked = toolInput && Array.isArray(toolInput.statistics) ? toolInput.statistics : [];
     const present = new Set();
@@ -283,18 +300,7 @@
       channel: channels.size > 1 ? item.send_channel : null,
       untrusted: marked(i, nameKey(item)),
     }));
-    if (!chosen || !keys.includes(chosen)) chosen = keys[0];
-    const picker = $("statistic");
-    picker.replaceChildren();
-    for (const key of keys) {
-      const option = document.createElement("option");
-      option.value = key;
-      option.textContent = label(key);
-      picker.appendChild(option);
-    }
-    picker.value = chosen;
-    $("statistic-label").hidden = keys.length < 2;
-    picker.onchange = () => { chosen = picker.value; renderBars(items, marked); };
+    choose(keys, "Chart", () => renderBars(items, marked));
     $("subtitle").textContent = rows.length + (view === "campaigns" ? " campaign" : " flow") + (rows.length === 1 ? "" : "s") +
       (channels.size === 1 ? " · " + label(Array.from(channels)[0]) : "");
 
@@ -415,19 +421,7 @@
     const measurements = ["count", "sum_value", "unique"].filter((m) => items.some((i) => typeof i[m] === "number"));
     const asked = toolInput && Array.isArray(toolInput.measurements) ? toolInput.measurements.filter((m) => measurements.includes(m)) : [];
     const keys = asked.concat(measurements.filter((m) => !asked.includes(m)));
-    if (!chosen || !keys.includes(chosen)) chosen = keys[0];
-    const picker = $("statistic");
-    picker.replaceChildren();
-    for (const key of keys) {
-      const option = document.createElement("option");
-      option.value = key;
-      option.textContent = label(key);
-      picker.appendChild(option);
-    }
-    picker.value = chosen;
-    $("statistic-caption").textContent = "Measure";
-    $("statistic-label").hidden = keys.length < 2;
-    picker.onchange = () => { chosen = picker.value; renderSeries(items, marked); };
+    choose(keys, "Measure", () => renderSeries(items, marked));
 
     const dimensions = toolInput && Array.isArray(toolInput.by) ? toolInput.by : [];
     const byName = new Map();
