@@ -53,6 +53,7 @@ public static class KlaviyoMcpServer
         services.AddSingleton(new ConfirmationOptions(settings.Confirm));
         services.AddSingleton<ConfirmationGate>();
         services.AddTransient<AudienceResolver>();
+        services.AddSingleton<AccountCurrency>();
 
         // The instructions name the tools this server offers, by API area (after the tools are registered). Over HTTP each
         // request's instructions are its caller's (KlaviyoMcpHost.CreateHttp).
@@ -94,6 +95,7 @@ public static class KlaviyoMcpServer
     /// the report tools with their views in <c>_meta.ui</c>. tools/call runs through, outermost first:
     /// <list type="number">
     /// <item>the access policy: a tool the caller may not use is refused with the reason, before anything else runs;</item>
+    /// <item><see cref="AccountCurrency"/>: a report's result, for a client that declared MCP Apps, with the account's currency in its <c>_meta</c>;</item>
     /// <item><see cref="UntrustedValues"/>: the values strangers wrote, sanitized when flattened, are marked in the finished
     /// result (its <c>untrusted</c> pointers), or left out where the caller may not read user content;</item>
     /// <item><see cref="ToolErrorFilter"/>: exceptions become tool errors that say what to fix (never a secret);</item>
@@ -121,6 +123,7 @@ public static class KlaviyoMcpServer
             context.MatchedPrimitive is McpServerTool tool && context.Services?.GetService<AccessPolicy>()?.Refusal(tool.ProtocolTool) is { } refusal
                 ? ValueTask.FromResult(ToolResults.Error(refusal))
                 : next(context, cancellationToken));
+        filters.AddCallToolFilter(AccountCurrency.AddToReports);
         filters.AddCallToolFilter(next => async (context, cancellationToken) =>
             UntrustedValues.Mark(await next(context, cancellationToken).ConfigureAwait(false), context.Services?.GetService<AccessPolicy>()?.AllowsUserContent ?? true));
         filters.AddCallToolFilter(ToolErrorFilter.Wrap);

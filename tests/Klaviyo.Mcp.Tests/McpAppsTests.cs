@@ -20,6 +20,8 @@ public sealed class McpAppsTests
         {"data":[{"type":"metric","id":"M1","attributes":{"name":"Placed Order","integration":{"name":"Shopify"}}}],"links":{"self":"x","next":null}}
         """;
 
+    private const string Account = """{"data":[{"type":"account","id":"A1","attributes":{"preferred_currency":"EUR","timezone":"Europe/Berlin"}}],"links":{"self":"x"}}""";
+
     private const int MaxGrowthBytes = 1_500;
 
     private static readonly string[] s_reportTools = ["query_campaign_values", "query_flow_values", "query_metric_aggregates"];
@@ -147,9 +149,10 @@ public sealed class McpAppsTests
     }
 
     [Fact]
-    public async Task Report_results_are_the_same_with_and_without_the_extension()
+    public async Task Report_results_are_the_same_with_and_without_the_extension_but_for_the_currency_a_view_gets_in_meta()
     {
         using var stub = new KlaviyoStub()
+            .Answer("GET", "/api/accounts", 200, Account)
             .Answer("GET", "/api/metrics", 200, Metrics)
             .Answer("POST", "/api/campaign-values-reports", 200, """
                 {"data":{"type":"campaign-values-report","id":"r","attributes":{"results":[
@@ -172,8 +175,43 @@ public sealed class McpAppsTests
             var without = (await plain.CallAsync(tool, arguments)).AssertSuccess();
             var with = (await apps.CallAsync(tool, arguments)).AssertSuccess();
 
+            Assert.Null(without.Meta?[AccountCurrency.MetaKey]);
+            Assert.Equal("EUR", (string?)with.Meta?[AccountCurrency.MetaKey]);
+            with.Meta!.Remove(AccountCurrency.MetaKey);
             Assert.Equal(Serialize(without), Serialize(with));
         }
+
+        Assert.Single(stub.Requests, r => r.Path == "/api/accounts");
+    }
+
+    [Fact]
+    public async Task A_report_refused_for_its_arguments_sends_nothing_to_Klaviyo_even_for_the_currency()
+    {
+        using var stub = new KlaviyoStub().Answer("GET", "/api/accounts", 200, Account);
+        await using var apps = await McpHarness.StartAsync(stub, capabilities: WithApps());
+
+        var result = await apps.CallAsync("query_campaign_values", """{"statistics":["opens"]}""");
+
+        Assert.True(result.IsError);
+        Assert.Null(result.Meta?[AccountCurrency.MetaKey]);
+        Assert.Empty(stub.Requests);
+    }
+
+    [Fact]
+    public async Task Without_accounts_read_the_report_comes_back_without_a_currency()
+    {
+        using var stub = new KlaviyoStub()
+            .Answer("GET", "/api/accounts", 403, """{"errors":[{"id":"e","status":403,"code":"permission_denied","title":"Forbidden","detail":"missing accounts:read","source":{}}]}""")
+            .Answer("POST", "/api/metric-aggregates", 200, """
+                {"data":{"type":"metric-aggregate","id":"x","attributes":{"dates":["2026-07-01T00:00:00+00:00"],"data":[{"dimensions":[],"measurements":{"count":[3]}}]}},"links":{"self":"x"}}
+                """);
+        await using var apps = await McpHarness.StartAsync(stub, capabilities: WithApps());
+
+        var result = (await apps.CallAsync("query_metric_aggregates", """{"metric_id":"M1","start":"2026-07-01","end":"2026-07-02"}""")).AssertSuccess();
+
+        Assert.Null(result.Meta?[AccountCurrency.MetaKey]);
+        Assert.Single(stub.Requests, r => r.Path == "/api/accounts");
+        Assert.Equal(3, result.StructuredContent!.Value.GetProperty("items")[0].GetProperty("count").GetInt32());
     }
 
     [Fact]

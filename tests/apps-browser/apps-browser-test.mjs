@@ -107,7 +107,7 @@ function metrics(days) {
   }
   return { items, note: "Metric Placed Order (id M1), day intervals in UTC.", untrusted: ["/items/" + (2 * days) + "/$attributed_channel"] };
 }
-const result = (content) => ({ content: [{ type: "text", text: JSON.stringify(content) }], structuredContent: content });
+const result = (content) => ({ content: [{ type: "text", text: JSON.stringify(content) }], structuredContent: content, _meta: { "klaviyo-mcp/currency": "USD" } });
 const scenarios = {
   query_campaign_values: {
     file: "apps-campaigns.png",
@@ -225,6 +225,7 @@ async function runView(browser, tool, html) {
   if (tool === "query_campaign_values") {
     const percent = await frame.evaluate(() => Array.from(document.querySelectorAll("tbody tr:first-child td")).map((td) => td.textContent));
     check(percent.some((t) => /^\d+(\.\d+)?%$/.test(t)), `${tool}: rates are shown as percentages (${percent.join(" | ")})`);
+    check(percent.some((t) => /^\$\d{1,3}(,\d{3})*(\.\d\d)?$/.test(t)), `${tool}: revenue is shown in the account's currency (${percent.join(" | ")})`);
   }
 
   // Sorting by a column header.

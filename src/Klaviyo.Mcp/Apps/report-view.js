@@ -124,10 +124,12 @@
     if (typeof value !== "number" || !isFinite(value)) return value === null || value === undefined ? "—" : String(value);
     if (isRate(key)) return new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 2 }).format(value);
     if (money.has(key)) {
+      // Cents only where they matter: below 1,000.
+      const digits = Math.abs(value) >= 1000 ? 0 : 2;
       if (currency) {
-        try { return new Intl.NumberFormat(locale, { style: "currency", currency: currency }).format(value); } catch (e) { /* not ISO 4217 */ }
+        try { return new Intl.NumberFormat(locale, { style: "currency", currency: currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value); } catch (e) { /* not ISO 4217 */ }
       }
-      return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+      return new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
     }
     return new Intl.NumberFormat(locale, { maximumFractionDigits: Number.isInteger(value) ? 0 : 2 }).format(value);
   }
@@ -231,7 +233,10 @@
     const untrusted = new Set(data && Array.isArray(data.untrusted) ? data.untrusted : []);
     const marked = (i, key) => untrusted.has("/items/" + i + "/" + pointerPart(key)) || untrusted.has("/items/" + i);
     const currencies = new Set(items.map((r) => r && r["$value_currency"]).filter((c) => typeof c === "string" && /^[A-Za-z]{3}$/.test(c)));
-    currency = currencies.size === 1 ? Array.from(currencies)[0].toUpperCase() : null;
+    // Revenue is in the account's currency (the server adds it to the result's _meta for views), unless the rows are
+    // grouped by the events' own currency: then in that one, or in none when they mix several.
+    const account = result._meta && typeof result._meta["klaviyo-mcp/currency"] === "string" ? result._meta["klaviyo-mcp/currency"] : null;
+    currency = currencies.size === 1 ? Array.from(currencies)[0].toUpperCase() : currencies.size > 1 ? null : account;
     $("note").textContent = [data && data.note, data && data.next_cursor ? "More rows: ask for the next page (next_cursor)." : null].filter(Boolean).join(" ");
     if (items.length === 0) {
       showStatus("No data for this timeframe.", false);
