@@ -6,8 +6,10 @@
 #   2. 100,000 and 1,000,000 rows against a stub that answers 202 at once (client pacing off): CPU, wall, peak memory
 #   3. 100,000 and 200,000 rows against a stub that enforces 10/s and 150/min with 429s: 429s received, wall time
 #      (minimum those limits allow: 100 jobs 9 s, 200 jobs 64 s)
-#   4. the stdio server as clients run it: cold start, call overhead, memory (AOT and JIT)
-#   5. serve over HTTP with 64 clients: one replica, and three with and without Redis (needs redis-server)
+#   4. the stdio server as clients run it: cold start, call overhead, memory (AOT and JIT); start-up page faults, time and
+#      idle memory against an empty Native AOT MCP server (docs/performance-startup.md)
+#   5. serve over HTTP with 64 clients: one replica against an empty ModelContextProtocol.AspNetCore server in the same run,
+#      and three with and without Redis (needs redis-server)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 folder=$(mktemp -d)
@@ -52,6 +54,14 @@ dotnet build src/Klaviyo.Mcp -c Release -v q >/dev/null
 $bench server --server "$folder/server/Klaviyo.Mcp" --stub "$fast"
 $bench server --server "$PWD/src/Klaviyo.Mcp/bin/Release/net10.0/Klaviyo.Mcp.dll" --stub "$fast"
 
+# The floor: an empty Native AOT MCP server with one echo tool, over stdio and (a second build) over Streamable HTTP.
+echo "# start-up against an empty Native AOT MCP server (same run); page faults and memory of --version"
+dotnet publish benchmarks/Klaviyo.Mcp.EmptyServer -c Release -r linux-x64 -o "$folder/empty" -v q >/dev/null
+dotnet publish benchmarks/Klaviyo.Mcp.EmptyServer -c Release -r linux-x64 -o "$folder/empty-http" -p:EmptyServerHttp=true \
+  -p:IntermediateOutputPath=obj/http/ -p:OutputPath=bin/http/ -v q >/dev/null
+$bench startup --server "$folder/server/Klaviyo.Mcp" --baseline "$folder/empty/Klaviyo.Mcp.EmptyServer"
+/usr/bin/time -f '{"command":"--version","minor_page_faults":%R,"max_rss_kb":%M}' "$folder/server/Klaviyo.Mcp" --version >/dev/null
+
 # serve over Streamable HTTP (the Native AOT executable): 64 concurrent SDK clients, each with its own key, against the
 # stub that answers at once. One replica at full speed (requests a second, latency, memory); then every client paced at
 # one call per 50 ms (20 a second per account, under every limit), on one replica, on three counting in process, and on
@@ -60,7 +70,7 @@ echo "# serve: Native AOT, 64 clients"
 redis_port=$((20000 + RANDOM % 40000))
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$folder" > "$folder/redis.log" 2>&1 &
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
-$bench http --server "$folder/server/Klaviyo.Mcp" --stub "$fast" --replicas 1 --clients 64 --seconds 10
+$bench http --server "$folder/server/Klaviyo.Mcp" --stub "$fast" --replicas 1 --clients 64 --seconds 10 --baseline "$folder/empty-http/Klaviyo.Mcp.EmptyServer"
 $bench http --server "$folder/server/Klaviyo.Mcp" --stub "$fast" --replicas 1 --clients 64 --seconds 10 --pace-ms 50
 $bench http --server "$folder/server/Klaviyo.Mcp" --stub "$fast" --replicas 3 --clients 64 --seconds 10 --pace-ms 50
 $bench http --server "$folder/server/Klaviyo.Mcp" --stub "$fast" --replicas 3 --clients 64 --seconds 10 --pace-ms 50 --redis "127.0.0.1:$redis_port"

@@ -19,7 +19,35 @@ internal static class HttpBenchmark
 {
     private const string Arguments = """{"metric":{"name":"Bench"},"profile":{"email":"bench@example.com"},"value":1}""";
 
-    public static async Task<int> RunAsync(string server, Uri stub, int replicas, string? redis, int clients, TimeSpan duration, TimeSpan pace)
+    /// <summary>
+    /// With <paramref name="baseline"/> (an empty ModelContextProtocol.AspNetCore server with one echo tool,
+    /// benchmarks/Klaviyo.Mcp.EmptyServer published with -p:EmptyServerHttp=true), the same clients first call its tool the same
+    /// way, in the same run, and the server's calls a second are reported as a ratio of the baseline's.
+    /// </summary>
+    public static async Task<int> RunAsync(string server, Uri stub, int replicas, string? redis, int clients, TimeSpan duration, TimeSpan pace, string? baseline = null)
+    {
+        double? baselineRate = null;
+        if (baseline is not null)
+        {
+            var (baselineLine, rate, baselineErrors) = await MeasureAsync(baseline, stub, replicas, null, clients, duration, pace, "echo", """{"message":"Bench"}""");
+            Console.WriteLine(baselineLine.Replace("{\"replicas\"", $"{{\"server\":\"{Path.GetFileName(baseline)}\",\"replicas\"", StringComparison.Ordinal));
+            if (baselineErrors > 0)
+            {
+                return 1;
+            }
+
+            baselineRate = rate;
+        }
+
+        var (line, callsPerSecond, errors) = await MeasureAsync(server, stub, replicas, redis, clients, duration, pace, "create_event", Arguments);
+        Console.WriteLine(baselineRate is { } floor
+            ? line[..^1] + string.Create(CultureInfo.InvariantCulture, $",\"ratio_to_empty_server\":{callsPerSecond / floor:0.00}}}")
+            : line);
+        return errors == 0 ? 0 : 1;
+    }
+
+    private static async Task<(string Line, double CallsPerSecond, int Errors)> MeasureAsync(
+        string server, Uri stub, int replicas, string? redis, int clients, TimeSpan duration, TimeSpan pace, string tool, string json)
     {
         var processes = new List<(Process Process, Uri Url)>();
         try
@@ -30,14 +58,14 @@ internal static class HttpBenchmark
             }
 
             var connected = await Task.WhenAll(Enumerable.Range(0, clients).Select(i => ConnectAsync(processes[i % replicas].Url, i)));
-            var arguments = System.Text.Json.JsonDocument.Parse(Arguments).RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone());
+            var arguments = System.Text.Json.JsonDocument.Parse(json).RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone());
 
             // Warm up: every tool function is built on its first call, and every connection is opened.
             await Task.WhenAll(connected.Select(async c =>
             {
                 for (var i = 0; i < 5; i++)
                 {
-                    await c.CallToolAsync("create_event", arguments);
+                    await c.CallToolAsync(tool, arguments);
                 }
             }));
 
@@ -50,7 +78,7 @@ internal static class HttpBenchmark
                 while (clock.Elapsed < duration)
                 {
                     var started = clock.Elapsed;
-                    var result = await client.CallToolAsync("create_event", arguments);
+                    var result = await client.CallToolAsync(tool, arguments);
                     mine.Add((clock.Elapsed - started).TotalMilliseconds);
                     if (result.IsError == true)
                     {
@@ -67,17 +95,18 @@ internal static class HttpBenchmark
 
             var all = latencies.SelectMany(l => l).Order().ToArray();
             var peaks = processes.Select(p => PeakMegabytes(p.Process)).ToArray();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            var callsPerSecond = all.Length / elapsed.TotalSeconds;
+            var line = string.Create(CultureInfo.InvariantCulture,
                 $"{{\"replicas\":{replicas},\"redis\":{(redis is null ? "false" : "true")},\"clients\":{clients},\"pace_ms\":{pace.TotalMilliseconds:0}," +
-                $"\"calls\":{all.Length},\"errors\":{errors},\"calls_per_second\":{all.Length / elapsed.TotalSeconds:0}," +
+                $"\"calls\":{all.Length},\"errors\":{errors},\"calls_per_second\":{callsPerSecond:0}," +
                 $"\"p50_ms\":{all[all.Length / 2]:0.00},\"p99_ms\":{all[(int)(all.Length * 0.99)]:0.00}," +
-                $"\"peak_mb\":[{string.Join(",", peaks.Select(p => p.ToString("0.0", CultureInfo.InvariantCulture)))}]}}"));
+                $"\"peak_mb\":[{string.Join(",", peaks.Select(p => p.ToString("0.0", CultureInfo.InvariantCulture)))}]}}");
             foreach (var client in connected)
             {
                 await client.DisposeAsync();
             }
 
-            return errors == 0 ? 0 : 1;
+            return (line, callsPerSecond, errors);
         }
         finally
         {

@@ -14,13 +14,17 @@ using Microsoft.Extensions.Logging;
 //   stub   --limited              a loopback Klaviyo in its own process (so its CPU is not counted)
 //   import --rows N --stub URL    one import in a fresh process: CPU, wall time, peak memory
 //   server                        the stdio server as a child process: cold start, call overhead, memory
+//   startup --server EXE --baseline EMPTY   start-up page faults, time and idle memory against an empty MCP server, in one run
 //   http                          serve replicas under concurrent HTTP clients: requests a second, latency, memory
 //   limiter --redis HOST:PORT     what taking a rate-limit permit costs, in process and in Redis
+//   untrusted [--rounds N]        what sanitizing and marking strangers' text adds to shaping a page of 100 profiles
 return args.FirstOrDefault() switch
 {
     "stub" => await Stub(args.Contains("--limited")),
     "phases" => await Phases(Option("--file")),
     "server" => await Klaviyo.Mcp.Benchmarks.ServerBenchmark.RunAsync(Option("--server"), new Uri(Option("--stub"))),
+    "startup" => await Klaviyo.Mcp.Benchmarks.StartupBenchmark.RunAsync(Option("--server"), Option("--baseline"), int.Parse(OptionOr("--runs", "11"), CultureInfo.InvariantCulture)),
+    "untrusted" => Klaviyo.Mcp.Benchmarks.UntrustedBenchmark.Run(int.Parse(OptionOr("--rounds", "500"), CultureInfo.InvariantCulture)),
     "limiter" => await Klaviyo.Mcp.Benchmarks.LimiterBenchmark.RunAsync(Option("--redis")),
     "http" => await Klaviyo.Mcp.Benchmarks.HttpBenchmark.RunAsync(
         Option("--server"),
@@ -29,7 +33,8 @@ return args.FirstOrDefault() switch
         args.Contains("--redis") ? Option("--redis") : null,
         int.Parse(OptionOr("--clients", "64"), CultureInfo.InvariantCulture),
         TimeSpan.FromSeconds(double.Parse(OptionOr("--seconds", "10"), CultureInfo.InvariantCulture)),
-        TimeSpan.FromMilliseconds(double.Parse(OptionOr("--pace-ms", "0"), CultureInfo.InvariantCulture))),
+        TimeSpan.FromMilliseconds(double.Parse(OptionOr("--pace-ms", "0"), CultureInfo.InvariantCulture)),
+        args.Contains("--baseline") ? Option("--baseline") : null),
     "profiles" => await Profiles(int.Parse(Option("--rows"), CultureInfo.InvariantCulture), new Uri(Option("--stub")), Option("--folder"), args.Contains("--no-client-limit")),
     "import" => await Import(int.Parse(Option("--rows"), CultureInfo.InvariantCulture), new Uri(Option("--stub")), Option("--folder"), args.Contains("--no-client-limit")),
     _ => Usage(),
@@ -42,7 +47,7 @@ string OptionOr(string name, string fallback) => args.Contains(name) ? Option(na
 static int Usage()
 {
     Console.Error.WriteLine("usage: stub [--limited] | import --rows N --stub URL --folder DIR [--no-client-limit] | phases --file CSV | server --server EXE_OR_DLL --stub URL" +
-        " | http --server EXE_OR_DLL --stub URL [--replicas N] [--redis HOST:PORT] [--clients 64] [--seconds 10] [--pace-ms 0] | limiter --redis HOST:PORT" +
+        " | startup --server EXE --baseline EMPTY_EXE [--runs 11] | http --server EXE_OR_DLL --stub URL [--baseline EMPTY_HTTP_EXE] [--replicas N] [--redis HOST:PORT] [--clients 64] [--seconds 10] [--pace-ms 0] | limiter --redis HOST:PORT" +
         " | profiles --rows N --stub URL --folder DIR [--no-client-limit]");
     return 2;
 }

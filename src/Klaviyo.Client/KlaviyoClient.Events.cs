@@ -11,8 +11,8 @@ public sealed partial class KlaviyoClient
     /// event carries a <c>unique_id</c> is retried after a 5xx or a timeout, since Klaviyo keeps only the first copy.
     /// </summary>
     public Task CreateEventAsync(EventResource @event, CancellationToken cancellationToken) =>
-        WriteAsync("create_event", null, new JsonApiData<EventResource>(@event), KlaviyoJsonContext.Wire.JsonApiDataEventResource,
-            MaxEventPayloadBytes, replayable: @event.Attributes.UniqueId is not null, cancellationToken);
+        WriteAsync("create_event", null, new JsonApiData<EventResource>(@event), KlaviyoDocumentJsonContext.Wire.JsonApiDataEventResource,
+            MaxEventPayloadBytes, cancellationToken);
 
     /// <summary>Most events Klaviyo accepts in one bulk job.</summary>
     public const int MaxEventsPerBulkJob = 1000;
@@ -28,15 +28,15 @@ public sealed partial class KlaviyoClient
             throw new KlaviyoPayloadTooLargeException("bulk_create_events", job.Bytes, MaxEventPayloadBytes);
         }
 
-        var (method, path) = Route("bulk_create_events");
-        using var response = await SendAsync(method, path, job.ToArray(), job.Replayable, cancellationToken, maxRateLimitWait).ConfigureAwait(false);
+        var (operation, path) = Route("bulk_create_events");
+        using var response = await SendAsync(operation, path, job.ToArray(), cancellationToken, maxRateLimitWait).ConfigureAwait(false);
     }
 
     /// <summary>A bulk job serialized from typed resources: what <see cref="BulkEventJobWriter"/> must produce byte for byte.</summary>
     public static byte[] SerializeBulkJob(BulkEventJobResource job) =>
-        JsonSerializer.SerializeToUtf8Bytes(new JsonApiData<BulkEventJobResource>(job), KlaviyoJsonContext.Wire.JsonApiDataBulkEventJobResource);
+        JsonSerializer.SerializeToUtf8Bytes(new JsonApiData<BulkEventJobResource>(job), KlaviyoDocumentJsonContext.Wire.JsonApiDataBulkEventJobResource);
 
     /// <summary>A profile as a bulk job entry carries it, serialized: equal strings mean one entry can hold both events.</summary>
     public static string SerializeProfile(EventProfileResource profile) =>
-        JsonSerializer.Serialize(profile, KlaviyoJsonContext.Wire.EventProfileResource);
+        JsonSerializer.Serialize(profile, KlaviyoDocumentJsonContext.Wire.EventProfileResource);
 }

@@ -19,8 +19,8 @@ public sealed partial class KlaviyoClient
 
     /// <summary><c>POST /api/metric-aggregates</c>: a read, so it is retried like one.</summary>
     public Task<JsonApiDocument> QueryMetricAggregatesAsync(MetricAggregateAttributes query, CancellationToken cancellationToken) =>
-        WriteAsync("query_metric_aggregates", null, new JsonApiData<MetricAggregateResource>(new MetricAggregateResource(query)), KlaviyoJsonContext.Wire.JsonApiDataMetricAggregateResource,
-            MaxPayloadBytes, replayable: true, cancellationToken);
+        WriteAsync("query_metric_aggregates", null, new JsonApiData<MetricAggregateResource>(new MetricAggregateResource(query)), KlaviyoDocumentJsonContext.Wire.JsonApiDataMetricAggregateResource,
+            MaxPayloadBytes, cancellationToken);
 
     /// <summary><c>GET /api/segments</c> (10 a page).</summary>
     public Task<JsonApiDocument> GetSegmentsAsync(KlaviyoQuery query, CancellationToken cancellationToken) => GetAsync("get_segments", null, query, cancellationToken);
@@ -46,8 +46,8 @@ public sealed partial class KlaviyoClient
 
     /// <summary><c>PATCH /api/flows/{id}</c>: sets a flow and all its actions to draft, manual or live. Retried: setting a status twice changes nothing.</summary>
     public Task<JsonApiDocument> UpdateFlowStatusAsync(string id, string status, CancellationToken cancellationToken) =>
-        WriteAsync("update_flow", id, new JsonApiData<FlowStatusResource>(new FlowStatusResource(id, new FlowStatusAttributes(status))), KlaviyoJsonContext.Wire.JsonApiDataFlowStatusResource,
-            MaxPayloadBytes, replayable: true, cancellationToken);
+        WriteAsync("update_flow", id, new JsonApiData<FlowStatusResource>(new FlowStatusResource(id, new FlowStatusAttributes(status))), KlaviyoDocumentJsonContext.Wire.JsonApiDataFlowStatusResource,
+            MaxPayloadBytes, cancellationToken);
 
     /// <summary>
     /// <c>POST /api/campaign-values-reports</c> or <c>/api/flow-values-reports</c>: a read (1/s, 2/min, 225/day),
@@ -55,8 +55,8 @@ public sealed partial class KlaviyoClient
     /// </summary>
     public Task<JsonApiDocument> QueryValuesReportAsync(ValuesReportResource report, string? pageCursor, CancellationToken cancellationToken) =>
         WriteAsync(report.Type == ValuesReportResource.CampaignType ? "query_campaign_values" : "query_flow_values", null,
-            new JsonApiData<ValuesReportResource>(report), KlaviyoJsonContext.Wire.JsonApiDataValuesReportResource,
-            MaxPayloadBytes, replayable: true, cancellationToken, query: new KlaviyoQuery().PageCursor(pageCursor));
+            new JsonApiData<ValuesReportResource>(report), KlaviyoDocumentJsonContext.Wire.JsonApiDataValuesReportResource,
+            MaxPayloadBytes, cancellationToken, query: new KlaviyoQuery().PageCursor(pageCursor));
 
     /// <summary><c>GET /api/accounts</c>: the key's one account.</summary>
     public Task<JsonApiDocument> GetAccountsAsync(CancellationToken cancellationToken) => GetAsync("get_accounts", null, null, cancellationToken);

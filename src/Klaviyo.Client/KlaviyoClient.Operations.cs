@@ -10,7 +10,7 @@ public sealed partial class KlaviyoClient
     /// Any operation of the catalogue, with a request the caller has already validated against it: the path with its
     /// parameters escaped (<see cref="ApiOperation.BuildPath"/>), the query string (<see cref="ApiOperation.BuildQueryString"/>)
     /// and the JSON:API body. The same headers, rate-limit buckets, timeouts and error mapping as every other call.
-    /// A 5xx, timeout or broken connection is retried only where <see cref="ApiOperation.IsSafeToRepeat"/> says a
+    /// A 5xx, timeout or broken connection is retried only where <see cref="OperationAccessRules.IsSafeToRepeat(ApiOperation, ReadOnlySpan{byte})"/> says a
     /// repeat cannot apply the request twice; a 429 is retried on any operation.
     /// <paramref name="maxRateLimitWait"/>: how long the call may wait for the rate limit (bulk jobs wait up to a minute); default the client's.
     /// </summary>
@@ -24,11 +24,11 @@ public sealed partial class KlaviyoClient
         byte[]? bytes = null;
         if (body is { } document)
         {
-            bytes = Serialize(document, KlaviyoJsonContext.Wire.JsonElement, operation.Id, MaxPayloadBytes);
+            bytes = Serialize(document, KlaviyoDocumentJsonContext.Wire.JsonElement, operation.Id, MaxPayloadBytes);
         }
 
         var relative = path.TrimStart('/') + (string.IsNullOrEmpty(queryString) ? "" : queryString.StartsWith('?') ? queryString : "?" + queryString);
-        using var response = await SendAsync(new HttpMethod(operation.Method), relative, bytes, operation.IsSafeToRepeat(body), cancellationToken, maxRateLimitWait).ConfigureAwait(false);
+        using var response = await SendAsync(operation, relative, bytes, cancellationToken, maxRateLimitWait).ConfigureAwait(false);
         return await ReadDocumentAsync(response, relative, cancellationToken).ConfigureAwait(false);
     }
 
@@ -44,7 +44,7 @@ public sealed partial class KlaviyoClient
         }
 
         var relative = path.TrimStart('/') + (string.IsNullOrEmpty(queryString) ? "" : queryString.StartsWith('?') ? queryString : "?" + queryString);
-        using var response = await SendAsync(new HttpMethod(operation.Method), relative, body, operation.IsSafeToRepeat(), cancellationToken, maxRateLimitWait).ConfigureAwait(false);
+        using var response = await SendAsync(operation, relative, body, cancellationToken, maxRateLimitWait).ConfigureAwait(false);
         return await ReadDocumentAsync(response, relative, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -21,31 +21,31 @@ public sealed partial class KlaviyoClient
     /// above 1) names the profile the lost attempt created.
     /// </summary>
     public Task<JsonApiDocument> CreateProfileAsync(ProfileResource profile, CancellationToken cancellationToken) =>
-        WriteAsync("create_profile", null, new JsonApiData<ProfileResource>(profile), KlaviyoJsonContext.Wire.JsonApiDataProfileResource,
-            MaxProfilePayloadBytes, replayable: true, cancellationToken);
+        WriteAsync("create_profile", null, new JsonApiData<ProfileResource>(profile), KlaviyoDocumentJsonContext.Wire.JsonApiDataProfileResource,
+            MaxProfilePayloadBytes, cancellationToken);
 
     /// <summary><c>PATCH /api/profiles/{id}</c> (200). Setting the same values twice changes nothing, so it is retried unless it appends to a list property.</summary>
     public Task<JsonApiDocument> UpdateProfileAsync(ProfilePatchResource patch, CancellationToken cancellationToken) =>
-        WriteAsync("update_profile", patch.Id, new JsonApiData<ProfilePatchResource>(patch), KlaviyoJsonContext.Wire.JsonApiDataProfilePatchResource,
-            MaxProfilePayloadBytes, replayable: patch.Meta?.PatchProperties.Append is null, cancellationToken);
+        WriteAsync("update_profile", patch.Id, new JsonApiData<ProfilePatchResource>(patch), KlaviyoDocumentJsonContext.Wire.JsonApiDataProfilePatchResource,
+            MaxProfilePayloadBytes, cancellationToken);
 
     /// <summary><c>POST /api/profile-import</c>: 201 when a profile was created, 200 when one was updated. Retried unless it appends.</summary>
     public Task<JsonApiDocument> CreateOrUpdateProfileAsync(ProfileResource profile, CancellationToken cancellationToken) =>
-        WriteAsync("create_or_update_profile", null, new JsonApiData<ProfileResource>(profile), KlaviyoJsonContext.Wire.JsonApiDataProfileResource,
-            MaxProfilePayloadBytes, replayable: profile.Meta?.PatchProperties.Append is null, cancellationToken);
+        WriteAsync("create_or_update_profile", null, new JsonApiData<ProfileResource>(profile), KlaviyoDocumentJsonContext.Wire.JsonApiDataProfileResource,
+            MaxProfilePayloadBytes, cancellationToken);
 
     /// <summary>
     /// <c>POST /api/profile-subscription-bulk-create-jobs</c> (202), at most 1000 profiles. Not retried after an
     /// ambiguous failure: a repeat could send a second double opt-in message.
     /// </summary>
     public Task SubscribeProfilesAsync(SubscriptionJobResource job, CancellationToken cancellationToken) =>
-        WriteAsync("bulk_subscribe_profiles", null, new JsonApiData<SubscriptionJobResource>(job), KlaviyoJsonContext.Wire.JsonApiDataSubscriptionJobResource,
-            MaxPayloadBytes, replayable: false, cancellationToken);
+        WriteAsync("bulk_subscribe_profiles", null, new JsonApiData<SubscriptionJobResource>(job), KlaviyoDocumentJsonContext.Wire.JsonApiDataSubscriptionJobResource,
+            MaxPayloadBytes, cancellationToken);
 
     /// <summary><c>POST /api/profile-subscription-bulk-delete-jobs</c> (202), at most 100 profiles. Unsubscribing twice changes nothing, so it is retried.</summary>
     public Task UnsubscribeProfilesAsync(SubscriptionJobResource job, CancellationToken cancellationToken) =>
-        WriteAsync("bulk_unsubscribe_profiles", null, new JsonApiData<SubscriptionJobResource>(job), KlaviyoJsonContext.Wire.JsonApiDataSubscriptionJobResource,
-            MaxPayloadBytes, replayable: true, cancellationToken);
+        WriteAsync("bulk_unsubscribe_profiles", null, new JsonApiData<SubscriptionJobResource>(job), KlaviyoDocumentJsonContext.Wire.JsonApiDataSubscriptionJobResource,
+            MaxPayloadBytes, cancellationToken);
 
     /// <summary>Suppresses (<paramref name="jobType"/> = <see cref="SuppressionJobResource.SuppressType"/>) or unsuppresses the given emails.</summary>
     public Task SuppressProfilesOrUnsuppressAsync(string jobType, IEnumerable<string> emails, CancellationToken cancellationToken) =>
@@ -55,11 +55,11 @@ public sealed partial class KlaviyoClient
 
     /// <summary><c>POST /api/profile-suppression-bulk-create-jobs</c> (202), at most 100 emails. Retried: suppressing twice changes nothing.</summary>
     public Task SuppressProfilesAsync(SuppressionJobResource job, CancellationToken cancellationToken) =>
-        WriteAsync("bulk_suppress_profiles", null, new JsonApiData<SuppressionJobResource>(job), KlaviyoJsonContext.Wire.JsonApiDataSuppressionJobResource,
-            MaxPayloadBytes, replayable: true, cancellationToken);
+        WriteAsync("bulk_suppress_profiles", null, new JsonApiData<SuppressionJobResource>(job), KlaviyoDocumentJsonContext.Wire.JsonApiDataSuppressionJobResource,
+            MaxPayloadBytes, cancellationToken);
 
     /// <summary><c>POST /api/profile-suppression-bulk-delete-jobs</c> (202), at most 100 emails. Retried: unsuppressing twice changes nothing.</summary>
     public Task UnsuppressProfilesAsync(SuppressionJobResource job, CancellationToken cancellationToken) =>
-        WriteAsync("bulk_unsuppress_profiles", null, new JsonApiData<SuppressionJobResource>(job), KlaviyoJsonContext.Wire.JsonApiDataSuppressionJobResource,
-            MaxPayloadBytes, replayable: true, cancellationToken);
+        WriteAsync("bulk_unsuppress_profiles", null, new JsonApiData<SuppressionJobResource>(job), KlaviyoDocumentJsonContext.Wire.JsonApiDataSuppressionJobResource,
+            MaxPayloadBytes, cancellationToken);
 }

@@ -35,7 +35,7 @@ public sealed partial class KlaviyoClient
             form.Add(new StringContent(h ? "true" : "false"), "hidden");
         }
 
-        using var response = await SendAsync(new HttpMethod(operation.Method), operation.Path.TrimStart('/'), null, replayable: false, cancellationToken, content: form).ConfigureAwait(false);
+        using var response = await SendAsync(operation, operation.Path.TrimStart('/'), null, cancellationToken, content: form).ConfigureAwait(false);
         return await ReadDocumentAsync(response, operation.Path.TrimStart('/'), cancellationToken).ConfigureAwait(false);
     }
 }

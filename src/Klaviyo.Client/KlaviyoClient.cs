@@ -39,29 +39,31 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
     /// </summary>
     internal async Task<JsonApiDocument> GetAsync(string operationId, string? id, KlaviyoQuery? query, CancellationToken cancellationToken)
     {
-        var (method, path) = Route(operationId, id);
-        using var response = await SendAsync(method, path + query, body: null, replayable: true, cancellationToken).ConfigureAwait(false);
+        var (operation, path) = Route(operationId, id);
+        using var response = await SendAsync(operation, path + query, body: null, cancellationToken).ConfigureAwait(false);
         return await ReadDocumentAsync(response, path, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Sends a JSON:API body to the catalogue operation <paramref name="operationId"/> (its method and path, with
     /// <paramref name="id"/> as its one path parameter); the answer's document, or an empty one for 202 and 204.
+    /// Whether it is repeated after an ambiguous failure is the catalogue's answer for this body
+    /// (<see cref="OperationAccessRules.IsSafeToRepeat(ApiOperation, ReadOnlySpan{byte})"/>).
     /// </summary>
     internal async Task<JsonApiDocument> WriteAsync<T>(
-        string operationId, string? id, T body, JsonTypeInfo<T> typeInfo, int limitBytes, bool replayable, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null, KlaviyoQuery? query = null)
+        string operationId, string? id, T body, JsonTypeInfo<T> typeInfo, int limitBytes, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null, KlaviyoQuery? query = null)
     {
-        var (method, path) = Route(operationId, id);
+        var (operation, path) = Route(operationId, id);
         var bytes = Serialize(body, typeInfo, operationId, limitBytes);
-        using var response = await SendAsync(method, path + query, bytes, replayable, cancellationToken, maxRateLimitWait).ConfigureAwait(false);
+        using var response = await SendAsync(operation, path + query, bytes, cancellationToken, maxRateLimitWait).ConfigureAwait(false);
         return await ReadDocumentAsync(response, path, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The method and relative path of a catalogue operation, its one path parameter (if it has one) filled with
+    /// A catalogue operation and its relative path, its one path parameter (if it has one) filled with
     /// <paramref name="id"/>, escaped so that it cannot change the path: the curated methods hold no paths of their own.
     /// </summary>
-    internal static (HttpMethod Method, string Path) Route(string operationId, string? id = null)
+    internal static (ApiOperation Operation, string Path) Route(string operationId, string? id = null)
     {
         var operation = OperationCatalog.Default.Find(operationId) ?? throw new InvalidOperationException($"The operation catalogue has no {operationId}.");
         if (id is not null && operation.PathParameters.Count == 0)
@@ -70,7 +72,7 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
         }
 
         var path = operation.BuildPath(operation.PathParameters.Count == 0 ? null : new Dictionary<string, string?> { [operation.PathParameters[0]] = id });
-        return (new HttpMethod(operation.Method), path);
+        return (operation, path);
     }
 
     /// <summary>Serializes <paramref name="document"/> and refuses a body over <paramref name="limitBytes"/> before anything is sent.</summary>
@@ -85,8 +87,18 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
         return body;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relativePath, byte[]? body, bool replayable, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null, HttpContent? content = null)
+    /// <summary>
+    /// The one way a request reaches Klaviyo. Whether it may be repeated after an ambiguous failure (a 5xx, a timeout,
+    /// a dropped connection) is decided here, from the operation catalogue and the body
+    /// (<see cref="OperationAccessRules.IsSafeToRepeat(ApiOperation, ReadOnlySpan{byte})"/>); no caller passes its own
+    /// answer. A DELETE of a resource that was repeated after such a failure and then answered 404 was done by the
+    /// attempt whose answer was lost: it counts as deleted (204).
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(ApiOperation operation, string relativePath, byte[]? body, CancellationToken cancellationToken, TimeSpan? maxRateLimitWait = null, HttpContent? content = null)
     {
+        var method = new HttpMethod(operation.Method);
+        var replayable = OperationAccessRules.IsSafeToRepeat(operation, body);
+
         // The request's own key (a person's or a team token's account, when serving over HTTP), else the configured one.
         var apiKey = string.IsNullOrWhiteSpace(credentials.ApiKey) ? _options.ApiKey : credentials.ApiKey;
         if (string.IsNullOrWhiteSpace(apiKey))
@@ -158,9 +170,24 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
         using (response)
         {
             var attempts = request.Options.TryGetValue(KlaviyoRequestOptions.Attempts, out var count) ? count : 1;
+            if (response.StatusCode == HttpStatusCode.NotFound && IsRepeatedResourceDelete(operation, request, attempts))
+            {
+                return new HttpResponseMessage(HttpStatusCode.NoContent) { Content = new ByteArrayContent([]) };
+            }
+
             throw await ReadErrorAsync(response, attempts, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A DELETE of one resource (no body: not a relationship's) whose earlier attempt failed ambiguously and was
+    /// repeated: a 404 now means that attempt deleted it. A 404 on the first attempt, or after only 429s, means it was not there.
+    /// </summary>
+    private static bool IsRepeatedResourceDelete(ApiOperation operation, HttpRequestMessage request, int attempts) =>
+        attempts > 1
+        && string.Equals(operation.Method, "DELETE", StringComparison.OrdinalIgnoreCase)
+        && operation.Body is null
+        && request.Options.TryGetValue(KlaviyoRequestOptions.AmbiguousFailure, out var ambiguous) && ambiguous;
 
     /// <summary>
     /// For a write that was not retried because repeating it could apply it twice: the agent must know that it may
@@ -188,7 +215,7 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
 
         try
         {
-            var root = JsonSerializer.Deserialize(bytes, KlaviyoJsonContext.Default.JsonElement);
+            var root = JsonSerializer.Deserialize(bytes, KlaviyoDocumentJsonContext.Default.JsonElement);
             if (root.ValueKind != JsonValueKind.Object)
             {
                 throw new KlaviyoInvalidResponseException($"Klaviyo answered {(int)response.StatusCode} to /{path.Split('?')[0]} with JSON that is not a JSON:API document.");
@@ -218,7 +245,7 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
     {
         try
         {
-            if (body.Length > 0 && JsonSerializer.Deserialize(body, KlaviyoJsonContext.Default.KlaviyoErrorDocument) is { Errors.Count: > 0 } document)
+            if (body.Length > 0 && JsonSerializer.Deserialize(body, KlaviyoDocumentJsonContext.Default.KlaviyoErrorDocument) is { Errors.Count: > 0 } document)
             {
                 return document.Errors;
             }

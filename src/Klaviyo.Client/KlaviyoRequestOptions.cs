@@ -3,8 +3,14 @@ namespace Klaviyo.Client;
 /// <summary>Per-request facts the retry rules read.</summary>
 internal static class KlaviyoRequestOptions
 {
-    /// <summary>Set on a write that Klaviyo deduplicates (an event with a <c>unique_id</c>), so repeating it cannot duplicate anything.</summary>
+    /// <summary>Set on a write the operation catalogue says is safe to repeat (<see cref="Operations.OperationAccessRules.IsSafeToRepeat(Operations.ApiOperation, ReadOnlySpan{byte})"/>).</summary>
     public static readonly HttpRequestOptionsKey<bool> Replayable = new("Klaviyo.Replayable");
+
+    /// <summary>
+    /// Set when an attempt failed ambiguously (a 5xx, a timeout, a dropped connection) and was retried: the request may
+    /// have been processed by then, which is how a DELETE's 404 on the repeat is read.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> AmbiguousFailure = new("Klaviyo.AmbiguousFailure");
 
     /// <summary>How many attempts the request has made (each one passes the rate-limit handler).</summary>
     public static readonly HttpRequestOptionsKey<int> Attempts = new("Klaviyo.Attempts");

@@ -65,6 +65,11 @@ public static class KlaviyoServiceCollectionExtensions
                     OnRetry = args =>
                     {
                         var request = args.Context.GetRequestMessage();
+                        if (request is not null && KlaviyoRetryRules.IsOutage(args.Outcome))
+                        {
+                            request.Options.Set(KlaviyoRequestOptions.AmbiguousFailure, true);
+                        }
+
                         logger.LogWarning(
                             "Retrying {Method} {Path} in {Delay} ms (retry {Attempt}): {Reason}",
                             request?.Method,

@@ -98,12 +98,12 @@ public static class DoctorCommand
                 var query = new Dictionary<string, JsonElement>();
                 if (probe.QueryParameters.Any(q => q.Kind == QueryParameterKind.PageSize))
                 {
-                    query[probe.QueryParameters.First(q => q.Kind == QueryParameterKind.PageSize).Name] = JsonSerializer.SerializeToElement(1, Output.KlaviyoMcpJsonContext.Default.Int32);
+                    query[probe.QueryParameters.First(q => q.Kind == QueryParameterKind.PageSize).Name] = JsonSerializer.SerializeToElement(1, Output.ToolJsonContext.Default.Int32);
                 }
 
                 if (probe.QueryParameters.FirstOrDefault(q => q.Required && q.Kind == QueryParameterKind.Filter) is { } filter)
                 {
-                    query[filter.Name] = JsonSerializer.SerializeToElement(RequiredFilter(probe), Output.KlaviyoMcpJsonContext.Default.String);
+                    query[filter.Name] = JsonSerializer.SerializeToElement(RequiredFilter(probe), Output.ToolJsonContext.Default.String);
                 }
 
                 await klaviyo.CallOperationAsync(probe, probe.BuildPath(null), probe.BuildQueryString(query), (JsonElement?)null, cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Net;
 using Klaviyo.Client.RateLimiting;
 using Klaviyo.Mcp.Access;
 using Klaviyo.Mcp.Http;
+using Klaviyo.Mcp.Logging;
 using Klaviyo.Mcp.Redis;
 using Klaviyo.Mcp.Stdio;
 using Microsoft.AspNetCore.Builder;
@@ -11,7 +12,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 namespace Klaviyo.Mcp;
 
@@ -119,13 +119,13 @@ public static class KlaviyoMcpHost
         app.Use(next => context => origins.InvokeAsync(context, next));
         app.Use(next => context => authentication.InvokeAsync(context, next));
         app.MapGet("/healthz", (RequestDelegate)(context =>
-            context.Response.WriteAsJsonAsync(new HealthStatus("ok", KlaviyoMcpServer.ServerName, ServerSettings.ServerVersion), HttpJsonContext.Default.HealthStatus)));
+            context.Response.WriteAsJsonAsync(new HealthStatus("ok", KlaviyoMcpServer.ServerName, ServerSettings.ServerVersion), ServeJsonContext.Default.HealthStatus)));
         var metadata = (RequestDelegate)(context =>
         {
             var baseUrl = BearerAuthentication.BaseUrl(http, context.Request);
             return context.Response.WriteAsJsonAsync(
                 new ProtectedResourceMetadata(baseUrl + BearerAuthentication.McpPath, "Klaviyo MCP server", ["header"]),
-                HttpJsonContext.Default.ProtectedResourceMetadata);
+                ServeJsonContext.Default.ProtectedResourceMetadata);
         });
         app.MapGet(BearerAuthentication.ResourceMetadataPath, metadata);
         app.MapGet(BearerAuthentication.ResourceMetadataPath + BearerAuthentication.McpPath, metadata);
@@ -145,14 +145,8 @@ public static class KlaviyoMcpHost
 
     private static void AddLogging(ILoggingBuilder logging, LogLevel level)
     {
-        logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.ColorBehavior = LoggerColorBehavior.Disabled;
-        });
-
-        // Every log line goes to stderr: over stdio, stdout carries JSON-RPC and nothing else.
-        logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        // The console logger, on stderr only (over stdio, stdout carries JSON-RPC and nothing else), set up on its first entry.
+        logging.Services.AddSingleton<ILoggerProvider>(_ => new DeferredConsoleLoggerProvider());
         logging.SetMinimumLevel(level);
 
         // HttpClient, Polly and ASP.NET Core narrate every request; keep them for Debug and Trace (header values are redacted).

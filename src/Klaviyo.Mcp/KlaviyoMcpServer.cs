@@ -2,7 +2,7 @@ using Klaviyo.Client;
 using Klaviyo.Mcp.Access;
 using Klaviyo.Mcp.Apps;
 using Klaviyo.Mcp.Http;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -55,10 +55,11 @@ public static class KlaviyoMcpServer
         services.AddTransient<AudienceResolver>();
         services.AddSingleton<AccountCurrency>();
 
-        // The instructions name the tools this server offers, by API area (after the tools are registered). Over HTTP each
-        // request's instructions are its caller's (KlaviyoMcpHost.CreateHttp).
+        // The instructions name the tools this server offers, by API area (after the tools are registered). Written once: over
+        // HTTP the SDK configures these options afresh for every request, whose caller's instructions KlaviyoMcpHost.CreateHttp sets.
+        string? instructions = null;
         services.AddOptions<McpServerOptions>().PostConfigure<IEnumerable<McpServerTool>>((options, tools) =>
-            options.ServerInstructions = serverAccess.Instructions(tools.Select(t => t.ProtocolTool)));
+            options.ServerInstructions = instructions ??= serverAccess.Instructions(tools.Select(t => t.ProtocolTool)));
 
         return services
             .AddMcpServer(options =>
@@ -66,24 +67,24 @@ public static class KlaviyoMcpServer
                 options.ServerInfo = new Implementation { Name = ServerName, Title = "Klaviyo", Version = ServerSettings.ServerVersion };
                 McpAppsExtension.Declare(options.Capabilities ??= new ServerCapabilities());
             })
-            .WithCatalogTools<EventTools>(McpJson.Options)
-            .WithCatalogTools<ProfileTools>(McpJson.Options)
-            .WithCatalogTools<ProfileImportTools>(McpJson.Options)
-            .WithCatalogTools<CouponTools>(McpJson.Options)
-            .WithCatalogTools<CatalogTools>(McpJson.Options)
-            .WithCatalogTools<SubscriptionTools>(McpJson.Options)
-            .WithCatalogTools<ListTools>(McpJson.Options)
-            .WithCatalogTools<MetricTools>(McpJson.Options)
-            .WithCatalogTools<SegmentTools>(McpJson.Options)
-            .WithCatalogTools<CampaignTools>(McpJson.Options)
-            .WithCatalogTools<CampaignAuthoringTools>(McpJson.Options)
-            .WithCatalogTools<TemplateTools>(McpJson.Options)
-            .WithCatalogTools<ImageTools>(McpJson.Options)
-            .WithCatalogTools<FlowTools>(McpJson.Options)
-            .WithCatalogTools<ReportingTools>(McpJson.Options)
-            .WithCatalogTools<AccountTools>(McpJson.Options)
-            .WithCatalogTools<ApiTools>(McpJson.Options)
-            .WithCatalogPrompts<InsightPrompts>(McpJson.Options)
+            .WithManifestTools<EventTools>(McpJson.Options)
+            .WithManifestTools<ProfileTools>(McpJson.Options)
+            .WithManifestTools<ProfileImportTools>(McpJson.Options)
+            .WithManifestTools<CouponTools>(McpJson.Options)
+            .WithManifestTools<CatalogTools>(McpJson.Options)
+            .WithManifestTools<SubscriptionTools>(McpJson.Options)
+            .WithManifestTools<ListTools>(McpJson.Options)
+            .WithManifestTools<MetricTools>(McpJson.Options)
+            .WithManifestTools<SegmentTools>(McpJson.Options)
+            .WithManifestTools<CampaignTools>(McpJson.Options)
+            .WithManifestTools<CampaignAuthoringTools>(McpJson.Options)
+            .WithManifestTools<TemplateTools>(McpJson.Options)
+            .WithManifestTools<ImageTools>(McpJson.Options)
+            .WithManifestTools<FlowTools>(McpJson.Options)
+            .WithManifestTools<ReportingTools>(McpJson.Options)
+            .WithManifestTools<AccountTools>(McpJson.Options)
+            .WithManifestTools<ApiTools>(McpJson.Options)
+            .WithManifestPrompts<InsightPrompts>(McpJson.Options)
             .WithListResourcesHandler(AppViews.ListAsync)
             .WithReadResourceHandler(AppViews.ReadAsync)
             .WithRequestFilters(AddFilters);
@@ -95,6 +96,8 @@ public static class KlaviyoMcpServer
     /// the report tools with their views in <c>_meta.ui</c>. tools/call runs through, outermost first:
     /// <list type="number">
     /// <item>the access policy: a tool the caller may not use is refused with the reason, before anything else runs;</item>
+    /// <item><see cref="ConfirmationScope"/>: each call begins unconfirmed, and the one call path sends nothing the
+    /// catalogue classes destructive until <see cref="ConfirmationGate"/> has let the call go on;</item>
     /// <item><see cref="AccountCurrency"/>: a report's result, for a client that declared MCP Apps, with the account's currency in its <c>_meta</c>;</item>
     /// <item><see cref="UntrustedValues"/>: the values strangers wrote, sanitized when flattened, are marked in the finished
     /// result (its <c>untrusted</c> pointers), or left out where the caller may not read user content;</item>
@@ -123,6 +126,11 @@ public static class KlaviyoMcpServer
             context.MatchedPrimitive is McpServerTool tool && context.Services?.GetService<AccessPolicy>()?.Refusal(tool.ProtocolTool) is { } refusal
                 ? ValueTask.FromResult(ToolResults.Error(refusal))
                 : next(context, cancellationToken));
+        filters.AddCallToolFilter(next => async (context, cancellationToken) =>
+        {
+            ConfirmationScope.Begin();
+            return await next(context, cancellationToken).ConfigureAwait(false);
+        });
         filters.AddCallToolFilter(AccountCurrency.AddToReports);
         filters.AddCallToolFilter(next => async (context, cancellationToken) =>
             UntrustedValues.Mark(await next(context, cancellationToken).ConfigureAwait(false), context.Services?.GetService<AccessPolicy>()?.AllowsUserContent ?? true));

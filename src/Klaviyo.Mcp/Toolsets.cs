@@ -9,15 +9,15 @@ public static class Toolsets
     public const string Api = "api";
 
     /// <summary>The embedded file that holds each toolset's tools.</summary>
-    public const string Resource = "catalog/toolsets.json";
+    public const string Resource = "manifest/toolsets.json";
 
     private static readonly Lazy<IReadOnlyDictionary<string, string[]>> s_all = new(Load);
 
     /// <summary>
     /// Each toolset's tools, in the order the server's instructions list them. Derived, not kept by hand: a tool's toolset
-    /// is the API area (<see cref="Areas"/>) of the operation its <see cref="Catalog.ToolOperationAttribute"/> names, and
-    /// the three tools that reach every operation form <see cref="Api"/>. <c>CatalogTests</c> writes that derivation to
-    /// <c>Catalog/toolsets.json</c> (embedded, read at start-up without loading the operation catalogue) and holds it equal.
+    /// is the API area (<see cref="Areas"/>) of the operation its <see cref="Manifest.ToolOperationAttribute"/> names, and
+    /// the three tools that reach every operation form <see cref="Api"/>. <c>ToolManifestTests</c> writes that derivation to
+    /// <c>Manifest/toolsets.json</c> (embedded, read at start-up without loading the operation catalogue) and holds it equal.
     /// </summary>
     public static IReadOnlyDictionary<string, string[]> All => s_all.Value;
 

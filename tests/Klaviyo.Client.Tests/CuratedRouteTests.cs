@@ -15,7 +15,7 @@ public sealed partial class CuratedRouteTests
     {
         var route = KlaviyoClient.Route(operationId, id);
 
-        Assert.Equal(method, route.Method.Method);
+        Assert.Equal(method, route.Operation.Method);
         Assert.Equal(path, route.Path);
     }
 
@@ -36,7 +36,7 @@ public sealed partial class CuratedRouteTests
             .Select(l => $"{Path.GetRelativePath(RepositoryPaths.Root, l.file)}:{l.number}: {l.line.Trim()}")
             .ToList();
 
-        Assert.True(offenders.Count == 0, "Paths belong to the operation catalogue (KlaviyoClient.Route, CatalogCall):\n" + string.Join("\n", offenders));
+        Assert.True(offenders.Count == 0, "Paths belong to the operation catalogue (KlaviyoClient.Route, KlaviyoCalls):\n" + string.Join("\n", offenders));
     }
 
     [GeneratedRegex("\"[^\"]*\\bapi/")]

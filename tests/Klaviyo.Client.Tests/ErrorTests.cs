@@ -108,7 +108,7 @@ public sealed class ErrorTests
             return SampleEvents.ViewedProduct(properties: properties);
         }
 
-        var baseline = KlaviyoClient.Serialize(new JsonApi.JsonApiData<Events.EventResource>(Build(0)), KlaviyoJsonContext.Wire.JsonApiDataEventResource, "test", int.MaxValue).Length;
+        var baseline = KlaviyoClient.Serialize(new JsonApi.JsonApiData<Events.EventResource>(Build(0)), KlaviyoDocumentJsonContext.Wire.JsonApiDataEventResource, "test", int.MaxValue).Length;
         return Build(bytes - baseline);
     }
 }

@@ -70,6 +70,21 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task A_relationship_DELETE_answered_404_after_a_503_is_still_not_found()
+    {
+        // Removing members twice leaves the list in place: a 404 on the repeat says the list is not there, not that the removal went through.
+        using var stub = new KlaviyoStub().AnswerInSequence("DELETE", "/api/lists/L1/relationships/profiles",
+            r => Response(503, ErrorBody(503, "service_unavailable", "Try again.")),
+            r => Response(404, ErrorBody(404, "not_found", "A list with id L1 does not exist.")));
+        using var harness = new ClientHarness(stub);
+
+        var failure = await Assert.ThrowsAsync<KlaviyoApiException>(() => harness.Client.RemoveProfilesFromListAsync("L1", ["01P"], TestContext.Current.CancellationToken));
+
+        Assert.Equal(HttpStatusCode.NotFound, failure.StatusCode);
+        Assert.Equal(2, stub.Requests.Count);
+    }
+
+    [Fact]
     public async Task Retries_stop_after_the_configured_attempts()
     {
         using var stub = new KlaviyoStub().Answer("POST", "/api/events", 500, ErrorBody(500, "error", "boom"));

@@ -138,7 +138,11 @@ public sealed class CampaignAuthoringToolsTests
         (await mcp.CallAsync("update_campaign_message", """{"campaign_id":"C12345","subject":"New","template_id":"TSale1"}""")).AssertSuccess();
         var clone = (await mcp.CallAsync("clone_campaign", """{"campaign_id":"C12345","name":"Copy"}""")).AssertSuccess().StructuredContent!.Value;
         Assert.Equal("C99999", clone.GetProperty("id").GetString());
-        (await mcp.CallAsync("cancel_campaign_send", """{"campaign_id":"C12345","revert":true}""")).AssertSuccess();
+        // Cancelling a send is destructive in the catalogue: it too waits for the person's yes.
+        var cancel = (await mcp.CallAsync("cancel_campaign_send", """{"campaign_id":"C12345","revert":true}""")).AssertSuccess().StructuredContent!.Value;
+        Assert.DoesNotContain(stub.Requests, r => r.Path == "/api/campaign-send-jobs/C12345");
+        var cancelToken = cancel.GetProperty("confirmation_token").GetString()!;
+        (await mcp.CallAsync("cancel_campaign_send", $$"""{"campaign_id":"C12345","revert":true,"confirmation_token":"{{cancelToken}}"}""")).AssertSuccess();
 
         Assert.Equal(1234, (await mcp.CallAsync("estimate_campaign_recipients", """{"campaign_id":"C12345"}""")).AssertSuccess().StructuredContent!.Value.GetProperty("estimated_recipients").GetInt32());
 

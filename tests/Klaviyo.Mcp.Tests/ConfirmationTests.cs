@@ -60,4 +60,42 @@ public sealed class ConfirmationTests
             Assert.False(result.StructuredContent!.Value.GetProperty("confirmed").GetBoolean());
         }
     }
+
+    /// <summary>
+    /// Which tools ask follows from the catalogue: every curated tool whose operation is destructive asks before sending,
+    /// with confirmation on, and sends nothing until the person says yes.
+    /// </summary>
+    [Theory]
+    [InlineData("delete_list", """{"id":"L1"}""")]
+    [InlineData("remove_profiles_from_list", """{"list_id":"L1","profile_ids":["P1"]}""")]
+    [InlineData("cancel_campaign_send", """{"campaign_id":"C1"}""")]
+    [InlineData("update_flow_status", """{"id":"F1","status":"manual"}""")]
+    [InlineData("unsubscribe_profiles", """{"profiles":[{"email":"a@b.example"}],"channels":["email"],"list_id":"L1"}""")]
+    [InlineData("suppress_profiles", """{"emails":["a@b.example"]}""")]
+    public async Task Every_tool_whose_operation_is_destructive_asks_first(string tool, string arguments)
+    {
+        using var stub = new KlaviyoStub();
+        await using var mcp = await McpHarness.StartAsync(stub, s_confirm);
+
+        var result = (await mcp.CallAsync(tool, arguments)).AssertSuccess().StructuredContent!.Value;
+
+        Assert.True(result.GetProperty("confirmation_required").GetBoolean());
+        Assert.DoesNotContain(stub.Requests, r => r.Method != "GET");
+    }
+
+    [Fact]
+    public async Task The_call_path_sends_nothing_destructive_that_was_not_confirmed()
+    {
+        var descriptor = new Klaviyo.Mcp.Errors.KlaviyoOperation("delete_list", "delete_list", new Klaviyo.Mcp.Errors.ArgumentPointerMap());
+        var reads = Klaviyo.Mcp.Errors.KlaviyoOperation.Read("get_lists", "get_lists");
+        var sent = 0;
+        Task<int> Send() => Task.FromResult(++sent);
+
+        Klaviyo.Mcp.Confirmation.ConfirmationScope.Begin();
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => Klaviyo.Mcp.Tools.KlaviyoCalls.RunAsync(descriptor, Send));
+        await Klaviyo.Mcp.Tools.KlaviyoCalls.RunAsync(reads, Send);
+
+        Assert.Contains("without asking the person; nothing was sent", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(1, sent);
+    }
 }

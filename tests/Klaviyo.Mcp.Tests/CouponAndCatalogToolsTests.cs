@@ -87,17 +87,35 @@ public sealed class CouponAndCatalogToolsTests
         using var folder = new TemporaryFolder();
         using var stub = new KlaviyoStub()
             .Answer("POST", "/api/coupons", 201, """{"data":{"type":"coupon","id":"SUMMER10","attributes":{"external_id":"SUMMER10","description":"10% off"}}}""")
+            .Answer("GET", "/api/coupons", 200, Coupons("WINTER5", "SUMMER10"))
             .Answer("GET", "/api/profiles", 200, """{"data":[{"type":"profile","id":"01PROF","attributes":{"email":"ann@klaviyo-demo.com"}}],"links":{}}""")
             .Answer("GET", "/api/coupon-codes", 200, """{"data":[{"type":"coupon-code","id":"SUMMER10-ABC","attributes":{"unique_code":"ABC","status":"ASSIGNED_TO_PROFILE"}}],"links":{}}""");
         await using var mcp = await StartAsync(stub, folder);
 
         (await mcp.CallAsync("create_coupon", """{"name":"SUMMER10","description":"10% off"}""")).AssertSuccess();
-        var codes = (await mcp.CallAsync("get_coupon_codes", """{"coupon_name":"SUMMER10","status":"assigned_to_profile","profile_email":"ann@klaviyo-demo.com"}""")).AssertSuccess();
+        var codes = (await mcp.CallAsync("get_coupon_codes", """{"coupon_name":"summer10","status":"assigned_to_profile","profile_email":"ann@klaviyo-demo.com"}""")).AssertSuccess();
 
         Assert.Equal("""{"data":{"type":"coupon","attributes":{"external_id":"SUMMER10","description":"10% off"}}}""", stub.Requests[0].Body);
         var query = System.Web.HttpUtility.ParseQueryString(stub.Requests.Single(r => r.Path == "/api/coupon-codes").Query);
         Assert.Equal("and(equals(coupon.id,\"SUMMER10\"),equals(status,\"ASSIGNED_TO_PROFILE\"),equals(profile.id,\"01PROF\"))", query["filter"]);
         Assert.Contains("ABC", codes.Text());
+    }
+
+    [Fact]
+    public async Task An_unknown_coupon_name_is_an_argument_error_that_suggests_the_nearest_names_and_asks_for_no_codes()
+    {
+        using var folder = new TemporaryFolder();
+        using var stub = new KlaviyoStub()
+            .Answer("GET", "/api/coupons", 200, Coupons("SUMMER10", "SUMMER20", "WINTER5"))
+            .Answer("GET", "/api/coupon-codes", 200, """{"data":[],"links":{}}""");
+        await using var mcp = await StartAsync(stub, folder);
+
+        var result = await mcp.CallAsync("get_coupon_codes", """{"coupon_name":"SUMER10"}""");
+
+        Assert.True(result.IsError);
+        Assert.Contains("coupon_name: no coupon is named \"SUMER10\"; nearest names: \"SUMMER10\", \"SUMMER20\"", result.Text());
+        Assert.DoesNotContain("WINTER5", result.Text());
+        Assert.Equal(["/api/coupons"], stub.Requests.Select(r => r.Path));
     }
 
     [Fact]
@@ -152,4 +170,7 @@ public sealed class CouponAndCatalogToolsTests
     private static Task<McpHarness> StartAsync(KlaviyoStub stub, TemporaryFolder folder) =>
         McpHarness.StartAsync(stub, new Dictionary<string, string?> { [ServerSettings.ImportRootsVariable] = folder.Path },
             services => services.AddSingleton(new BulkJobPolling { Interval = TimeSpan.FromMilliseconds(10) }));
+
+    private static string Coupons(params string[] names) =>
+        "{\"data\":[" + string.Join(",", names.Select(n => "{\"type\":\"coupon\",\"id\":\"" + n + "\",\"attributes\":{\"external_id\":\"" + n + "\"}}")) + "],\"links\":{}}";
 }

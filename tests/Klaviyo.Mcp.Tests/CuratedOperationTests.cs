@@ -38,7 +38,7 @@ public sealed class CuratedOperationTests
         var descriptor = typeof(KlaviyoMcpServer).Assembly.GetTypes()
             .SelectMany(t => t.GetMethods())
             .Where(m => m.GetCustomAttribute<ModelContextProtocol.Server.McpServerToolAttribute>()?.Name == tool)
-            .Select(m => m.GetCustomAttribute<Klaviyo.Mcp.Catalog.ToolOperationAttribute>()?.OperationId)
+            .Select(m => m.GetCustomAttribute<Klaviyo.Mcp.Manifest.ToolOperationAttribute>()?.OperationId)
             .SingleOrDefault();
 
         // Lookups made on a tool's behalf ("list_name lookup (get_lists)") are not tools of their own; every other name is a tool's.
@@ -57,7 +57,7 @@ public sealed class CuratedOperationTests
     public void Every_operation_id_written_in_the_source_is_in_the_catalogue()
     {
         var patterns = new System.Text.RegularExpressions.Regex(
-            """(?:KlaviyoOperation\.Read\(\s*"[^"]*",\s*|KlaviyoOperation\s*\w+\s*=\s*new\(\s*"[^"]*",\s*|new KlaviyoOperation\(\s*"[^"]*",\s*|CatalogCall\.(?:SendAsync|ReadAsync)\(\s*klaviyo,\s*|CatalogCall\.Operation\(|OperationCatalog\.Default\.Find\(|\b(?:GetAsync|WriteAsync|Route)\(|\[ToolOperation\()"([a-z0-9_]+)"(?=[,)])""");
+            """(?:KlaviyoOperation\.Read\(\s*"[^"]*",\s*|KlaviyoOperation\s*\w+\s*=\s*new\(\s*"[^"]*",\s*|new KlaviyoOperation\(\s*"[^"]*",\s*|KlaviyoCalls\.(?:SendAsync|ReadAsync)\(\s*klaviyo,\s*|KlaviyoCalls\.Operation\(|OperationCatalog\.Default\.Find\(|\b(?:GetAsync|WriteAsync|Route)\(|\[ToolOperation\()"([a-z0-9_]+)"(?=[,)])""");
         var named = Directory.EnumerateFiles(Path.Combine(Klaviyo.Testing.RepositoryPaths.Root, "src"), "*.cs", SearchOption.AllDirectories)
             .SelectMany(file => patterns.Matches(File.ReadAllText(file)).Select(m => (File: Path.GetFileName(file), Id: m.Groups[1].Value)))
             .ToList();

@@ -60,7 +60,7 @@ public sealed partial class DeploymentFilesTests
     [Fact]
     public void The_example_tokens_file_has_the_shape_serve_reads()
     {
-        var document = JsonSerializer.Deserialize(Read("deploy/tokens.example.json"), HttpJsonContext.Default.TeamTokensDocument)!;
+        var document = JsonSerializer.Deserialize(Read("deploy/tokens.example.json"), ServeJsonContext.Default.TeamTokensDocument)!;
 
         Assert.NotEmpty(document.Tokens!);
         Assert.All(document.Tokens!, t => Assert.True(document.Accounts!.ContainsKey(t.Account!)));

@@ -1,5 +1,9 @@
 using System.Text.Json.Nodes;
 using Klaviyo.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using ModelContextProtocol.Protocol;
+using WireMock.ResponseBuilders;
 
 namespace Klaviyo.Mcp.Tests;
 
@@ -65,6 +69,102 @@ public sealed class ListToolsTests
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Shared, "klaviyo", "examples", "update_list.json"))), requests[1].BodyJson()));
         Assert.True(string.IsNullOrEmpty(requests[2].Body));
         Assert.Equal("""{"id":"Y6nRLr","deleted":true}""", deleted.Text());
+    }
+
+    public static readonly TheoryData<string> AmbiguousFailures = ["timeout", "dropped connection", "503"];
+
+    [Theory]
+    [MemberData(nameof(AmbiguousFailures))]
+    public async Task Delete_list_repeated_after_an_ambiguous_failure_and_then_answered_404_says_deleted(string failure)
+    {
+        // The first attempt may have deleted the list before its answer was lost, so the repeat's 404 means it is gone.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var notFound = KlaviyoStub.ErrorBody(404, "not_found", "A list with id L1 does not exist.");
+        using var stub = new KlaviyoStub();
+        using var dropping = new MidBodyResetServer(resets: 1, notFound, status: 404, cutStatus: 200);
+        var unanswered = new TaskCompletionSource();
+        if (failure == "timeout")
+        {
+            // The first attempt is never answered (until the test ends); the repeat is.
+            var attempts = 0;
+            stub.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/api/lists/L1").UsingDelete()).RespondWith(Response.Create().WithCallback(async _ =>
+            {
+                if (Interlocked.Increment(ref attempts) == 1)
+                {
+                    await unanswered.Task;
+                }
+
+                return new WireMock.ResponseMessage { StatusCode = 404 };
+            }));
+        }
+        else if (failure == "503")
+        {
+            stub.AnswerInSequence(
+                "DELETE",
+                "/api/lists/L1",
+                r => r.WithStatusCode(503),
+                r => r.WithStatusCode(404).WithHeader("Content-Type", "application/vnd.api+json").WithBody(notFound));
+        }
+
+        // A dropped connection: the first answer breaks off mid-body, the repeat gets the whole 404.
+        var klaviyo = failure == "dropped connection" ? dropping.Url : stub.Url;
+        await using var mcp = await McpHarness.StartAsync(stub, new Dictionary<string, string?> { [ServerSettings.BaseUrlVariable] = klaviyo.AbsoluteUri }, services: s => s.AddSingleton<TimeProvider>(clock));
+
+        var result = (await CallAdvancingAsync(mcp, clock, "delete_list", """{"id":"L1"}""")).AssertSuccess();
+
+        unanswered.SetResult();
+        Assert.Equal("""{"id":"L1","deleted":true}""", result.Text());
+        // An unanswered attempt leaves no entry in the stub's log.
+        if (failure != "timeout")
+        {
+            Assert.Equal(["DELETE /api/lists/L1", "DELETE /api/lists/L1"], failure == "503" ? stub.Requests.Select(r => $"{r.Method} {r.Path}") : dropping.Requests);
+        }
+    }
+
+    [Fact]
+    public async Task Delete_list_answered_404_at_once_says_not_found()
+    {
+        using var stub = new KlaviyoStub().Answer("DELETE", "/api/lists/L1", 404, KlaviyoStub.ErrorBody(404, "not_found", "A list with id L1 does not exist."));
+        await using var mcp = await McpHarness.StartAsync(stub);
+
+        var result = await mcp.CallAsync("delete_list", """{"id":"L1"}""");
+
+        Assert.True(result.IsError);
+        Assert.Contains("does not exist", result.Text());
+        Assert.DoesNotContain("\"deleted\"", result.Text());
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
+    public async Task Delete_list_answered_429_then_404_says_not_found()
+    {
+        // A 429 says Klaviyo did not process the first attempt: the 404 that follows is the list's own answer.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var stub = new KlaviyoStub().AnswerInSequence(
+            "DELETE",
+            "/api/lists/L1",
+            r => r.WithStatusCode(429).WithHeader("Retry-After", "1").WithHeader("Content-Type", "application/vnd.api+json").WithBody(KlaviyoStub.ErrorBody(429, "throttled", "Request was throttled.")),
+            r => r.WithStatusCode(404).WithHeader("Content-Type", "application/vnd.api+json").WithBody(KlaviyoStub.ErrorBody(404, "not_found", "A list with id L1 does not exist.")));
+        await using var mcp = await McpHarness.StartAsync(stub, services: s => s.AddSingleton<TimeProvider>(clock));
+
+        var result = await CallAdvancingAsync(mcp, clock, "delete_list", """{"id":"L1"}""");
+
+        Assert.True(result.IsError);
+        Assert.Contains("does not exist", result.Text());
+        Assert.Equal(2, stub.Requests.Count);
+    }
+
+    /// <summary>Calls a tool while moving the fake clock on, so that attempt timeouts and retry backoffs pass without waiting.</summary>
+    private static async Task<CallToolResult> CallAdvancingAsync(McpHarness mcp, FakeTimeProvider clock, string tool, string arguments)
+    {
+        var call = mcp.CallAsync(tool, arguments);
+        for (var i = 0; i < 2000 && !call.IsCompleted; i++)
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+            clock.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
+        return await call;
     }
 
     [Theory]

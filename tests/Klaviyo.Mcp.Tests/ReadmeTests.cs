@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Testing;
 using ModelContextProtocol.Server;
@@ -19,10 +19,10 @@ public sealed partial class ReadmeTests
     {
         using var stub = new KlaviyoStub();
         await using var mcp = await McpHarness.StartAsync(stub);
-        var tools = CatalogTests.ToolMethods()
+        var tools = ToolManifestTests.ToolMethods()
             .Select(m => (
-                Toolset: CatalogTests.ToolsetOf(m.Name, m.Operation!),
-                Tool: ServerCatalog.Listed(McpServerTool.Create(m.Method, _ => throw new NotSupportedException(), ServerCatalog.ToolOptions(mcp.Services, McpJson.Options)).ProtocolTool),
+                Toolset: ToolManifestTests.ToolsetOf(m.Name, m.Operation!),
+                Tool: ToolManifest.Listed(McpServerTool.Create(m.Method, _ => throw new NotSupportedException(), ToolManifest.ToolOptions(mcp.Services, McpJson.Options)).ProtocolTool),
                 OperationId: m.Operation!))
             .GroupBy(t => t.Toolset)
             .OrderBy(g => g.Key == Toolsets.Api).ThenBy(g => g.Key, StringComparer.Ordinal)

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Klaviyo.Client.Operations;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using ModelContextProtocol.Protocol;
 
 namespace Klaviyo.Mcp.Tests;

@@ -8,7 +8,8 @@ namespace Klaviyo.Testing;
 /// <summary>
 /// A raw HTTP/1.1 server on 127.0.0.1 whose first <c>resets</c> answers are cut off: the status line, the headers
 /// (with the full Content-Length) and part of the body are sent, then the connection is reset (RST). Later requests
-/// get the whole body. Every request is recorded as <c>METHOD /path</c>.
+/// get the whole body. The cut answers' status is <c>cutStatus</c> when given (a 200 cut off, then a 404), else
+/// <c>status</c>. Every request is recorded as <c>METHOD /path</c>.
 /// </summary>
 public sealed class MidBodyResetServer : IDisposable
 {
@@ -17,13 +18,15 @@ public sealed class MidBodyResetServer : IDisposable
     private readonly int _resets;
     private readonly string _body;
     private readonly int _status;
+    private readonly int _cutStatus;
     private int _answered;
 
-    public MidBodyResetServer(int resets, string body = """{"data":[{"type":"profile","id":"01P","attributes":{"email":"ann@klaviyo-demo.com"}}],"links":{"self":"x"}}""", int status = 200)
+    public MidBodyResetServer(int resets, string body = """{"data":[{"type":"profile","id":"01P","attributes":{"email":"ann@klaviyo-demo.com"}}],"links":{"self":"x"}}""", int status = 200, int? cutStatus = null)
     {
         _resets = resets;
         _body = body;
         _status = status;
+        _cutStatus = cutStatus ?? status;
         _listener.Start();
         _ = AcceptAsync();
     }
@@ -67,10 +70,11 @@ public sealed class MidBodyResetServer : IDisposable
                 {
                     RequestQueue.Enqueue(requestLine);
                     var body = Encoding.UTF8.GetBytes(_body);
+                    var cut = Interlocked.Increment(ref _answered) <= _resets;
                     var head = Encoding.ASCII.GetBytes(
-                        $"HTTP/1.1 {_status} OK\r\nContent-Type: application/vnd.api+json\r\nContent-Length: {body.Length}\r\n\r\n");
+                        $"HTTP/1.1 {(cut ? _cutStatus : _status)} OK\r\nContent-Type: application/vnd.api+json\r\nContent-Length: {body.Length}\r\n\r\n");
                     await stream.WriteAsync(head, _stop.Token);
-                    if (Interlocked.Increment(ref _answered) <= _resets)
+                    if (cut)
                     {
                         await stream.WriteAsync(body.AsMemory(0, body.Length / 2), _stop.Token);
                         await stream.FlushAsync(_stop.Token);

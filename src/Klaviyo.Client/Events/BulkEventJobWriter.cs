@@ -23,14 +23,10 @@ public sealed class BulkEventJobWriter
 
     public int Count { get; private set; }
 
-    /// <summary>Every event carries a unique_id: the job is safe to repeat.</summary>
-    public bool Replayable { get; private set; } = true;
-
     /// <summary>An event ready to add: its bytes, and its profile's, serialized once.</summary>
     public static SerializedBulkEvent Serialize(EventProfileResource profile, BulkEventResource @event) => new(
-        JsonSerializer.SerializeToUtf8Bytes(profile, KlaviyoJsonContext.Wire.EventProfileResource),
-        JsonSerializer.SerializeToUtf8Bytes(@event, KlaviyoJsonContext.Wire.BulkEventResource),
-        @event.Attributes.UniqueId is not null);
+        JsonSerializer.SerializeToUtf8Bytes(profile, KlaviyoDocumentJsonContext.Wire.EventProfileResource),
+        JsonSerializer.SerializeToUtf8Bytes(@event, KlaviyoDocumentJsonContext.Wire.BulkEventResource));
 
     /// <summary>How many bytes adding <paramref name="event"/> would add to the body.</summary>
     public long BytesToAdd(SerializedBulkEvent @event) => _entries.ContainsKey(@event.ProfileKey)
@@ -50,7 +46,6 @@ public sealed class BulkEventJobWriter
         entry.Events.Add(@event.Event);
         Bytes += added;
         Count++;
-        Replayable &= @event.HasUniqueId;
     }
 
     public byte[] ToArray()

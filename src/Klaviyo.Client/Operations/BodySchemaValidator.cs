@@ -32,7 +32,9 @@ internal sealed partial class BodySchemaValidator
 
     public BodySchemaValidator(JsonElement schema, JsonElement definitions)
     {
-        _document = JsonDocument.Parse(CompactSchemas.Compose(schema, definitions));
+        // Before any of the library's types is used: see JsonSchemaLibrary.
+        JsonSchemaLibrary.EnsureInitialized();
+        _document = JsonDocument.Parse(OperationSchemaReader.Compose(schema, definitions));
         _schema = JsonSchema.Build(_document.RootElement, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
     }
 
@@ -98,7 +100,7 @@ internal sealed partial class BodySchemaValidator
 
     private void Describe(string keyword, string message, JsonElement? schema, string[] evaluationPath, JsonElement instance, string path, List<OperationViolation> violations)
     {
-        var s = schema is { } found ? CompactSchemas.Resolve(found, Definitions) : default;
+        var s = schema is { } found ? OperationSchemaReader.Resolve(found, Definitions) : default;
         switch (keyword)
         {
             case "required" when s.ValueKind == JsonValueKind.Object && s.TryGetProperty("required", out var required):
@@ -112,21 +114,21 @@ internal sealed partial class BodySchemaValidator
 
                 return;
             case "type" when s.ValueKind == JsonValueKind.Object:
-                var types = CompactSchemas.Types(s, Definitions);
-                violations.Add(new(path, $"must be {string.Join(" or ", types.Select(CompactSchemas.WithArticle))}, not {CompactSchemas.WithArticle(CompactSchemas.KindName(instance))}"));
+                var types = OperationSchemaReader.Types(s, Definitions);
+                violations.Add(new(path, $"must be {string.Join(" or ", types.Select(OperationSchemaReader.WithArticle))}, not {OperationSchemaReader.WithArticle(OperationSchemaReader.KindName(instance))}"));
                 return;
             case "enum" when s.ValueKind == JsonValueKind.Object && s.TryGetProperty("enum", out var values):
-                violations.Add(new(path, "must be one of " + CompactSchemas.ListValues([.. values.EnumerateArray().Select(CompactSchemas.ValueText)])));
+                violations.Add(new(path, "must be one of " + OperationSchemaReader.ListValues([.. values.EnumerateArray().Select(OperationSchemaReader.ValueText)])));
                 return;
             case "format" when s.ValueKind == JsonValueKind.Object && s.TryGetProperty("format", out var format):
                 violations.Add(new(path, FormatRule(format.GetString())));
                 return;
             case "" when evaluationPath.Length > 0 && evaluationPath[^1] == "additionalProperties":
                 var owner = SchemaAt(evaluationPath[..^1]);
-                var allowed = owner is { } o && CompactSchemas.Resolve(o, Definitions) is { ValueKind: JsonValueKind.Object } resolved && resolved.TryGetProperty("properties", out var properties)
+                var allowed = owner is { } o && OperationSchemaReader.Resolve(o, Definitions) is { ValueKind: JsonValueKind.Object } resolved && resolved.TryGetProperty("properties", out var properties)
                     ? properties.EnumerateObject().Select(p => p.Name).ToList()
                     : [];
-                violations.Add(new(path, allowed.Count == 0 ? "is not defined by the schema" : "is not defined by the schema; allowed here: " + CompactSchemas.ListValues(allowed)));
+                violations.Add(new(path, allowed.Count == 0 ? "is not defined by the schema" : "is not defined by the schema; allowed here: " + OperationSchemaReader.ListValues(allowed)));
                 return;
             case "minimum" or "maximum" or "exclusiveMinimum" or "exclusiveMaximum" or "minItems" or "maxItems" or "minLength" or "maxLength" or "minProperties" or "maxProperties" or "pattern"
                 when s.ValueKind == JsonValueKind.Object && s.TryGetProperty(keyword, out var limit):
@@ -148,14 +150,14 @@ internal sealed partial class BodySchemaValidator
         var candidates = new List<(EvaluationResults Branch, int Matches)>();
         foreach (var branch in branches)
         {
-            var schema = SchemaAt(Segments(branch.EvaluationPath.ToString())) is { } found ? CompactSchemas.Resolve(found, Definitions) : default;
+            var schema = SchemaAt(Segments(branch.EvaluationPath.ToString())) is { } found ? OperationSchemaReader.Resolve(found, Definitions) : default;
             if (schema.ValueKind != JsonValueKind.Object)
             {
                 continue;
             }
 
             forms.Add(Form(schema));
-            if (!CompactSchemas.Allows(CompactSchemas.Types(schema, Definitions), instance))
+            if (!OperationSchemaReader.Allows(OperationSchemaReader.Types(schema, Definitions), instance))
             {
                 continue;
             }
@@ -226,7 +228,7 @@ internal sealed partial class BodySchemaValidator
 
         foreach (var property in properties.EnumerateObject())
         {
-            var member = CompactSchemas.Resolve(property.Value, Definitions);
+            var member = OperationSchemaReader.Resolve(property.Value, Definitions);
             if (member.ValueKind == JsonValueKind.Object && member.TryGetProperty("enum", out var values) && values.GetArrayLength() == 1)
             {
                 yield return (property.Name, values[0]);
@@ -245,7 +247,7 @@ internal sealed partial class BodySchemaValidator
         if (schema.TryGetProperty("enum", out var values))
         {
             var texts = values.EnumerateArray().Select(v => v.GetRawText()).ToList();
-            return texts.Count == 1 ? texts[0] : "one of " + CompactSchemas.ListValues(texts, 10);
+            return texts.Count == 1 ? texts[0] : "one of " + OperationSchemaReader.ListValues(texts, 10);
         }
 
         if (schema.TryGetProperty("properties", out var properties))
@@ -254,11 +256,11 @@ internal sealed partial class BodySchemaValidator
                 ? required.EnumerateArray().Select(n => n.GetString()!).ToList()
                 : properties.EnumerateObject().Select(p => p.Name).ToList();
             var which = schema.TryGetProperty("required", out _) ? "with" : "with some of";
-            return names.Count == 0 ? "an empty object" : $"an object {which} {CompactSchemas.ListValues(names, 8)}";
+            return names.Count == 0 ? "an empty object" : $"an object {which} {OperationSchemaReader.ListValues(names, 8)}";
         }
 
-        var types = CompactSchemas.Types(schema, Definitions);
-        var text = types.Count == 0 ? "any value" : string.Join(" or ", types.Select(CompactSchemas.WithArticle));
+        var types = OperationSchemaReader.Types(schema, Definitions);
+        var text = types.Count == 0 ? "any value" : string.Join(" or ", types.Select(OperationSchemaReader.WithArticle));
         return schema.TryGetProperty("format", out var format) ? $"{text} ({format.GetString()})" : text;
     }
 
@@ -277,7 +279,7 @@ internal sealed partial class BodySchemaValidator
             switch (segment)
             {
                 case "$ref":
-                    var name = CompactSchemas.ReferenceName(current);
+                    var name = OperationSchemaReader.ReferenceName(current);
                     if (name is null || !Definitions.TryGetProperty(name, out current))
                     {
                         return null;
@@ -375,7 +377,7 @@ internal sealed partial class BodySchemaValidator
     internal static string Child(string parent, string name) =>
         name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '$')
             ? parent + "." + name
-            : parent + "[" + JsonSerializer.Serialize(name, OperationJsonContext.Default.String) + "]";
+            : parent + "[" + JsonSerializer.Serialize(name, OperationCatalogJsonContext.Default.String) + "]";
 
     private static string[] Segments(string pointer) =>
         pointer.Length == 0 ? [] : [.. pointer.TrimStart('/').Split('/').Select(s => s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal))];

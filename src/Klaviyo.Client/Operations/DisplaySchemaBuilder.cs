@@ -18,7 +18,7 @@ internal static class DisplaySchemaBuilder
 
     public const int EnumLimit = 100;
 
-    private static readonly JsonSerializerOptions s_written = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, TypeInfoResolver = OperationJsonContext.Default };
+    private static readonly JsonSerializerOptions s_written = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, TypeInfoResolver = OperationCatalogJsonContext.Default };
 
     public static JsonElement Build(JsonElement schema, JsonElement definitions)
     {
@@ -72,7 +72,7 @@ internal static class DisplaySchemaBuilder
     // A copy of the schema with every reference replaced by a stub (queued for expansion) and huge enums summarised.
     private static JsonNode Prepare(JsonElement schema, JsonElement definitions, HashSet<string> ancestors, Queue<(JsonObject, string, HashSet<string>)> stubs)
     {
-        if (CompactSchemas.ReferenceName(schema) is { } name)
+        if (OperationSchemaReader.ReferenceName(schema) is { } name)
         {
             var stub = new JsonObject();
             var target = definitions.GetProperty(name);
@@ -94,7 +94,7 @@ internal static class DisplaySchemaBuilder
                 {
                     if (property.NameEquals("enum") && property.Value.GetArrayLength() > EnumLimit)
                     {
-                        var some = string.Join(", ", property.Value.EnumerateArray().Take(5).Select(CompactSchemas.ValueText));
+                        var some = string.Join(", ", property.Value.EnumerateArray().Take(5).Select(OperationSchemaReader.ValueText));
                         copy["$comment"] = $"one of {property.Value.GetArrayLength()} values, such as {some}";
                     }
                     else if (property.NameEquals("enum") || property.NameEquals("required"))

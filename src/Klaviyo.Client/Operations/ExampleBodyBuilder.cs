@@ -25,7 +25,7 @@ internal static class ExampleBodyBuilder
 
     private static void Write(Utf8JsonWriter writer, JsonElement schema, JsonElement definitions, string? member, HashSet<string> visiting)
     {
-        if (CompactSchemas.ReferenceName(schema) is { } name)
+        if (OperationSchemaReader.ReferenceName(schema) is { } name)
         {
             if (!visiting.Add(name))
             {
@@ -63,7 +63,7 @@ internal static class ExampleBodyBuilder
 
         if (schema.TryGetProperty("anyOf", out var branches))
         {
-            var branch = branches.EnumerateArray().FirstOrDefault(b => CompactSchemas.Types(b, definitions) is not ["null"]);
+            var branch = branches.EnumerateArray().FirstOrDefault(b => OperationSchemaReader.Types(b, definitions) is not ["null"]);
             Write(writer, branch.ValueKind == JsonValueKind.Undefined ? branches[0] : branch, definitions, member, visiting);
             return;
         }
@@ -74,7 +74,7 @@ internal static class ExampleBodyBuilder
             return;
         }
 
-        var type = CompactSchemas.Types(schema, definitions).FirstOrDefault(t => t != "null") ?? (CompactSchemas.Types(schema, definitions).Count > 0 ? "null" : null);
+        var type = OperationSchemaReader.Types(schema, definitions).FirstOrDefault(t => t != "null") ?? (OperationSchemaReader.Types(schema, definitions).Count > 0 ? "null" : null);
         switch (type)
         {
             case "object":

@@ -1,7 +1,7 @@
 namespace Klaviyo.Client.Operations;
 
 /// <summary>Finds the name someone probably meant: the same letters and digits ignoring case and punctuation, or a close spelling.</summary>
-internal static class NameSuggestions
+public static class NameSuggestions
 {
     /// <summary>The candidate closest to <paramref name="given"/>, or null when none is close.</summary>
     public static string? Closest(string given, IEnumerable<string> candidates)
@@ -21,6 +21,25 @@ internal static class NameSuggestions
         }
 
         return bestDistance.Key <= Math.Max(1, key.Length / 5) ? best : null;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="max"/> candidates near <paramref name="given"/>: a close spelling (letters and digits,
+    /// ignoring case) or a name that contains the other; nearest first, each once.
+    /// </summary>
+    public static IReadOnlyList<string> Nearest(string given, IEnumerable<string> candidates, int max)
+    {
+        var key = Key(given);
+        var threshold = Math.Max(2, key.Length / 3);
+        return [.. candidates
+            .Distinct(StringComparer.Ordinal)
+            .Select(c => (Name: c, Key: Key(c)))
+            .Select(c => (c.Name, Distance: Distance(key, c.Key), Contains: c.Key.Length > 0 && key.Length > 0 && (c.Key.Contains(key, StringComparison.Ordinal) || key.Contains(c.Key, StringComparison.Ordinal))))
+            .Where(c => c.Distance <= threshold || c.Contains)
+            .OrderBy(c => c.Distance)
+            .ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Take(max)
+            .Select(c => c.Name)];
     }
 
     internal static string Key(string name) => new([.. name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant)]);

@@ -114,6 +114,34 @@ public static class OperationAccessRules
         }
     }
 
+    /// <summary>
+    /// The same for a body already written as UTF-8 JSON (empty: no body). Parsed only for the operations whose answer
+    /// depends on the body (<see cref="DependsOnBody"/>); for every other one the catalogue's answer is enough.
+    /// </summary>
+    public static bool IsSafeToRepeat(ApiOperation operation, ReadOnlySpan<byte> utf8Body)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        if (utf8Body.IsEmpty || !DependsOnBody(operation.Id))
+        {
+            return IsSafeToRepeat(operation, (JsonElement?)null);
+        }
+
+        var reader = new Utf8JsonReader(utf8Body);
+        if (!JsonDocument.TryParseValue(ref reader, out var document))
+        {
+            return false;
+        }
+
+        using (document)
+        {
+            return IsSafeToRepeat(operation, document.RootElement);
+        }
+    }
+
+    /// <summary>Whether <see cref="IsSafeToRepeat(ApiOperation, JsonElement?)"/> looks at the body of this operation.</summary>
+    public static bool DependsOnBody(string operationId) =>
+        operationId is "update_profile" or "create_or_update_profile" or "create_event" or "bulk_create_events" or "create_profile";
+
     private static bool Is(string method, string expected) => string.Equals(method, expected, StringComparison.OrdinalIgnoreCase);
 
     private static JsonElement Member(JsonElement element, params string[] names)

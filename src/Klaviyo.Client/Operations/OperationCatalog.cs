@@ -69,7 +69,7 @@ public sealed class OperationCatalog
     /// <summary>Reads a catalogue file (UTF-8 JSON in the shape of <c>operations.json</c>).</summary>
     public static OperationCatalog Load(Stream utf8Json)
     {
-        var file = JsonSerializer.Deserialize(utf8Json, OperationJsonContext.Default.OperationCatalogFile)
+        var file = JsonSerializer.Deserialize(utf8Json, OperationCatalogJsonContext.Default.OperationCatalogFile)
             ?? throw new InvalidDataException("The operation catalogue is empty");
         return new OperationCatalog(file);
     }

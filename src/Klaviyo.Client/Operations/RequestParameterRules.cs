@@ -93,7 +93,7 @@ internal static class RequestParameterRules
             {
                 var hint = parameter.Kind == QueryParameterKind.Filter && operation.FilterFields.Count > 0
                     ? "; filterable fields: " + string.Join(", ", operation.FilterFields.Select(f => f.Field))
-                    : parameter.Values is { Count: > 0 } values ? "; one of " + CompactSchemas.ListValues(values) : "";
+                    : parameter.Values is { Count: > 0 } values ? "; one of " + OperationSchemaReader.ListValues(values) : "";
                 violations.Add(new("query." + parameter.Name, $"is required by {operation.Id}{hint}"));
             }
         }
@@ -198,7 +198,7 @@ internal static class RequestParameterRules
     {
         if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False))
         {
-            violations.Add(new(path, "must be a single value, not " + CompactSchemas.WithArticle(CompactSchemas.KindName(value))));
+            violations.Add(new(path, "must be a single value, not " + OperationSchemaReader.WithArticle(OperationSchemaReader.KindName(value))));
             return;
         }
 
@@ -213,7 +213,7 @@ internal static class RequestParameterRules
         NameSuggestions.Closest(given, values) is { } closest ? $" (did you mean {closest}?)" : "";
 
     private static string Allowed(ApiQueryParameter parameter) =>
-        parameter.Values is { Count: > 0 } values ? "; allowed: " + CompactSchemas.ListValues(values, 40) : "";
+        parameter.Values is { Count: > 0 } values ? "; allowed: " + OperationSchemaReader.ListValues(values, 40) : "";
 
     private static string ListText(JsonElement value)
     {

@@ -53,6 +53,17 @@ public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider t
     /// </summary>
     public async Task<CallToolResult?> ConfirmAsync(RequestContext<CallToolRequestParams> request, string summary, CancellationToken cancellationToken)
     {
+        var answer = await AskAsync(request, summary, cancellationToken).ConfigureAwait(false);
+        if (answer is null)
+        {
+            ConfirmationScope.Current?.Confirm();
+        }
+
+        return answer;
+    }
+
+    private async Task<CallToolResult?> AskAsync(RequestContext<CallToolRequestParams> request, string summary, CancellationToken cancellationToken)
+    {
         if (!options.Enabled)
         {
             return null;
@@ -178,7 +189,7 @@ public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider t
             ["result"] = $"The person did not confirm ({(action == "accept" ? "confirm was not true" : action)}); nothing was sent to Klaviyo.",
             ["summary"] = summary,
         },
-        KlaviyoMcpJsonContext.Default.JsonObject);
+        ToolJsonContext.Default.JsonObject);
 
     private CallToolResult Issue(Call call, string summary)
     {
@@ -193,7 +204,7 @@ public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider t
                 ["expires_at"] = expires.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
                 ["note"] = $"Nothing was sent. Show the summary to the person and wait for their yes; then repeat this call with the same arguments plus {TokenArgument}. It works once, for these arguments, for 10 minutes.",
             },
-            KlaviyoMcpJsonContext.Default.JsonObject);
+            ToolJsonContext.Default.JsonObject);
     }
 
     /// <summary>A token or request state for <paramref name="call"/>: expiry, nonce and the HMAC of both with the call and the purpose.</summary>

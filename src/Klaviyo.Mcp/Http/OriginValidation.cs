@@ -74,6 +74,6 @@ internal sealed class OriginValidation(HttpServeSettings settings, ILogger<Origi
     {
         logger.LogInformation("Refused a request to /mcp: {Reason}", message);
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
-        return context.Response.WriteAsJsonAsync(new JsonRpcErrorResponse(new JsonRpcError(-32600, message)), HttpJsonContext.Default.JsonRpcErrorResponse);
+        return context.Response.WriteAsJsonAsync(new JsonRpcErrorResponse(new JsonRpcError(-32600, message)), ServeJsonContext.Default.JsonRpcErrorResponse);
     }
 }

@@ -94,7 +94,7 @@ public static class JsonApiShaper
 
                 return array;
             default:
-                return JsonSerializer.SerializeToNode(value, KlaviyoMcpJsonContext.Default.JsonElement);
+                return JsonSerializer.SerializeToNode(value, ToolJsonContext.Default.JsonElement);
         }
     }
 

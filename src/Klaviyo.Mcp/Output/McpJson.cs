@@ -30,7 +30,7 @@ public static class McpJson
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         };
-        options.TypeInfoResolverChain.Insert(0, KlaviyoMcpJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(0, ToolJsonContext.Default);
         options.MakeReadOnly();
         return options;
     }

@@ -30,7 +30,7 @@ public static class ToolResults
     public static CallToolResult Resource(JsonObject resource, ResultBudget budget)
     {
         Fit(resource, budget.MaxBytes - EnvelopeBytes);
-        return Success(resource, KlaviyoMcpJsonContext.Default.JsonObject);
+        return Success(resource, ToolJsonContext.Default.JsonObject);
     }
 
     /// <summary>
@@ -86,7 +86,7 @@ public static class ToolResults
 
         return Success(
             new CollectionResult { Items = kept, NextCursor = next?.Encode(), Note = notes.Count == 0 ? null : string.Join(' ', notes) },
-            KlaviyoMcpJsonContext.Default.CollectionResult);
+            ToolJsonContext.Default.CollectionResult);
     }
 
     /// <summary>A page of a Klaviyo collection, resuming <paramref name="current"/>'s skip.</summary>

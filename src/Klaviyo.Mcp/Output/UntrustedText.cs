@@ -47,8 +47,68 @@ public static class UntrustedText
         return removed ? output.ToString() : text;
     }
 
-    /// <summary>A sanitized copy of <paramref name="node"/>: every string and every object key in it sanitized.</summary>
+    /// <summary>
+    /// <paramref name="node"/> with every string and every object key in it sanitized, in place where only values change
+    /// (the node is the caller's own copy); a sanitized copy of an object whose keys change, or of a string value.
+    /// </summary>
     public static JsonNode? Sanitize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj when obj.Any(m => FirstRemovable(m.Key) >= 0):
+                return Copy(obj);
+            case JsonObject obj:
+                // Keys are clean: only the values that need it are replaced, in place.
+                foreach (var (key, value) in obj.ToList())
+                {
+                    var clean = Sanitize(value);
+                    if (!ReferenceEquals(clean, value))
+                    {
+                        obj[key] = clean;
+                    }
+                }
+
+                return obj;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    var item = array[i];
+                    var clean = Sanitize(item);
+                    if (!ReferenceEquals(clean, item))
+                    {
+                        array[i] = clean;
+                    }
+                }
+
+                return array;
+            case JsonValue value when NeedsSanitizing(value):
+                return JsonValue.Create(Sanitize(value.GetValue<string>()));
+            default:
+                return node;
+        }
+    }
+
+    // A string value with a character to remove. Printable ASCII JSON without escapes (most values) needs no string.
+    private static bool NeedsSanitizing(JsonValue value)
+    {
+        if (value.GetValueKind() != System.Text.Json.JsonValueKind.String)
+        {
+            return false;
+        }
+
+        if (value.TryGetValue<System.Text.Json.JsonElement>(out var element))
+        {
+            var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+            if (raw.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) < 0 && !raw.Contains((byte)'\\'))
+            {
+                return false;
+            }
+        }
+
+        return FirstRemovable(value.GetValue<string>()) >= 0;
+    }
+
+    private static JsonNode? Copy(JsonNode? node)
     {
         switch (node)
         {
@@ -57,7 +117,7 @@ public static class UntrustedText
                 foreach (var (key, value) in obj)
                 {
                     // Two keys that differ only by removed characters become one: the last value wins.
-                    copy[Sanitize(key)] = Sanitize(value);
+                    copy[Sanitize(key)] = Copy(value);
                 }
 
                 return copy;
@@ -65,7 +125,7 @@ public static class UntrustedText
                 var items = new JsonArray();
                 foreach (var item in array)
                 {
-                    items.Add(Sanitize(item));
+                    items.Add(Copy(item));
                 }
 
                 return items;

@@ -1,4 +1,8 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Klaviyo.Client.Operations;
 using ModelContextProtocol.Protocol;
@@ -10,7 +14,7 @@ namespace Klaviyo.Mcp.Output;
 /// the agent. When a resource is flattened (<see cref="JsonApiShaper.Flatten"/>) its untrusted members are sanitized
 /// (<see cref="UntrustedText"/>) and listed under <see cref="Marker"/>, a member no Klaviyo field can be named (it
 /// starts with U+0000, which sanitizing removes from untrusted keys). Once the tool's result is complete,
-/// <see cref="Mark(JsonObject, bool)"/> turns the markers into the result's top-level <c>untrusted</c> member, RFC 6901 pointers to each
+/// <see cref="Mark(CallToolResult, bool)"/> turns the markers into the result's top-level <c>untrusted</c> member, RFC 6901 pointers to each
 /// untrusted value (or subtree), or, where user content is not allowed, removes those values and says they were withheld.
 /// </summary>
 public static class UntrustedValues
@@ -26,6 +30,8 @@ public static class UntrustedValues
 
     // The marker as the compact JSON text of a result writes it (control characters are always escaped).
     private const string MarkerText = "\"\\u0000untrusted\"";
+
+    private static readonly byte[] s_markerUtf8 = Encoding.UTF8.GetBytes(MarkerText);
 
     /// <summary>Sanitizes the untrusted members of a flattened resource of <paramref name="type"/> in place and lists them under <see cref="Marker"/>.</summary>
     public static void Classify(JsonObject flat, string? type)
@@ -45,7 +51,12 @@ public static class UntrustedValues
                 continue;
             }
 
-            owner[name] = UntrustedText.Sanitize(value);
+            var clean = UntrustedText.Sanitize(value);
+            if (!ReferenceEquals(clean, value))
+            {
+                owner[name] = clean;
+            }
+
             (marked ??= []).Add((JsonNode)JsonValue.Create(path));
         }
 
@@ -64,107 +75,172 @@ public static class UntrustedValues
     public static bool HasMarkers(string json) => json.Contains(MarkerText, StringComparison.Ordinal);
 
     /// <summary>
-    /// <paramref name="result"/> with its markers replaced (<see cref="Mark(JsonObject, bool)"/>) in both its structured
-    /// content and its text; the same result when it has none (an error, or nothing untrusted).
+    /// <paramref name="result"/> with its markers replaced, in both its structured content and its text: by the
+    /// top-level <c>untrusted</c> pointers when <paramref name="allowed"/>, else by leaving the untrusted values out and
+    /// adding <see cref="WithheldNote"/> to the result's note. The same result when it has no marker (an error, or
+    /// nothing untrusted). One streaming copy of the structured content the result already holds.
     /// </summary>
     public static CallToolResult Mark(CallToolResult result, bool allowed)
     {
         if (result.IsError == true || result.Content is not [TextContentBlock block] || !HasMarkers(block.Text) ||
-            JsonNode.Parse(block.Text) is not JsonObject root)
+            result.StructuredContent is not { ValueKind: JsonValueKind.Object } root)
         {
             return result;
         }
 
-        Mark(root, allowed);
-        var text = root.ToJsonString(McpJson.Options);
-        block.Text = text;
-        result.StructuredContent = JsonDocument.Parse(text).RootElement.Clone();
+        var buffer = new ArrayBufferWriter<byte>(block.Text.Length + 1024);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = McpJson.Options.Encoder }))
+        {
+            new Copy(allowed).Root(writer, root);
+        }
+
+        block.Text = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        result.StructuredContent = JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
         return result;
-    }
-
-    /// <summary>
-    /// Replaces the markers in <paramref name="result"/>: with the top-level <c>untrusted</c> pointers when
-    /// <paramref name="allowed"/>, else by removing the untrusted values and adding <see cref="WithheldNote"/> to its note.
-    /// </summary>
-    public static void Mark(JsonObject result, bool allowed)
-    {
-        var pointers = new JsonArray();
-        var withheld = 0;
-        Walk(result, "", pointers, allowed, ref withheld);
-        if (pointers.Count > 0)
-        {
-            result[Member] = pointers;
-        }
-
-        if (withheld > 0)
-        {
-            result["note"] = result["note"] is JsonValue note && note.TryGetValue<string>(out var text) ? text + " " + WithheldNote : WithheldNote;
-        }
-    }
-
-    private static void Walk(JsonNode? node, string pointer, JsonArray pointers, bool allowed, ref int withheld)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                var marked = obj[Marker] as JsonArray;
-                obj.Remove(Marker);
-                var untrusted = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var path in marked ?? [])
-                {
-                    if (path?.GetValue<string>() is not { } text)
-                    {
-                        continue;
-                    }
-
-                    var segments = text.Split('/');
-                    var owner = obj;
-                    for (var i = 0; i < segments.Length - 1 && owner is not null; i++)
-                    {
-                        owner = owner[segments[i]] as JsonObject;
-                    }
-
-                    if (owner is null || !owner.ContainsKey(segments[^1]))
-                    {
-                        continue; // trimmed to fit the budget, or not there
-                    }
-
-                    untrusted.Add(segments[0]);
-                    if (allowed)
-                    {
-                        pointers.Add((JsonNode)JsonValue.Create(pointer + string.Concat(segments.Select(s => "/" + Escape(s)))));
-                    }
-                    else
-                    {
-                        owner.Remove(segments[^1]);
-                        withheld++;
-                        if (owner != obj && owner.Count == 0)
-                        {
-                            obj.Remove(segments[0]);
-                        }
-                    }
-                }
-
-                foreach (var (name, value) in obj.ToList())
-                {
-                    // A member that is wholly untrusted (properties, say) holds no resource of its own to look into.
-                    if (!(untrusted.Contains(name) && marked!.Any(m => m?.GetValue<string>() == name)))
-                    {
-                        Walk(value, pointer + "/" + Escape(name), pointers, allowed, ref withheld);
-                    }
-                }
-
-                break;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++)
-                {
-                    Walk(array[i], pointer + "/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), pointers, allowed, ref withheld);
-                }
-
-                break;
-        }
     }
 
     // RFC 6901: '~' is written ~0 and '/' is written ~1.
     private static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The copy of a result without its markers: the pointers to its untrusted values, or how many were left out. A
+    /// subtree without a marker is copied as its raw JSON, so the pass costs little more than a copy of the bytes.
+    /// </summary>
+    private sealed class Copy(bool allowed)
+    {
+        private readonly List<string> _pointers = [];
+        private int _withheld;
+
+        /// <summary>The result's top-level object: as any object, then its note (with what was withheld) and its pointers.</summary>
+        public void Root(Utf8JsonWriter writer, JsonElement root)
+        {
+            string? note = null;
+            Object(writer, root, "", null, member =>
+            {
+                if (member.NameEquals(Member))
+                {
+                    return true;
+                }
+
+                if (member.NameEquals("note") && member.Value.ValueKind == JsonValueKind.String)
+                {
+                    note = member.Value.GetString();
+                    return true;
+                }
+
+                return false;
+            }, end: () =>
+            {
+                if (_withheld > 0)
+                {
+                    note = note is null ? WithheldNote : note + " " + WithheldNote;
+                }
+
+                if (note is not null)
+                {
+                    writer.WriteString("note", note);
+                }
+
+                if (_pointers.Count > 0)
+                {
+                    writer.WriteStartArray(Member);
+                    foreach (var pointer in _pointers)
+                    {
+                        writer.WriteStringValue(pointer);
+                    }
+
+                    writer.WriteEndArray();
+                }
+            });
+        }
+
+        /// <summary>
+        /// Writes <paramref name="value"/> at <paramref name="pointer"/>. <paramref name="inherited"/>: the untrusted paths
+        /// below it that its owner's marker named (a location's address1, say).
+        /// </summary>
+        private void Value(Utf8JsonWriter writer, JsonElement value, string pointer, List<string>? inherited)
+        {
+            if (inherited is null && (value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array) ||
+                JsonMarshal.GetRawUtf8Value(value).IndexOf(s_markerUtf8) < 0))
+            {
+                writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
+                return;
+            }
+
+            if (value.ValueKind == JsonValueKind.Object)
+            {
+                Object(writer, value, pointer, inherited, skip: null, end: null);
+                return;
+            }
+
+            writer.WriteStartArray();
+            var index = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                Value(writer, item, pointer + "/" + index.ToString(CultureInfo.InvariantCulture), null);
+                index++;
+            }
+
+            writer.WriteEndArray();
+        }
+
+        private void Object(Utf8JsonWriter writer, JsonElement value, string pointer, List<string>? inherited, Func<JsonProperty, bool>? skip, Action? end)
+        {
+            var marked = inherited;
+            if (value.TryGetProperty(Marker, out var own) && own.ValueKind == JsonValueKind.Array)
+            {
+                marked = [.. inherited ?? [], .. own.EnumerateArray().Select(p => p.GetString() ?? "")];
+            }
+
+            writer.WriteStartObject();
+            foreach (var member in value.EnumerateObject())
+            {
+                if (member.NameEquals(Marker) || (skip?.Invoke(member) ?? false))
+                {
+                    continue;
+                }
+
+                var name = member.Name;
+                if (marked is null)
+                {
+                    writer.WritePropertyName(name);
+                    Value(writer, member.Value, pointer + "/" + Escape(name), null);
+                    continue;
+                }
+
+                var memberPointer = pointer + "/" + Escape(name);
+                if (marked.Contains(name))
+                {
+                    // Wholly untrusted: the member and everything under it.
+                    if (allowed)
+                    {
+                        _pointers.Add(memberPointer);
+                        writer.WritePropertyName(name);
+                        writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(member.Value), skipInputValidation: true);
+                    }
+                    else
+                    {
+                        _withheld++;
+                    }
+
+                    continue;
+                }
+
+                var below = marked.Where(p => p.StartsWith(name + "/", StringComparison.Ordinal)).Select(p => p[(name.Length + 1)..]).ToList();
+                if (below.Count > 0 && !allowed && member.Value.ValueKind == JsonValueKind.Object &&
+                    member.Value.EnumerateObject().All(m => below.Contains(m.Name)))
+                {
+                    // Every member of it is untrusted (a location with only a city): left out whole.
+                    _withheld += below.Count(b => member.Value.TryGetProperty(b, out _));
+                    continue;
+                }
+
+                writer.WritePropertyName(name);
+                Value(writer, member.Value, memberPointer, below.Count > 0 ? below : null);
+            }
+
+            end?.Invoke();
+            writer.WriteEndObject();
+        }
+    }
 }

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using ModelContextProtocol.Protocol;
@@ -21,7 +21,7 @@ public sealed class AccountTools(KlaviyoClient klaviyo, ResultBudget budget)
     [Description("The account of the API key: id, name, timezone, currency, locale, test or not. Checks that the key works.")]
     public async Task<CallToolResult> GetAccount(CancellationToken cancellationToken = default)
     {
-        var document = await KlaviyoCall.RunAsync(GetAccountOperation, () => klaviyo.GetAccountsAsync(cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(GetAccountOperation, () => klaviyo.GetAccountsAsync(cancellationToken)).ConfigureAwait(false);
         var account = document.Resources.FirstOrDefault();
         if (account.ValueKind != JsonValueKind.Object)
         {
@@ -43,6 +43,6 @@ public sealed class AccountTools(KlaviyoClient klaviyo, ResultBudget budget)
             ["industry"] = Text(attributes, "industry"),
             ["website_url"] = Text(contact, "website_url"),
         };
-        return ToolResults.Resource((JsonObject)JsonApiShaper.Compact(JsonSerializer.SerializeToElement(result, KlaviyoMcpJsonContext.Default.JsonObject))!, budget);
+        return ToolResults.Resource((JsonObject)JsonApiShaper.Compact(JsonSerializer.SerializeToElement(result, ToolJsonContext.Default.JsonObject))!, budget);
     }
 }

@@ -6,7 +6,7 @@ using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
 using Klaviyo.Client.Operations;
 using Klaviyo.Mcp.Access;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -51,7 +51,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, AccessPolicy access, ResultB
                 Items = [.. found.Select(o => new FoundOperation { Operation = o.Id, Method = o.Method, Path = o.Path, Summary = o.Summary, Access = AccessText(o) })],
                 Note = found.Count == 0 ? "Nothing matched; try other words, or leave out tag." : null,
             },
-            KlaviyoMcpJsonContext.Default.FoundOperations);
+            ToolJsonContext.Default.FoundOperations);
     }
 
     [ToolOperation(ToolOperationAttribute.WholeApi)]
@@ -85,7 +85,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, AccessPolicy access, ResultB
                 ExampleBody = found.ExampleBody(),
                 Note = Note(found),
             },
-            KlaviyoMcpJsonContext.Default.OperationDescription);
+            ToolJsonContext.Default.OperationDescription);
     }
 
     [ToolOperation(ToolOperationAttribute.WholeApi)]
@@ -143,7 +143,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, AccessPolicy access, ResultB
             found.Id,
             new ArgumentPointerMap(("/", "body.")),
             found.QueryParameters.ToDictionary(p => p.Name, p => "query." + p.Name));
-        var document = await KlaviyoCall.RunAsync(
+        var document = await KlaviyoCalls.RunAsync(
             call,
             () => klaviyo.CallOperationAsync(found, found.BuildPath(pathValues), found.BuildQueryString(query, current.KlaviyoCursor), bodyValue, cancellationToken)).ConfigureAwait(false);
         return Shape(found, document, current);
@@ -168,7 +168,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, AccessPolicy access, ResultB
                         ? $"Klaviyo accepted the request ({status}); it is processed in the background."
                         : $"Klaviyo accepted the request ({status}).",
                 },
-                KlaviyoMcpJsonContext.Default.JsonObject);
+                ToolJsonContext.Default.JsonObject);
         }
 
         if (document.Data.ValueKind == JsonValueKind.Array)
@@ -191,7 +191,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, AccessPolicy access, ResultB
         // A document without data (rare): passed through, compacted.
         return ToolResults.Success(
             JsonApiShaper.Compact(document.Root) as System.Text.Json.Nodes.JsonObject ?? [],
-            KlaviyoMcpJsonContext.Default.JsonObject);
+            ToolJsonContext.Default.JsonObject);
     }
 
     private static ApiOperation Resolve(string operation)

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -74,7 +74,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             ["data"] = new JsonArray(new JsonObject { ["type"] = "campaign-message", ["attributes"] = new JsonObject { ["definition"] = definition } }),
         };
 
-        var created = await CatalogCall.SendAsync(klaviyo, "create_campaign", null, CatalogCall.Document("campaign", attributes: attributes), s_campaignPointers, cancellationToken).ConfigureAwait(false);
+        var created = await KlaviyoCalls.SendAsync(klaviyo, "create_campaign", null, KlaviyoCalls.Document("campaign", attributes: attributes), s_campaignPointers, cancellationToken).ConfigureAwait(false);
         var campaign = Campaign.From(created) with { Channel = canonicalChannel };
         var result = await DescribeAsync(campaign, cancellationToken).ConfigureAwait(false);
         if (templateId is not null && campaign.MessageId is { } messageId)
@@ -137,7 +137,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
 
         SendSettings(attributes, strategy, use_smart_sending, trackingOptions);
 
-        var updated = await CatalogCall.SendAsync(klaviyo, "update_campaign", campaign.Id, CatalogCall.Document("campaign", campaign.Id, attributes), s_campaignPointers, cancellationToken).ConfigureAwait(false);
+        var updated = await KlaviyoCalls.SendAsync(klaviyo, "update_campaign", campaign.Id, KlaviyoCalls.Document("campaign", campaign.Id, attributes), s_campaignPointers, cancellationToken).ConfigureAwait(false);
         var after = Campaign.From(updated);
         return ToolResults.Resource(await DescribeAsync(after with { MessageId = after.MessageId ?? campaign.MessageId, Channel = after.Channel ?? campaign.Channel }, cancellationToken).ConfigureAwait(false), budget);
     }
@@ -176,7 +176,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         }
         else
         {
-            var message = await CatalogCall.ReadAsync(klaviyo, "get_campaign_message", cancellationToken, message_id!.Trim(), null, "update_campaign_message", ("include", "campaign")).ConfigureAwait(false);
+            var message = await KlaviyoCalls.ReadAsync(klaviyo, "get_campaign_message", cancellationToken, message_id!.Trim(), null, "update_campaign_message", ("include", "campaign")).ConfigureAwait(false);
             var owner = message.Included.FirstOrDefault(r => r.GetProperty("type").GetString() == "campaign");
             campaign = owner.ValueKind == JsonValueKind.Object
                 ? Campaign.FromResource(owner, message.Resources) with { MessageId = message_id.Trim() }
@@ -199,9 +199,9 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
 
         if (definition is not null)
         {
-            var updated = await CatalogCall.SendAsync(
+            var updated = await KlaviyoCalls.SendAsync(
                 klaviyo, "update_campaign_message", messageId,
-                CatalogCall.Document("campaign-message", messageId, new JsonObject { ["definition"] = definition }),
+                KlaviyoCalls.Document("campaign-message", messageId, new JsonObject { ["definition"] = definition }),
                 s_messagePointers, cancellationToken, progress: templateId is null ? null : "The template had been assigned before this failure.").ConfigureAwait(false);
             result = JsonApiShaper.Flatten(updated.Resource);
         }
@@ -229,7 +229,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         TextRules.NotBlank("name", name, errors);
         errors.ThrowIfAny();
         var attributes = new JsonObject { ["new_name"] = name?.Trim() };
-        var cloned = await CatalogCall.SendAsync(klaviyo, "create_campaign_clone", null, CatalogCall.Document("campaign", campaign_id.Trim(), attributes), s_campaignPointers, cancellationToken, "clone_campaign").ConfigureAwait(false);
+        var cloned = await KlaviyoCalls.SendAsync(klaviyo, "create_campaign_clone", null, KlaviyoCalls.Document("campaign", campaign_id.Trim(), attributes), s_campaignPointers, cancellationToken, "clone_campaign").ConfigureAwait(false);
         return ToolResults.Resource(await DescribeAsync(Campaign.From(cloned), cancellationToken).ConfigureAwait(false), budget);
     }
 
@@ -252,7 +252,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             return unconfirmed;
         }
 
-        await CatalogCall.SendAsync(klaviyo, "delete_campaign", campaign.Id, null, new ArgumentPointerMap(), cancellationToken).ConfigureAwait(false);
+        await KlaviyoCalls.SendAsync(klaviyo, "delete_campaign", campaign.Id, null, new ArgumentPointerMap(), cancellationToken).ConfigureAwait(false);
         return ToolResults.Success(new JsonObject { ["id"] = campaign.Id, ["deleted"] = true }, KlaviyoMcpJsonContext.Default.JsonObject);
     }
 
@@ -260,14 +260,15 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
     [McpServerTool(Name = "estimate_campaign_recipients", Title = "Estimate recipients", ReadOnly = true)]
     [Description("Count a campaign's recipients.")]
     public async Task<CallToolResult> EstimateCampaignRecipients(
+        RequestContext<CallToolRequestParams> request,
         [Description("Campaign id.")] string campaign_id,
-        IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        await using var progress = ToolProgress.For(request);
         var errors = new ArgumentErrors();
         TextRules.Required("campaign_id", campaign_id, errors);
         errors.ThrowIfAny();
-        var count = await EstimateAsync(campaign_id.Trim(), progress, cancellationToken).ConfigureAwait(false);
+        var count = await EstimateAsync(campaign_id.Trim(), progress.Reporter, cancellationToken).ConfigureAwait(false);
         return ToolResults.Success(
             new JsonObject { ["campaign_id"] = campaign_id.Trim(), ["estimated_recipients"] = count },
             KlaviyoMcpJsonContext.Default.JsonObject);
@@ -280,9 +281,9 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         RequestContext<CallToolRequestParams> request,
         [Description("Campaign id.")] string campaign_id,
         [Description("After their yes.")] string? confirmation_token = null,
-        IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        await using var progress = ToolProgress.For(request);
         var errors = new ArgumentErrors();
         TextRules.Required("campaign_id", campaign_id, errors);
         errors.ThrowIfAny();
@@ -295,7 +296,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         string estimate;
         try
         {
-            estimate = (await EstimateAsync(campaign.Id, progress, cancellationToken).ConfigureAwait(false)).ToString("N0", CultureInfo.InvariantCulture);
+            estimate = (await EstimateAsync(campaign.Id, progress.Reporter, cancellationToken).ConfigureAwait(false)).ToString("N0", CultureInfo.InvariantCulture);
         }
         catch (Exception ex) when (ex is KlaviyoToolException or ToolFailureException)
         {
@@ -308,7 +309,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             return unconfirmed;
         }
 
-        var job = await CatalogCall.SendAsync(klaviyo, "send_campaign", null, CatalogCall.Document("campaign-send-job", campaign.Id), new ArgumentPointerMap(("/data/id", "campaign_id")), cancellationToken).ConfigureAwait(false);
+        var job = await KlaviyoCalls.SendAsync(klaviyo, "send_campaign", null, KlaviyoCalls.Document("campaign-send-job", campaign.Id), new ArgumentPointerMap(("/data/id", "campaign_id")), cancellationToken).ConfigureAwait(false);
         var status = job.Data.ValueKind == JsonValueKind.Object && job.Data.TryGetProperty("attributes", out var a) && a.TryGetProperty("status", out var s) ? s.GetString() : null;
         return ToolResults.Success(
             new JsonObject
@@ -325,17 +326,27 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
     [McpServerTool(Name = "cancel_campaign_send", Title = "Cancel send", Destructive = true)]
     [Description("Stop a scheduled or sending campaign.")]
     public async Task<CallToolResult> CancelCampaignSend(
+        RequestContext<CallToolRequestParams> request,
         [Description("Campaign id.")] string campaign_id,
         [Description("Back to draft.")] bool? revert = null,
+        [Description("After their yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ArgumentErrors();
         TextRules.Required("campaign_id", campaign_id, errors);
         errors.ThrowIfAny();
         var action = revert == true ? "revert" : "cancel";
-        await CatalogCall.SendAsync(
+        var summary = revert == true
+            ? $"Stop sending campaign {campaign_id.Trim()} and put it back to draft."
+            : $"Stop sending campaign {campaign_id.Trim()} for good: it cannot be sent again.";
+        if (await gate.ConfirmAsync(request, summary, cancellationToken).ConfigureAwait(false) is { } unconfirmed)
+        {
+            return unconfirmed;
+        }
+
+        await KlaviyoCalls.SendAsync(
             klaviyo, "cancel_campaign_send", campaign_id.Trim(),
-            CatalogCall.Document("campaign-send-job", campaign_id.Trim(), new JsonObject { ["action"] = action }),
+            KlaviyoCalls.Document("campaign-send-job", campaign_id.Trim(), new JsonObject { ["action"] = action }),
             new ArgumentPointerMap(("/data/id", "campaign_id")), cancellationToken).ConfigureAwait(false);
         return ToolResults.Success(
             new JsonObject
@@ -389,22 +400,22 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
 
     private async Task<string?> TemplateIdAsync(string? templateId, string? templateName, CancellationToken cancellationToken)
     {
-        var templates = CatalogCall.Operation("get_templates");
-        return await names.ResolveAsync("template", "template_name", templateId, templateName, KlaviyoOperation.Read("template_name lookup (get_templates)", "get_templates"),
-            (query, ct) => klaviyo.CallOperationAsync(templates, templates.Path, query.ToString(), (JsonElement?)null, ct), cancellationToken).ConfigureAwait(false);
+        var lookup = KlaviyoOperation.Read("template_name lookup (get_templates)", "get_templates");
+        return await names.ResolveAsync("template", "template_name", templateId, templateName, lookup,
+            (query, ct) => KlaviyoCalls.ReadAsync(klaviyo, lookup, query, ct), cancellationToken).ConfigureAwait(false);
     }
 
     private Task AssignTemplateAsync(string messageId, string templateId, string? progress, CancellationToken cancellationToken) =>
-        CatalogCall.SendAsync(
+        KlaviyoCalls.SendAsync(
             klaviyo, "assign_template_to_campaign_message", null,
-            CatalogCall.Document("campaign-message", messageId, relationships: new JsonObject
+            KlaviyoCalls.Document("campaign-message", messageId, relationships: new JsonObject
             {
                 ["template"] = new JsonObject { ["data"] = new JsonObject { ["type"] = "template", ["id"] = templateId } },
             }),
             new ArgumentPointerMap(("/data/relationships/template/data/id", "template_id")), cancellationToken, progress: progress);
 
     private async Task<Campaign> ReadAsync(string campaignId, CancellationToken cancellationToken) =>
-        Campaign.From(await CatalogCall.ReadAsync(klaviyo, "get_campaign", cancellationToken, campaignId, null, null, ("include", "campaign-messages")).ConfigureAwait(false));
+        Campaign.From(await KlaviyoCalls.ReadAsync(klaviyo, "get_campaign", cancellationToken, campaignId, null, null, ("include", "campaign-messages")).ConfigureAwait(false));
 
     private async Task<Campaign> DraftAsync(string campaignId, CancellationToken cancellationToken, bool forSend = false)
     {
@@ -416,12 +427,12 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
     private async Task<int> EstimateAsync(string campaignId, IProgress<ProgressNotificationValue>? progress, CancellationToken cancellationToken)
     {
         var pointers = new ArgumentPointerMap(("/data/id", "campaign_id"));
-        await CatalogCall.SendAsync(klaviyo, "refresh_campaign_recipient_estimation", null, CatalogCall.Document("campaign-recipient-estimation-job", campaignId), pointers, cancellationToken, "estimate_campaign_recipients").ConfigureAwait(false);
+        await KlaviyoCalls.SendAsync(klaviyo, "refresh_campaign_recipient_estimation", null, KlaviyoCalls.Document("campaign-recipient-estimation-job", campaignId), pointers, cancellationToken, "estimate_campaign_recipients").ConfigureAwait(false);
         var started = time.GetUtcNow();
         var delay = polling.FirstDelay;
         for (var attempt = 1; ; attempt++)
         {
-            var job = await CatalogCall.ReadAsync(klaviyo, "get_campaign_recipient_estimation_job", cancellationToken, campaignId, null, "estimate_campaign_recipients").ConfigureAwait(false);
+            var job = await KlaviyoCalls.ReadAsync(klaviyo, "get_campaign_recipient_estimation_job", cancellationToken, campaignId, null, "estimate_campaign_recipients").ConfigureAwait(false);
             var status = job.Resource.TryGetProperty("attributes", out var a) && a.TryGetProperty("status", out var s) ? s.GetString() : null;
             if (status == "complete")
             {
@@ -444,7 +455,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, polling.MaxDelay.TotalMilliseconds));
         }
 
-        var estimate = await CatalogCall.ReadAsync(klaviyo, "get_campaign_recipient_estimation", cancellationToken, campaignId, null, "estimate_campaign_recipients").ConfigureAwait(false);
+        var estimate = await KlaviyoCalls.ReadAsync(klaviyo, "get_campaign_recipient_estimation", cancellationToken, campaignId, null, "estimate_campaign_recipients").ConfigureAwait(false);
         return estimate.Resource.TryGetProperty("attributes", out var attributes) && attributes.TryGetProperty("estimated_recipient_count", out var count) && count.TryGetInt32(out var n)
             ? n
             : throw new ToolFailureException($"Klaviyo's recipient estimation of campaign {campaignId} had no estimated_recipient_count.");

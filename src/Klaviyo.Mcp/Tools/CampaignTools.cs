@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Klaviyo.Client;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Validation;
@@ -72,7 +72,7 @@ public sealed class CampaignTools(KlaviyoClient klaviyo, ResultBudget budget)
         }
 
         var query = new KlaviyoQuery().Filter(filter.ToString()).Cursor(current.KlaviyoCursor);
-        var page = await KlaviyoCall.RunAsync(GetCampaignsOperation, () => klaviyo.GetCampaignsAsync(query, cancellationToken)).ConfigureAwait(false);
+        var page = await KlaviyoCalls.RunAsync(GetCampaignsOperation, () => klaviyo.GetCampaignsAsync(query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Page(page, current, budget);
     }
 
@@ -86,7 +86,7 @@ public sealed class CampaignTools(KlaviyoClient klaviyo, ResultBudget budget)
         var errors = new ArgumentErrors();
         TextRules.Required("id", id, errors);
         errors.ThrowIfAny();
-        var document = await KlaviyoCall.RunAsync(GetCampaignOperation, () => klaviyo.GetCampaignAsync(id.Trim(), new KlaviyoQuery().Include(["campaign-messages"]), cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(GetCampaignOperation, () => klaviyo.GetCampaignAsync(id.Trim(), new KlaviyoQuery().Include(["campaign-messages"]), cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 }

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Validation;
 using ModelContextProtocol.Protocol;
@@ -37,7 +37,7 @@ public sealed class CatalogTools(KlaviyoClient klaviyo, ResultBudget budget)
         TextRules.NotBlank("title_contains", title_contains, errors);
         Lists.ResourceNameResolver.CheckReference("category_id", category_id, "category_name", category_name, required: false, errors);
         sort = ChoiceRules.One("sort", sort, s_sorts, errors);
-        fields = ChoiceRules.Each("fields", fields, CatalogCall.Operation("get_catalog_items").QueryParameter("fields[catalog-item]")!.Values!, errors);
+        fields = ChoiceRules.Each("fields", fields, KlaviyoCalls.Operation("get_catalog_items").QueryParameter("fields[catalog-item]")!.Values!, errors);
         var current = PageRules.Cursor(cursor, errors);
         errors.ThrowIfAny();
 
@@ -58,7 +58,7 @@ public sealed class CatalogTools(KlaviyoClient klaviyo, ResultBudget budget)
             filter.Equal("published", p);
         }
 
-        var document = await CatalogCall.ReadAsync(klaviyo, "get_catalog_items", cancellationToken, null, current.KlaviyoCursor, null,
+        var document = await KlaviyoCalls.ReadAsync(klaviyo, "get_catalog_items", cancellationToken, null, current.KlaviyoCursor, null,
             ("filter", filter.ToString()), ("sort", sort), ("fields[catalog-item]", string.Join(',', fields ?? s_itemFields)),
             ("include", "variants"), ("fields[catalog-variant]", "sku,inventory_quantity,inventory_policy")).ConfigureAwait(false);
         return ToolResults.Page(document, current, budget);
@@ -77,7 +77,7 @@ public sealed class CatalogTools(KlaviyoClient klaviyo, ResultBudget budget)
         errors.ThrowIfAny();
 
         var withVariants = include_variants == true;
-        var document = await CatalogCall.ReadAsync(klaviyo, "get_catalog_item", cancellationToken, item_id.Trim(), null, null,
+        var document = await KlaviyoCalls.ReadAsync(klaviyo, "get_catalog_item", cancellationToken, item_id.Trim(), null, null,
             ("include", withVariants ? "variants" : null), ("fields[catalog-variant]", withVariants ? string.Join(',', s_variantFields) : null)).ConfigureAwait(false);
         var resource = document.Root.ValueKind == JsonValueKind.Object ? document.Resources.FirstOrDefault() : default;
         if (resource.ValueKind != JsonValueKind.Object)
@@ -116,7 +116,7 @@ public sealed class CatalogTools(KlaviyoClient klaviyo, ResultBudget budget)
         TextRules.NotBlank("name_contains", name_contains, errors);
         var current = PageRules.Cursor(cursor, errors);
         errors.ThrowIfAny();
-        var document = await CatalogCall.ReadAsync(klaviyo, "get_catalog_categories", cancellationToken, null, current.KlaviyoCursor, null,
+        var document = await KlaviyoCalls.ReadAsync(klaviyo, "get_catalog_categories", cancellationToken, null, current.KlaviyoCursor, null,
             ("filter", name_contains is null ? null : new KlaviyoFilter().Contains("name", name_contains).ToString())).ConfigureAwait(false);
         return ToolResults.Page(document, current, budget);
     }
@@ -124,7 +124,7 @@ public sealed class CatalogTools(KlaviyoClient klaviyo, ResultBudget budget)
     /// <summary>The category called <paramref name="name"/> (exact, ignoring case), found with a contains filter.</summary>
     private async Task<string> CategoryIdAsync(string name, CancellationToken cancellationToken)
     {
-        var document = await CatalogCall.ReadAsync(klaviyo, "get_catalog_categories", cancellationToken, null, null, "category_name lookup (get_catalog_categories)",
+        var document = await KlaviyoCalls.ReadAsync(klaviyo, "get_catalog_categories", cancellationToken, null, null, "category_name lookup (get_catalog_categories)",
             ("filter", new KlaviyoFilter().Contains("name", name).ToString())).ConfigureAwait(false);
         var matches = document.Resources
             .Where(c => c.TryGetProperty("attributes", out var a) && string.Equals(a.GetProperty("name").GetString(), name, StringComparison.OrdinalIgnoreCase))

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
 using Klaviyo.Client.Operations;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Coupons;
@@ -19,7 +19,7 @@ namespace Klaviyo.Mcp.Tools;
 /// <summary>Klaviyo's Coupons area: coupons, and codes generated for them.</summary>
 [McpServerToolType]
 [SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
-public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator generator, ResultBudget budget)
+public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator generator, Lists.ResourceNameResolver names, ResultBudget budget)
 {
     private static readonly ArgumentPointerMap s_couponPointers = new(("/data/attributes/external_id", "name"), ("/data/attributes/", ""));
     private static readonly string[] s_statuses = ["UNASSIGNED", "PROCESSING", "ASSIGNED_TO_PROFILE", "USED", "VERSION_NOT_ACTIVE", "DELETING"];
@@ -32,7 +32,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
         var errors = new ArgumentErrors();
         var current = PageRules.Cursor(cursor, errors);
         errors.ThrowIfAny();
-        var document = await CatalogCall.ReadAsync(klaviyo, "get_coupons", cancellationToken, cursor: current.KlaviyoCursor).ConfigureAwait(false);
+        var document = await KlaviyoCalls.ReadAsync(klaviyo, "get_coupons", cancellationToken, cursor: current.KlaviyoCursor).ConfigureAwait(false);
         return ToolResults.Page(document, current, budget);
     }
 
@@ -54,7 +54,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
             attributes["description"] = description;
         }
 
-        var document = await CatalogCall.SendAsync(klaviyo, "create_coupon", null, CatalogCall.Document("coupon", attributes: attributes), s_couponPointers, cancellationToken).ConfigureAwait(false);
+        var document = await KlaviyoCalls.SendAsync(klaviyo, "create_coupon", null, KlaviyoCalls.Document("coupon", attributes: attributes), s_couponPointers, cancellationToken).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -86,6 +86,8 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
         var current = PageRules.Cursor(cursor, errors);
         errors.ThrowIfAny();
 
+        // A name is looked up first: an unknown one is an argument error, not an empty page.
+        coupon = await names.CouponIdAsync(coupon_id, coupon_name, cancellationToken).ConfigureAwait(false);
         var filter = new KlaviyoFilter();
         if (coupon is not null)
         {
@@ -99,7 +101,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
 
         if (profile_email is not null)
         {
-            var profiles = await CatalogCall.ReadAsync(klaviyo, "get_profiles", cancellationToken, null, null, "profile_email lookup (get_profiles)", ("filter", new KlaviyoFilter().Equal("email", profile_email.Trim()).ToString())).ConfigureAwait(false);
+            var profiles = await KlaviyoCalls.ReadAsync(klaviyo, "get_profiles", cancellationToken, null, null, "profile_email lookup (get_profiles)", ("filter", new KlaviyoFilter().Equal("email", profile_email.Trim()).ToString())).ConfigureAwait(false);
             var id = profiles.Resources.Select(p => p.GetProperty("id").GetString()).FirstOrDefault();
             if (id is null)
             {
@@ -109,7 +111,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
             filter.Equal("profile.id", id);
         }
 
-        var document = await CatalogCall.ReadAsync(klaviyo, "get_coupon_codes", cancellationToken, null, current.KlaviyoCursor, null, ("filter", filter.ToString())).ConfigureAwait(false);
+        var document = await KlaviyoCalls.ReadAsync(klaviyo, "get_coupon_codes", cancellationToken, null, current.KlaviyoCursor, null, ("filter", filter.ToString())).ConfigureAwait(false);
         return ToolResults.Page(document, current, budget);
     }
 
@@ -117,6 +119,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
     [McpServerTool(Name = "generate_coupon_codes", Title = "Generate coupon codes", Destructive = false, Idempotent = true)]
     [Description("Create unique random codes for a coupon, also saved to a CSV; resumable.")]
     public async Task<CallToolResult> GenerateCouponCodes(
+        RequestContext<CallToolRequestParams> request,
         [Description("1-100000.")] int count,
         [Description("= its name.")] string? coupon_id = null,
         [Description("Same.")] string? coupon_name = null,
@@ -124,9 +127,9 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
         [Description("Default 10.")] int? length = null,
         [Description("ISO 8601.")] string? expires_at = null,
         [Description(".csv path.")] string? output_path = null,
-        IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        await using var progress = ToolProgress.For(request);
         var errors = new ArgumentErrors();
         Lists.ResourceNameResolver.CheckReference("coupon_id", coupon_id, "coupon_name", coupon_name, required: true, errors);
         if (count is < 1 or > CouponCodeGenerator.MaxCount)
@@ -160,7 +163,7 @@ public sealed class CouponTools(KlaviyoClient klaviyo, CouponCodeGenerator gener
         }
 
         errors.ThrowIfAny();
-        var result = await generator.RunAsync((coupon_id ?? coupon_name)!.Trim(), count, prefix, size, expires, output_path, progress, cancellationToken).ConfigureAwait(false);
-        return ToolResults.Success(result, KlaviyoMcpJsonContext.Default.CouponCodesResult);
+        var result = await generator.RunAsync((coupon_id ?? coupon_name)!.Trim(), count, prefix, size, expires, output_path, progress.Reporter, cancellationToken).ConfigureAwait(false);
+        return ToolResults.Success(result, ToolJsonContext.Default.CouponCodesResult);
     }
 }

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Klaviyo.Client;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Events;
@@ -79,14 +79,8 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
             errors);
         errors.ThrowIfAny();
 
-        try
-        {
-            await klaviyo.CreateEventAsync(prepared!.Resource, cancellationToken).ConfigureAwait(false);
-        }
-        catch (KlaviyoException failure)
-        {
-            throw new KlaviyoToolException(CreateEventOperation, failure);
-        }
+        var resource = prepared!.Resource;
+        await KlaviyoCalls.RunAsync(CreateEventOperation, () => klaviyo.CreateEventAsync(resource, cancellationToken)).ConfigureAwait(false);
 
         return ToolResults.Success(
             new CreateEventResult
@@ -101,7 +95,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
                 Value = value,
                 ValueCurrency = prepared.Resource.Attributes.ValueCurrency,
             },
-            KlaviyoMcpJsonContext.Default.CreateEventResult);
+            ToolJsonContext.Default.CreateEventResult);
     }
 
     [ToolOperation("bulk_create_events")]
@@ -133,7 +127,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         {
             var path = $"events[{i}]";
             var itemErrors = new ArgumentErrors();
-            var contentId = EventArgumentsValidator.ContentId("bulk_", JsonSerializer.SerializeToUtf8Bytes(events[i], KlaviyoMcpJsonContext.Default.CreateEventArguments));
+            var contentId = EventArgumentsValidator.ContentId("bulk_", JsonSerializer.SerializeToUtf8Bytes(events[i], ToolJsonContext.Default.CreateEventArguments));
             prepared[i] = validator.Prepare(events[i], path, itemErrors, contentId);
             if (prepared[i] is { } item)
             {
@@ -177,7 +171,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         {
             var job = builder.Writer;
             var progress = jobs == 0 ? null : $"{jobs} jobs ({accepted} events, events[0] to events[{firstInJob - 1}]) had been accepted before this failure; repeating the same call is safe, since their unique_ids are the same.";
-            await KlaviyoCall.RunAsync(BulkCreateEventsOperation, () => klaviyo.BulkCreateEventsAsync(job, cancellationToken), progress).ConfigureAwait(false);
+            await KlaviyoCalls.RunAsync(BulkCreateEventsOperation, () => klaviyo.BulkCreateEventsAsync(job, cancellationToken), progress).ConfigureAwait(false);
             jobs++;
             accepted += builder.Count;
             builder = new BulkJobBuilder();
@@ -217,7 +211,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
                 InvalidCount = invalid.Count,
                 Invalid = invalid.Count == 0 ? null : [.. invalid.OrderBy(p => p.Key).Take(MaxInvalidListed).Select(p => new InvalidItem { Index = p.Key, Errors = p.Value })],
             },
-            KlaviyoMcpJsonContext.Default.BulkCreateEventsResult);
+            ToolJsonContext.Default.BulkCreateEventsResult);
     }
 
     [ToolOperation("bulk_create_events")]
@@ -230,6 +224,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         "Import events from a .csv, .jsonl or .json file (millions of rows). Columns: metric, email, phone_number, external_id, " +
         "time, value, value_currency, unique_id; others become properties. Bad rows are reported by line. Resumable. Try dry_run first.")]
     public async Task<CallToolResult> ImportEvents(
+        RequestContext<CallToolRequestParams> request,
         [Description("File path.")] string path,
         [Description("Metric name column.")] string? metric_column = null,
         [Description("One metric name for every row, instead of metric_column.")] string? metric_name = null,
@@ -243,9 +238,9 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         [Description("Columns that become properties. Default: all others.")] string[]? property_columns = null,
         [Description("True to validate only, sending nothing.")] bool? dry_run = null,
         [Description("True to start over, ignoring the checkpoint.")] bool? restart = null,
-        IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        await using var progress = ToolProgress.For(request);
         var errors = new ArgumentErrors();
         if (metric_column is not null && metric_name is not null)
         {
@@ -280,8 +275,8 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
             PropertyColumns = property_columns,
         };
 
-        var result = await importer.RunAsync(path, mapping, dry_run == true, restart == true, progress, cancellationToken).ConfigureAwait(false);
-        return ToolResults.Success(result, KlaviyoMcpJsonContext.Default.ImportResult);
+        var result = await importer.RunAsync(path, mapping, dry_run == true, restart == true, progress.Reporter, cancellationToken).ConfigureAwait(false);
+        return ToolResults.Success(result, ToolJsonContext.Default.ImportResult);
     }
 
     private static readonly string[] s_eventSorts = ["datetime", "-datetime", "timestamp", "-timestamp"];
@@ -343,7 +338,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
             .Cursor(current.KlaviyoCursor)
             .Include(["metric"])
             .Fields("metric", ["name"]);
-        var page = await KlaviyoCall.RunAsync(KlaviyoOperation.Read("get_events", "get_events"), () => klaviyo.GetEventsAsync(query, cancellationToken)).ConfigureAwait(false);
+        var page = await KlaviyoCalls.RunAsync(KlaviyoOperation.Read("get_events", "get_events"), () => klaviyo.GetEventsAsync(query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Page(page, current, budget);
     }
 
@@ -362,7 +357,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
             .Include(["metric", "profile"])
             .Fields("metric", ["name"])
             .Fields("profile", ["email", "phone_number", "external_id", "first_name", "last_name"]);
-        var document = await KlaviyoCall.RunAsync(KlaviyoOperation.Read("get_event", "get_event"), () => klaviyo.GetEventAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(KlaviyoOperation.Read("get_event", "get_event"), () => klaviyo.GetEventAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 }

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Klaviyo.Client;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -59,7 +59,7 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, Confir
         }
 
         var query = new KlaviyoQuery().Filter(filter.ToString()).Cursor(current.KlaviyoCursor);
-        var page = await KlaviyoCall.RunAsync(GetFlowsOperation, () => klaviyo.GetFlowsAsync(query, cancellationToken)).ConfigureAwait(false);
+        var page = await KlaviyoCalls.RunAsync(GetFlowsOperation, () => klaviyo.GetFlowsAsync(query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Page(page, current, budget);
     }
 
@@ -75,7 +75,7 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, Confir
         TextRules.Required("id", id, errors);
         errors.ThrowIfAny();
         var query = new KlaviyoQuery().Include(include_actions == true ? ["flow-actions"] : null);
-        var document = await KlaviyoCall.RunAsync(GetFlowOperation, () => klaviyo.GetFlowAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(GetFlowOperation, () => klaviyo.GetFlowAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -93,14 +93,15 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, Confir
         TextRules.Required("id", id, errors);
         var canonical = ChoiceRules.One("status", status ?? "", Statuses, errors);
         errors.ThrowIfAny();
-        if (canonical == "live")
+        var summary = canonical == "live"
+            ? $"Set flow {id.Trim()} LIVE: from now on it sends to real people as they trigger it."
+            : $"Set flow {id.Trim()} to {canonical}: if it is live, it stops sending to people who trigger it.";
+        if (await gate.ConfirmAsync(request, summary, cancellationToken).ConfigureAwait(false) is { } unconfirmed)
         {
-            if (await gate.ConfirmAsync(request, $"Set flow {id.Trim()} LIVE: from now on it sends to real people as they trigger it.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
-            {
-                return unconfirmed;
-            }
+            return unconfirmed;
         }
-        var document = await KlaviyoCall.RunAsync(UpdateStatusOperation, () => klaviyo.UpdateFlowStatusAsync(id.Trim(), canonical!, cancellationToken)).ConfigureAwait(false);
+
+        var document = await KlaviyoCalls.RunAsync(UpdateStatusOperation, () => klaviyo.UpdateFlowStatusAsync(id.Trim(), canonical!, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 }

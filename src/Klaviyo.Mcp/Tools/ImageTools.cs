@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Import;
@@ -55,7 +55,7 @@ public sealed class ImageTools(KlaviyoClient klaviyo, ImportSettings files, Resu
             attributes["hidden"] = h;
         }
 
-        var document = await CatalogCall.SendAsync(klaviyo, "upload_image_from_url", null, CatalogCall.Document("image", attributes: attributes),
+        var document = await KlaviyoCalls.SendAsync(klaviyo, "upload_image_from_url", null, KlaviyoCalls.Document("image", attributes: attributes),
             new ArgumentPointerMap(("/data/attributes/import_from_url", "url"), ("/data/attributes/", "")), cancellationToken).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.Flatten(document.Resource), budget);
     }
@@ -79,8 +79,8 @@ public sealed class ImageTools(KlaviyoClient klaviyo, ImportSettings files, Resu
         }
 
         var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
-        var operation = CatalogCall.Operation("upload_image_from_file");
-        var document = await KlaviyoCall.RunAsync(
+        var operation = KlaviyoCalls.Operation("upload_image_from_file");
+        var document = await KlaviyoCalls.RunAsync(
             new KlaviyoOperation("upload_image_from_file", "upload_image_from_file", new ArgumentPointerMap()),
             () => klaviyo.UploadFileAsync(operation, bytes, file.Name, ContentTypes[file.Extension], name?.Trim(), hidden, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.Flatten(document.Resource), budget);

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Klaviyo.Client;
 using Klaviyo.Client.Lists;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -59,7 +59,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         errors.ThrowIfAny();
 
         var query = new KlaviyoQuery().Filter(name is null ? null : new KlaviyoFilter().Equal("name", name).ToString()).Cursor(current.KlaviyoCursor);
-        var page = await KlaviyoCall.RunAsync(GetListsOperation, () => klaviyo.GetListsAsync(query, cancellationToken)).ConfigureAwait(false);
+        var page = await KlaviyoCalls.RunAsync(GetListsOperation, () => klaviyo.GetListsAsync(query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Page(page, current, budget);
     }
 
@@ -76,7 +76,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         errors.ThrowIfAny();
 
         var query = new KlaviyoQuery().AdditionalFields("list", include_profile_count == true ? ["profile_count"] : null);
-        var document = await KlaviyoCall.RunAsync(GetListOperation, () => klaviyo.GetListAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(GetListOperation, () => klaviyo.GetListAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -94,7 +94,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         opt_in_process = ChoiceRules.One("opt_in_process", opt_in_process, s_optInProcesses, errors);
         errors.ThrowIfAny();
 
-        var document = await KlaviyoCall.RunAsync(CreateListOperation, () => klaviyo.CreateListAsync(new ListAttributes(name.Trim(), opt_in_process), cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(CreateListOperation, () => klaviyo.CreateListAsync(new ListAttributes(name.Trim(), opt_in_process), cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -119,7 +119,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
 
         errors.ThrowIfAny();
 
-        var document = await KlaviyoCall.RunAsync(UpdateListOperation, () => klaviyo.UpdateListAsync(id.Trim(), new ListAttributes(name?.Trim(), opt_in_process), cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(UpdateListOperation, () => klaviyo.UpdateListAsync(id.Trim(), new ListAttributes(name?.Trim(), opt_in_process), cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -140,8 +140,8 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
             return unconfirmed;
         }
 
-        await KlaviyoCall.RunAsync(DeleteListOperation, () => klaviyo.DeleteListAsync(id.Trim(), cancellationToken)).ConfigureAwait(false);
-        return ToolResults.Success(new ListDeletedResult { Id = id.Trim() }, KlaviyoMcpJsonContext.Default.ListDeletedResult);
+        await KlaviyoCalls.RunAsync(DeleteListOperation, () => klaviyo.DeleteListAsync(id.Trim(), cancellationToken)).ConfigureAwait(false);
+        return ToolResults.Success(new ListDeletedResult { Id = id.Trim() }, ToolJsonContext.Default.ListDeletedResult);
     }
 
     [ToolOperation("add_profiles_to_list")]
@@ -176,17 +176,19 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         await SendMembersAsync(all, AddMembersOperation, batch => klaviyo.AddProfilesToListAsync(listId, batch, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Success(
             new ListMembershipResult { ListId = listId, Added = all.Count, Created = create_missing == true ? created : null, NotFound = missing.Count > 0 ? missing : null },
-            KlaviyoMcpJsonContext.Default.ListMembershipResult);
+            ToolJsonContext.Default.ListMembershipResult);
     }
 
     [ToolOperation("remove_profiles_from_list")]
     [McpServerTool(Name = "remove_profiles_from_list", Title = "Remove profiles from list", Destructive = true, Idempotent = true)]
     [Description("Remove profiles from a list by profile_ids and/or emails. Membership only; consent is unchanged.")]
     public async Task<CallToolResult> RemoveProfilesFromList(
+        RequestContext<CallToolRequestParams> request,
         [Description("List id.")] string? list_id = null,
         [Description("Exact name (any case), instead of list_id.")] string? list_name = null,
         [Description("Profile ids.")] string[]? profile_ids = null,
         [Description("Emails.")] string[]? emails = null,
+        [Description("After their yes.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var (ids, addresses) = CheckMembers(list_id, list_name, profile_ids, emails);
@@ -195,10 +197,17 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         var found = addresses.Count == 0 ? [] : await profileIds.FindByEmailAsync(addresses, cancellationToken).ConfigureAwait(false);
         var missing = addresses.Where(e => !found.ContainsKey(e)).ToList();
         var all = ids.Concat(found.Values).Distinct().ToList();
+        var who = string.Join(", ", ids.Take(5).Concat(addresses.Where(found.ContainsKey)).Take(5).Select(IdentifierRules.Quote));
+        if (all.Count > 0 &&
+            await gate.ConfirmAsync(request, $"Remove {all.Count} profile(s) from list {listId}: {who}{(all.Count > 5 ? ", …" : "")}. Their consent is unchanged.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
+        {
+            return unconfirmed;
+        }
+
         await SendMembersAsync(all, RemoveMembersOperation, batch => klaviyo.RemoveProfilesFromListAsync(listId, batch, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Success(
             new ListMembershipResult { ListId = listId, Removed = all.Count, NotFound = missing.Count > 0 ? missing : null },
-            KlaviyoMcpJsonContext.Default.ListMembershipResult);
+            ToolJsonContext.Default.ListMembershipResult);
     }
 
     [ToolOperation("get_profiles_for_list")]
@@ -224,7 +233,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
             .Filter(email is null ? null : new KlaviyoFilter().Equal("email", email).ToString())
             .PageSize(page_size ?? 20)
             .Cursor(current.KlaviyoCursor);
-        var page = await KlaviyoCall.RunAsync(GetMembersOperation, () => klaviyo.GetListProfilesAsync(listId, query, cancellationToken)).ConfigureAwait(false);
+        var page = await KlaviyoCalls.RunAsync(GetMembersOperation, () => klaviyo.GetListProfilesAsync(listId, query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Page(page, current, budget);
     }
 
@@ -252,7 +261,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         var sent = 0;
         foreach (var batch in ids.Chunk(MembersPerRequest))
         {
-            await KlaviyoCall.RunAsync(operation, () => send(batch), sent == 0 ? null : $"{sent} of {ids.Count} profiles had been sent before this failure.").ConfigureAwait(false);
+            await KlaviyoCalls.RunAsync(operation, () => send(batch), sent == 0 ? null : $"{sent} of {ids.Count} profiles had been sent before this failure.").ConfigureAwait(false);
             sent += batch.Length;
         }
     }

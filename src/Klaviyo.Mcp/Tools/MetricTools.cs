@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
 using Klaviyo.Client.Insights;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Metrics;
@@ -51,7 +51,7 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
         if (name is null)
         {
             var query = new KlaviyoQuery().Filter(integration is null ? null : new KlaviyoFilter().Equal("integration.name", integration).ToString()).Cursor(current.KlaviyoCursor);
-            var page = await KlaviyoCall.RunAsync(KlaviyoOperation.Read("get_metrics", "get_metrics"), () => klaviyo.GetMetricsAsync(query, cancellationToken)).ConfigureAwait(false);
+            var page = await KlaviyoCalls.RunAsync(KlaviyoOperation.Read("get_metrics", "get_metrics"), () => klaviyo.GetMetricsAsync(query, cancellationToken)).ConfigureAwait(false);
             return ToolResults.Page(page, current, budget);
         }
 
@@ -59,7 +59,7 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
         var all = await metrics.AllAsync(integration, cancellationToken).ConfigureAwait(false);
         var matches = all.Where(m => m.Name.Contains(name, StringComparison.OrdinalIgnoreCase))
             .Select(m => new JsonObject { ["id"] = m.Id, ["name"] = m.Name, ["integration"] = m.Integration })
-            .Select(o => (JsonObject)JsonApiShaper.Compact(JsonSerializer.SerializeToElement(o, KlaviyoMcpJsonContext.Default.JsonObject))!)
+            .Select(o => (JsonObject)JsonApiShaper.Compact(JsonSerializer.SerializeToElement(o, ToolJsonContext.Default.JsonObject))!)
             .Skip(current.Skip)
             .ToList();
         return ToolResults.Collection(matches, current, null, budget);
@@ -76,7 +76,7 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
         TextRules.Required("id", id, errors);
         errors.ThrowIfAny();
 
-        var document = await KlaviyoCall.RunAsync(GetMetricOperation, () => klaviyo.GetMetricAsync(id.Trim(), cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(GetMetricOperation, () => klaviyo.GetMetricAsync(id.Trim(), cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -137,7 +137,7 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
             Timezone = timezone,
             PageCursor = current.KlaviyoCursor,
         };
-        var document = await KlaviyoCall.RunAsync(AggregatesOperation, () => klaviyo.QueryMetricAggregatesAsync(query, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(AggregatesOperation, () => klaviyo.QueryMetricAggregatesAsync(query, cancellationToken)).ConfigureAwait(false);
         var rows = AggregateRows(document.Data, query.By ?? [], query.Measurements).Skip(current.Skip).ToList();
         return ToolResults.Collection(rows, current, document.NextCursor, budget,
             $"Metric {metricName ?? metricId} (id {metricId}), {query.Interval} intervals in {timezone ?? "UTC"}.");

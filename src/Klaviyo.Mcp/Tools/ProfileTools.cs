@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
 using Klaviyo.Client.Profiles;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Events;
@@ -103,7 +103,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
             .Cursor(current.KlaviyoCursor)
             .Fields("profile", fields)
             .AdditionalFields("profile", additional_fields);
-        var page = await KlaviyoCall.RunAsync(GetProfilesOperation, () => klaviyo.GetProfilesAsync(query, cancellationToken)).ConfigureAwait(false);
+        var page = await KlaviyoCalls.RunAsync(GetProfilesOperation, () => klaviyo.GetProfilesAsync(query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Page(page, current, budget);
     }
 
@@ -127,7 +127,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
             .AdditionalFields("profile", additional_fields)
             .Fields("list", include?.Contains("lists") == true ? ["name"] : null)
             .Fields("segment", include?.Contains("segments") == true ? ["name"] : null);
-        var document = await KlaviyoCall.RunAsync(GetProfileOperation, () => klaviyo.GetProfileAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(GetProfileOperation, () => klaviyo.GetProfileAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -157,13 +157,13 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
 
         try
         {
-            var document = await KlaviyoCall.RunAsync(CreateProfileOperation, () => klaviyo.CreateProfileAsync(new ProfileResource(profile.ToAttributes()), cancellationToken)).ConfigureAwait(false);
+            var document = await KlaviyoCalls.RunAsync(CreateProfileOperation, () => klaviyo.CreateProfileAsync(new ProfileResource(profile.ToAttributes()), cancellationToken)).ConfigureAwait(false);
             return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
         }
         catch (KlaviyoToolException failure) when (DuplicateProfileId(failure.Failure) is { } existing && failure.Failure is KlaviyoApiException { Attempts: > 1 })
         {
             // The first attempt created the profile but its answer was lost; the retry found it. That is success.
-            var document = await KlaviyoCall.RunAsync(GetProfileOperation, () => klaviyo.GetProfileAsync(existing, new KlaviyoQuery(), cancellationToken)).ConfigureAwait(false);
+            var document = await KlaviyoCalls.RunAsync(GetProfileOperation, () => klaviyo.GetProfileAsync(existing, new KlaviyoQuery(), cancellationToken)).ConfigureAwait(false);
             var created = JsonApiShaper.FlattenAll(document).First();
             created["note"] = "Klaviyo's answer to the first attempt was lost and the retry found the profile that attempt had created; this is it.";
             return ToolResults.Resource(created, budget);
@@ -184,16 +184,16 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
     public async Task<CallToolResult> UpdateProfile(
         RequestContext<CallToolRequestParams> context,
         [Description("Profile id.")] string id,
-        [Description(ProfileArguments.EmailText + " " + CompactSchemas.NullClears)] string? email = null,
-        [Description(ProfileArguments.PhoneText + " " + CompactSchemas.NullClears)] string? phone_number = null,
-        [Description(ProfileArguments.ExternalIdText + " " + CompactSchemas.NullClears)] string? external_id = null,
-        [Description(ProfileArguments.FirstNameText + " " + CompactSchemas.NullClears)] string? first_name = null,
-        [Description(ProfileArguments.LastNameText + " " + CompactSchemas.NullClears)] string? last_name = null,
-        [Description(ProfileArguments.OrganizationText + " " + CompactSchemas.NullClears)] string? organization = null,
-        [Description(ProfileArguments.LocaleText + " " + CompactSchemas.NullClears)] string? locale = null,
-        [Description(ProfileArguments.TitleText + " " + CompactSchemas.NullClears)] string? title = null,
-        [Description(ProfileArguments.ImageText + " " + CompactSchemas.NullClears)] string? image = null,
-        [Description(ProfileArguments.LocationText + " " + CompactSchemas.NullClears)] ProfileLocationArgument? location = null,
+        [Description(ProfileArguments.EmailText + " " + ToolSchemaCompaction.NullClears)] string? email = null,
+        [Description(ProfileArguments.PhoneText + " " + ToolSchemaCompaction.NullClears)] string? phone_number = null,
+        [Description(ProfileArguments.ExternalIdText + " " + ToolSchemaCompaction.NullClears)] string? external_id = null,
+        [Description(ProfileArguments.FirstNameText + " " + ToolSchemaCompaction.NullClears)] string? first_name = null,
+        [Description(ProfileArguments.LastNameText + " " + ToolSchemaCompaction.NullClears)] string? last_name = null,
+        [Description(ProfileArguments.OrganizationText + " " + ToolSchemaCompaction.NullClears)] string? organization = null,
+        [Description(ProfileArguments.LocaleText + " " + ToolSchemaCompaction.NullClears)] string? locale = null,
+        [Description(ProfileArguments.TitleText + " " + ToolSchemaCompaction.NullClears)] string? title = null,
+        [Description(ProfileArguments.ImageText + " " + ToolSchemaCompaction.NullClears)] string? image = null,
+        [Description(ProfileArguments.LocationText + " " + ToolSchemaCompaction.NullClears)] ProfileLocationArgument? location = null,
         [Description(ProfileArguments.PropertiesText)] Dictionary<string, JsonElement>? properties = null,
         [Description("Custom property keys to remove.")] string[]? unset_properties = null,
         [Description("Values to add to list-valued custom properties, e.g. {\"skus\": \"92538\"}.")] Dictionary<string, JsonElement>? append = null,
@@ -233,12 +233,12 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
 
         if (location is not null || Cleared("location"))
         {
-            attributes["location"] = location is null ? null : JsonSerializer.SerializeToNode(location.ToLocation(), KlaviyoMcpJsonContext.Default.ProfileLocation);
+            attributes["location"] = location is null ? null : JsonSerializer.SerializeToNode(location.ToLocation(), ToolJsonContext.Default.ProfileLocation);
         }
 
         if (properties is not null)
         {
-            attributes["properties"] = JsonSerializer.SerializeToNode(properties, KlaviyoMcpJsonContext.Default.DictionaryStringJsonElement);
+            attributes["properties"] = JsonSerializer.SerializeToNode(properties, ToolJsonContext.Default.DictionaryStringJsonElement);
         }
 
         var patch = unset_properties is { Length: > 0 } || append is { Count: > 0 } || unappend is { Count: > 0 }
@@ -252,7 +252,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         errors.ThrowIfAny();
 
         var resource = new ProfilePatchResource(id.Trim(), attributes) { Meta = patch is null ? null : new ProfileMeta(patch) };
-        var document = await KlaviyoCall.RunAsync(UpdateProfileOperation, () => klaviyo.UpdateProfileAsync(resource, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(UpdateProfileOperation, () => klaviyo.UpdateProfileAsync(resource, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -280,14 +280,14 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         errors.ThrowIfAny();
 
         var resource = new ProfileResource(profile.ToAttributes()) { Id = id?.Trim() };
-        var document = await KlaviyoCall.RunAsync(UpsertProfileOperation, () => klaviyo.CreateOrUpdateProfileAsync(resource, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(UpsertProfileOperation, () => klaviyo.CreateOrUpdateProfileAsync(resource, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Success(
             new ProfileUpsertResult
             {
                 Outcome = document.Status == HttpStatusCode.Created ? "created" : "updated",
                 Profile = JsonApiShaper.FlattenAll(document).First(),
             },
-            KlaviyoMcpJsonContext.Default.ProfileUpsertResult);
+            ToolJsonContext.Default.ProfileUpsertResult);
     }
 
     /// <summary>The existing profile's id in a 409 <c>duplicate_profile</c>, if that is what <paramref name="failure"/> is.</summary>

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
 using Klaviyo.Client.Insights;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Metrics;
@@ -159,7 +159,7 @@ public sealed class ReportingTools(KlaviyoClient klaviyo, MetricResolver metrics
             GroupBy = groupBy is { Length: > 0 } ? groupBy : null,
             Filter = ids is { Length: > 0 } ? new KlaviyoFilter().Raw($"contains-any({idField},[{string.Join(',', ids.Select(KlaviyoFilter.Quote))}])").ToString() : null,
         });
-        var document = await KlaviyoCall.RunAsync(operation, () => klaviyo.QueryValuesReportAsync(report, current.KlaviyoCursor, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(operation, () => klaviyo.QueryValuesReportAsync(report, current.KlaviyoCursor, cancellationToken)).ConfigureAwait(false);
         var rows = await RowsAsync(document.Data, idField, cancellationToken).ConfigureAwait(false);
         return ToolResults.Collection([.. rows.Skip(current.Skip)], current, document.NextCursor, budget, note);
     }

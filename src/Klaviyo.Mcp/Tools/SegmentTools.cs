@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Klaviyo.Client;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Tools.Lists;
@@ -35,7 +35,7 @@ public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver nam
 
         errors.ThrowIfAny();
         var query = new KlaviyoQuery().Filter(name is null ? null : new KlaviyoFilter().Equal("name", name).ToString()).Cursor(current.KlaviyoCursor);
-        var page = await KlaviyoCall.RunAsync(GetSegmentsOperation, () => klaviyo.GetSegmentsAsync(query, cancellationToken)).ConfigureAwait(false);
+        var page = await KlaviyoCalls.RunAsync(GetSegmentsOperation, () => klaviyo.GetSegmentsAsync(query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Page(page, current, budget);
     }
 
@@ -51,7 +51,7 @@ public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver nam
         TextRules.Required("id", id, errors);
         errors.ThrowIfAny();
         var query = new KlaviyoQuery().AdditionalFields("segment", include_profile_count == true ? ["profile_count"] : null);
-        var document = await KlaviyoCall.RunAsync(GetSegmentOperation, () => klaviyo.GetSegmentAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(GetSegmentOperation, () => klaviyo.GetSegmentAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 
@@ -75,7 +75,7 @@ public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver nam
 
         var segmentId = (await names.SegmentIdAsync(segment_id, segment_name, cancellationToken).ConfigureAwait(false))!;
         var query = new KlaviyoQuery().Filter(email is null ? null : new KlaviyoFilter().Equal("email", email).ToString()).PageSize(page_size ?? 20).Cursor(current.KlaviyoCursor);
-        var page = await KlaviyoCall.RunAsync(GetMembersOperation, () => klaviyo.GetSegmentProfilesAsync(segmentId, query, cancellationToken)).ConfigureAwait(false);
+        var page = await KlaviyoCalls.RunAsync(GetMembersOperation, () => klaviyo.GetSegmentProfilesAsync(segmentId, query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Page(page, current, budget);
     }
 }

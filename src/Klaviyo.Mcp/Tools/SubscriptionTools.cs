@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
 using Klaviyo.Client.Subscriptions;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -97,7 +97,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
                 ListId = listId,
                 Note = "Klaviyo queued the subscriptions; they apply within minutes. People on a double opt-in list are subscribed once they confirm.",
             },
-            KlaviyoMcpJsonContext.Default.JobsSubmittedResult);
+            ToolJsonContext.Default.JobsSubmittedResult);
     }
 
     [ToolOperation("bulk_unsubscribe_profiles")]
@@ -118,13 +118,15 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
         var unsubscribed = CheckProfiles(profiles, channels, errors);
         ResourceNameResolver.CheckReference("list_id", list_id, "list_name", list_name, required: false, errors);
         errors.ThrowIfAny();
-        if (list_id is null && list_name is null &&
-            await gate.ConfirmAsync(request, $"Unsubscribe {unsubscribed.Count} profile(s) from ALL {string.Join(" and ", channels)} marketing (global, no list): {Sample(unsubscribed.Select(p => p.Email ?? p.Phone ?? ""))}.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
+        var listId = await names.ListIdAsync(list_id, list_name, cancellationToken).ConfigureAwait(false);
+        var scope = listId is null
+            ? $"from ALL {string.Join(" and ", channels)} marketing (global, no list)"
+            : $"from {string.Join(" and ", channels)} marketing of list {listId} (those not in that list: globally)";
+        if (await gate.ConfirmAsync(request, $"Unsubscribe {unsubscribed.Count} profile(s) {scope}: {Sample(unsubscribed.Select(p => p.Email ?? p.Phone ?? ""))}.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
         {
             return unconfirmed;
         }
 
-        var listId = await names.ListIdAsync(list_id, list_name, cancellationToken).ConfigureAwait(false);
         var consent = new MarketingConsent(MarketingConsent.Unsubscribed);
         var jobs = await SendJobsAsync(
             unsubscribed, UnsubscribeBatch, UnsubscribeOperation,
@@ -146,7 +148,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
                     ? "Klaviyo queued the unsubscribes; every profile given is unsubscribed from all marketing on these channels."
                     : "Klaviyo queued the unsubscribes; profiles not in the list are unsubscribed from all marketing on these channels.",
             },
-            KlaviyoMcpJsonContext.Default.JobsSubmittedResult);
+            ToolJsonContext.Default.JobsSubmittedResult);
     }
 
     [ToolOperation("bulk_suppress_profiles")]
@@ -191,7 +193,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
 
         var jobs = await SendJobsAsync(addresses, SuppressionBatch, operation,
             batch => klaviyo.SuppressProfilesOrUnsuppressAsync(jobType, batch, cancellationToken)).ConfigureAwait(false);
-        return ToolResults.Success(new JobsSubmittedResult { JobsSubmitted = jobs, Profiles = addresses.Count, Note = note }, KlaviyoMcpJsonContext.Default.JobsSubmittedResult);
+        return ToolResults.Success(new JobsSubmittedResult { JobsSubmitted = jobs, Profiles = addresses.Count, Note = note }, ToolJsonContext.Default.JobsSubmittedResult);
     }
 
     /// <summary>Checks a list of emails (not empty, each valid) and returns them without duplicates.</summary>
@@ -221,7 +223,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
         foreach (var batch in items.Chunk(batchSize))
         {
             var progress = jobs == 0 ? null : $"{jobs} of {(items.Count + batchSize - 1) / batchSize} requests ({jobs * batchSize} items) had been accepted before this failure; send only the rest again.";
-            await KlaviyoCall.RunAsync(operation, () => send(batch), progress).ConfigureAwait(false);
+            await KlaviyoCalls.RunAsync(operation, () => send(batch), progress).ConfigureAwait(false);
             jobs++;
         }
 

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Klaviyo.Client;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Confirmation;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
@@ -43,10 +43,11 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
             .Fields("template", ["name", "editor_type", "created", "updated"])
             .Sort("-updated")
             .Cursor(current.KlaviyoCursor);
-        var operation = CatalogCall.Operation("get_templates");
-        var page = await KlaviyoCall.RunAsync(
+        var page = await KlaviyoCalls.ReadAsync(
+            klaviyo,
             new KlaviyoOperation("get_templates", "get_templates", new ArgumentPointerMap(), new Dictionary<string, string> { ["filter"] = "name_contains" }),
-            () => klaviyo.CallOperationAsync(operation, operation.Path, query.ToString(), (JsonElement?)null, cancellationToken)).ConfigureAwait(false);
+            query,
+            cancellationToken).ConfigureAwait(false);
         if (editor is null)
         {
             return ToolResults.Page(page, current, budget);
@@ -68,7 +69,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         TextRules.Required("template_id", template_id, errors);
         errors.ThrowIfAny();
         var fields = include_html == true ? "name,editor_type,html,text,created,updated" : "name,editor_type,created,updated";
-        var document = await CatalogCall.ReadAsync(klaviyo, "get_template", cancellationToken, template_id.Trim(), null, null, ("fields[template]", fields)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.ReadAsync(klaviyo, "get_template", cancellationToken, template_id.Trim(), null, null, ("fields[template]", fields)).ConfigureAwait(false);
         return Cut(JsonApiShaper.Flatten(document.Resource));
     }
 
@@ -92,7 +93,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
             attributes["text"] = text;
         }
 
-        var document = await CatalogCall.SendAsync(klaviyo, "create_template", null, CatalogCall.Document("template", attributes: attributes), s_pointers, cancellationToken).ConfigureAwait(false);
+        var document = await KlaviyoCalls.SendAsync(klaviyo, "create_template", null, KlaviyoCalls.Document("template", attributes: attributes), s_pointers, cancellationToken).ConfigureAwait(false);
         return Summary(document.Resource);
     }
 
@@ -132,7 +133,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
             attributes["text"] = text;
         }
 
-        var document = await CatalogCall.SendAsync(klaviyo, "update_template", template_id.Trim(), CatalogCall.Document("template", template_id.Trim(), attributes), s_pointers, cancellationToken).ConfigureAwait(false);
+        var document = await KlaviyoCalls.SendAsync(klaviyo, "update_template", template_id.Trim(), KlaviyoCalls.Document("template", template_id.Trim(), attributes), s_pointers, cancellationToken).ConfigureAwait(false);
         return Summary(document.Resource);
     }
 
@@ -154,7 +155,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
             attributes["name"] = name.Trim();
         }
 
-        var document = await CatalogCall.SendAsync(klaviyo, "clone_template", null, CatalogCall.Document("template", template_id.Trim(), attributes), s_pointers, cancellationToken).ConfigureAwait(false);
+        var document = await KlaviyoCalls.SendAsync(klaviyo, "clone_template", null, KlaviyoCalls.Document("template", template_id.Trim(), attributes), s_pointers, cancellationToken).ConfigureAwait(false);
         return Summary(document.Resource);
     }
 
@@ -175,9 +176,9 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
 
         errors.ThrowIfAny();
         var variables = context is { ValueKind: JsonValueKind.Object } given ? JsonObject.Create(given)!.DeepClone() : new JsonObject();
-        var document = await CatalogCall.SendAsync(
+        var document = await KlaviyoCalls.SendAsync(
             klaviyo, "render_template", null,
-            CatalogCall.Document("template", template_id.Trim(), new JsonObject { ["context"] = variables }),
+            KlaviyoCalls.Document("template", template_id.Trim(), new JsonObject { ["context"] = variables }),
             new ArgumentPointerMap(("/data/attributes/context", "context"), ("/data/id", "template_id")), cancellationToken).ConfigureAwait(false);
         var rendered = JsonApiShaper.Flatten(document.Resource);
         rendered.Remove("amp");
@@ -197,7 +198,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
         TextRules.Required("template_id", template_id, errors);
         errors.ThrowIfAny();
         var id = template_id.Trim();
-        var template = await CatalogCall.ReadAsync(klaviyo, "get_template", cancellationToken, id, null, "delete_template", ("fields[template]", "name,editor_type,updated")).ConfigureAwait(false);
+        var template = await KlaviyoCalls.ReadAsync(klaviyo, "get_template", cancellationToken, id, null, "delete_template", ("fields[template]", "name,editor_type,updated")).ConfigureAwait(false);
         var name = template.Resource.TryGetProperty("attributes", out var a) && a.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "";
         var summary = $"Delete template {IdentifierRules.Quote(name)} (id {id}) for good. Campaigns keep their own copies of templates assigned to them.";
         if (await gate.ConfirmAsync(request, summary, cancellationToken).ConfigureAwait(false) is { } unconfirmed)
@@ -205,8 +206,8 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
             return unconfirmed;
         }
 
-        await CatalogCall.SendAsync(klaviyo, "delete_template", id, null, new ArgumentPointerMap(), cancellationToken).ConfigureAwait(false);
-        return ToolResults.Success(new JsonObject { ["id"] = id, ["deleted"] = true }, KlaviyoMcpJsonContext.Default.JsonObject);
+        await KlaviyoCalls.SendAsync(klaviyo, "delete_template", id, null, new ArgumentPointerMap(), cancellationToken).ConfigureAwait(false);
+        return ToolResults.Success(new JsonObject { ["id"] = id, ["deleted"] = true }, ToolJsonContext.Default.JsonObject);
     }
 
     private CallToolResult Summary(JsonElement resource)

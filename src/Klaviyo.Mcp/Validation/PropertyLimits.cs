@@ -96,7 +96,7 @@ public static partial class PropertyLimits
     }
 
     private static string Member(string path, string key) =>
-        PlainKey().IsMatch(key) ? ArgumentErrors.Join(path, key) : $"{path}[{JsonSerializer.Serialize(key, ValidationJsonContext.Default.String)}]";
+        PlainKey().IsMatch(key) ? ArgumentErrors.Join(path, key) : $"{path}[{JsonSerializer.Serialize(key, ArgumentPathJsonContext.Default.String)}]";
 
     [GeneratedRegex(@"^[A-Za-z_$][A-Za-z0-9_$]*$", RegexOptions.CultureInvariant)]
     private static partial Regex PlainKey();

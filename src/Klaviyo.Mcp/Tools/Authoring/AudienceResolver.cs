@@ -5,9 +5,6 @@ using Klaviyo.Mcp.Validation;
 
 namespace Klaviyo.Mcp.Tools.Authoring;
 
-/// <summary>One list or segment a campaign sends to or excludes.</summary>
-public sealed record Audience(string Id, string Name, string Type);
-
 /// <summary>
 /// Turns campaign audiences, each a list or segment id or an exact name (ignoring case), into ids with their names.
 /// The account's lists and segments are read once per call (names only). An unknown or ambiguous name is an argument
@@ -112,7 +109,7 @@ public sealed class AudienceResolver(KlaviyoClient klaviyo)
         var scanned = 0;
         do
         {
-            var page = await KlaviyoCall.RunAsync(operation, () => fetch(new KlaviyoQuery().Fields(type, ["name"]).Cursor(cursor), cancellationToken)).ConfigureAwait(false);
+            var page = await KlaviyoCalls.RunAsync(operation, () => fetch(new KlaviyoQuery().Fields(type, ["name"]).Cursor(cursor), cancellationToken)).ConfigureAwait(false);
             foreach (var resource in page.Resources)
             {
                 var id = resource.TryGetProperty("id", out var i) ? i.GetString() ?? "" : "";

@@ -29,8 +29,6 @@ public sealed class CouponCodeGenerator(KlaviyoClient klaviyo, ImportSettings se
 
     internal static readonly KlaviyoOperation Operation = new("generate_coupon_codes", "bulk_create_coupon_codes", new ArgumentPointerMap());
 
-    private static readonly ApiOperation s_create = OperationCatalog.Default.Find("bulk_create_coupon_codes")!;
-    private static readonly ApiOperation s_job = OperationCatalog.Default.Find("get_bulk_create_coupon_codes_job")!;
 
     /// <summary>
     /// The shortest random part that keeps <paramref name="count"/> codes unlikely to collide: the code space must be at
@@ -135,8 +133,7 @@ public sealed class CouponCodeGenerator(KlaviyoClient klaviyo, ImportSettings se
             var batch = codes.AsSpan(run.Sent, Math.Min(CodesPerJob, codes.Length - run.Sent)).ToArray();
             var body = Body(couponId, batch, expiresAt);
             var resume = $"{run.Sent:N0} codes were sent in accepted jobs before this failure (checkpointed in {statePath}; all codes are in {file}); call generate_coupon_codes again with the same arguments to send the rest of the same codes.";
-            var document = await KlaviyoCall.RunAsync(Operation,
-                () => klaviyo.CallOperationAsync(s_create, s_create.BuildPath(null), "", body, CancellationToken.None, Import.EventImporter.MaxJobRateLimitWait), resume).ConfigureAwait(false);
+            var document = await KlaviyoCalls.SendPreparedAsync(klaviyo, Operation, "bulk_create_coupon_codes", null, "", body, CancellationToken.None, Import.EventImporter.MaxJobRateLimitWait, resume).ConfigureAwait(false);
             var id = document.Root.ValueKind == JsonValueKind.Object && document.Data.ValueKind == JsonValueKind.Object && document.Data.TryGetProperty("id", out var value) ? value.GetString() : null;
             run = run with { Sent = run.Sent + batch.Length, Jobs = [.. run.Jobs, new CouponCodeJob { Id = id ?? "", Codes = batch.Length, Status = id is null ? "unknown" : "queued", Done = id is null }] };
             Save();
@@ -172,8 +169,7 @@ public sealed class CouponCodeGenerator(KlaviyoClient klaviyo, ImportSettings se
         var job = get().Jobs[index];
         while (!job.Done)
         {
-            var document = await KlaviyoCall.RunAsync(Operation,
-                () => klaviyo.CallOperationAsync(s_job, s_job.BuildPath(new Dictionary<string, string?> { ["job_id"] = job.Id }), "", (JsonElement?)null, cancellationToken, Import.EventImporter.MaxJobRateLimitWait),
+            var document = await KlaviyoCalls.SendPreparedAsync(klaviyo, Operation, "get_bulk_create_coupon_codes_job", new Dictionary<string, string?> { ["job_id"] = job.Id }, "", null, cancellationToken, Import.EventImporter.MaxJobRateLimitWait,
                 $"Job {job.Id} was accepted and is checkpointed; call generate_coupon_codes again with the same arguments to collect its results.").ConfigureAwait(false);
             var attributes = document.Root.ValueKind == JsonValueKind.Object && document.Data.ValueKind == JsonValueKind.Object && document.Data.TryGetProperty("attributes", out var a) ? a : default;
             var status = attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty("status", out var s) ? s.GetString() : null;

@@ -87,7 +87,7 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
             var job = builder.Writer;
             var resume = $"{run.Checkpoint.AcknowledgedRows:N0} rows were done before this failure (checkpointed in {statePath}); call import_events again with the same path to resume after them.";
             // Not cancelled in flight: a job Klaviyo may already have acknowledged is waited for, so the checkpoint stays true.
-            await KlaviyoCall.RunAsync(Operation, () => klaviyo.BulkCreateEventsAsync(job, CancellationToken.None, MaxJobRateLimitWait), resume).ConfigureAwait(false);
+            await KlaviyoCalls.RunAsync(Operation, () => klaviyo.BulkCreateEventsAsync(job, CancellationToken.None, MaxJobRateLimitWait), resume).ConfigureAwait(false);
             run.Checkpoint = run.Checkpoint with
             {
                 AcknowledgedRows = doneThrough,

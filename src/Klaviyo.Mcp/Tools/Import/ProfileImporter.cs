@@ -27,8 +27,6 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
 
     internal static readonly KlaviyoOperation Operation = new("import_profiles", "bulk_import_profiles", new ArgumentPointerMap());
 
-    private static readonly ApiOperation s_create = OperationCatalog.Default.Find("bulk_import_profiles")!;
-    private static readonly ApiOperation s_job = OperationCatalog.Default.Find("get_bulk_import_profiles_job")!;
     private static readonly ApiOperation s_errors = OperationCatalog.Default.Find("get_errors_for_bulk_import_profiles_job")!;
     private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
@@ -101,8 +99,7 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
                 var body = job.ToArray();
                 var resume = $"{state.Checkpoint.ProfilesSent:N0} profiles were sent in {state.Checkpoint.Jobs.Count} accepted jobs before this failure (checkpointed in {statePath}); call import_profiles again with the same path to resume after them.";
                 // Not cancelled in flight: a job Klaviyo may already have accepted is waited for, so the checkpoint stays true.
-                var document = await KlaviyoCall.RunAsync(Operation,
-                    () => klaviyo.CallOperationAsync(s_create, s_create.BuildPath(null), "", body, CancellationToken.None, EventImporter.MaxJobRateLimitWait), resume).ConfigureAwait(false);
+                var document = await KlaviyoCalls.SendPreparedAsync(klaviyo, Operation, "bulk_import_profiles", null, "", body, CancellationToken.None, EventImporter.MaxJobRateLimitWait, resume).ConfigureAwait(false);
                 var id = document.Root.ValueKind == JsonValueKind.Object && document.Data.ValueKind == JsonValueKind.Object && document.Data.TryGetProperty("id", out var value) ? value.GetString() : null;
                 state.Checkpoint = state.Checkpoint with
                 {
@@ -216,8 +213,7 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
             var started = time.GetTimestamp();
             while (!job.Done)
             {
-                var document = await KlaviyoCall.RunAsync(Operation,
-                    () => klaviyo.CallOperationAsync(s_job, s_job.BuildPath(new Dictionary<string, string?> { ["job_id"] = job.Id }), "", (JsonElement?)null, cancellationToken, EventImporter.MaxJobRateLimitWait),
+                var document = await KlaviyoCalls.SendPreparedAsync(klaviyo, Operation, "get_bulk_import_profiles_job", new Dictionary<string, string?> { ["job_id"] = job.Id }, "", null, cancellationToken, EventImporter.MaxJobRateLimitWait,
                     $"Job {job.Id} was accepted and is checkpointed; call import_profiles again to collect its results.").ConfigureAwait(false);
                 var attributes = document.Root.ValueKind == JsonValueKind.Object && document.Data.ValueKind == JsonValueKind.Object && document.Data.TryGetProperty("attributes", out var a) ? a : default;
                 var status = Text(attributes, "status");
@@ -261,8 +257,7 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
         do
         {
             var query = s_errors.BuildQueryString(new Dictionary<string, JsonElement> { ["page[size]"] = JsonSerializer.SerializeToElement(100, KlaviyoMcpJsonContext.Default.Int32) }, cursor);
-            var page = await KlaviyoCall.RunAsync(Operation,
-                () => klaviyo.CallOperationAsync(s_errors, s_errors.BuildPath(new Dictionary<string, string?> { ["id"] = job.Id }), query, (JsonElement?)null, cancellationToken)).ConfigureAwait(false);
+            var page = await KlaviyoCalls.SendPreparedAsync(klaviyo, Operation, "get_errors_for_bulk_import_profiles_job", new Dictionary<string, string?> { ["id"] = job.Id }, query, null, cancellationToken).ConfigureAwait(false);
             foreach (var error in page.Resources)
             {
                 if (state.Checkpoint.Failures.Count >= EventTools.MaxInvalidListed)

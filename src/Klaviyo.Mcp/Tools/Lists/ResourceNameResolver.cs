@@ -1,5 +1,6 @@
 using Klaviyo.Client;
 using Klaviyo.Client.JsonApi;
+using Klaviyo.Client.Operations;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Validation;
 
@@ -47,6 +48,61 @@ public sealed class ResourceNameResolver(KlaviyoClient klaviyo)
         ResolveAsync("segment", "segment_name", segmentId, segmentName, KlaviyoOperation.Read("segment_name lookup (get_segments)", "get_segments"),
             (query, ct) => klaviyo.GetSegmentsAsync(query, ct), cancellationToken);
 
+    /// <summary>
+    /// The coupon <paramref name="couponId"/> names, or the one called <paramref name="couponName"/> (a coupon's id is
+    /// its name; found ignoring case); null when neither is given. An unknown name is an argument error that suggests
+    /// the nearest names: nothing else is sent.
+    /// </summary>
+    public async Task<string?> CouponIdAsync(string? couponId, string? couponName, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(couponId))
+        {
+            return couponId.Trim();
+        }
+
+        if (string.IsNullOrWhiteSpace(couponName))
+        {
+            return null;
+        }
+
+        var name = couponName.Trim();
+        var all = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await KlaviyoCalls.ReadAsync(klaviyo, "get_coupons", cancellationToken, cursor: cursor, toolName: "coupon_name lookup (get_coupons)").ConfigureAwait(false);
+            var ids = page.Resources.Select(r => r.TryGetProperty("id", out var id) ? id.GetString() : null).OfType<string>().ToList();
+            if (ids.Contains(name, StringComparer.Ordinal))
+            {
+                return name;
+            }
+
+            all.AddRange(ids);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null && all.Count < MaxScanned);
+
+        var matches = all.Where(id => string.Equals(id, name, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (matches.Count == 1)
+        {
+            return matches[0];
+        }
+
+        if (matches.Count > 1)
+        {
+            throw new ToolArgumentException("coupon_name",
+                $"{matches.Count} coupons are named {IdentifierRules.Quote(name)} ignoring case: {string.Join(", ", matches.Select(IdentifierRules.Quote))}; give the one you mean as written",
+                nothingSent: false);
+        }
+
+        var nearest = NameSuggestions.Nearest(name, all, 5);
+        throw new ToolArgumentException("coupon_name",
+            nearest.Count > 0
+                ? $"no coupon is named {IdentifierRules.Quote(name)}; nearest names: {string.Join(", ", nearest.Select(IdentifierRules.Quote))}"
+                : $"no coupon is named {IdentifierRules.Quote(name)} (among {all.Count} coupons); use get_coupons to see their names",
+            nothingSent: false);
+    }
+
     internal async Task<string?> ResolveAsync(
         string type,
         string nameArgument,
@@ -66,7 +122,7 @@ public sealed class ResourceNameResolver(KlaviyoClient klaviyo)
             return null;
         }
 
-        var exact = await KlaviyoCall.RunAsync(operation, () => fetch(new KlaviyoQuery().Filter(new KlaviyoFilter().Equal("name", name).ToString()).Fields(type, ["name"]), cancellationToken)).ConfigureAwait(false);
+        var exact = await KlaviyoCalls.RunAsync(operation, () => fetch(new KlaviyoQuery().Filter(new KlaviyoFilter().Equal("name", name).ToString()).Fields(type, ["name"]), cancellationToken)).ConfigureAwait(false);
         var exactMatches = Named(exact).Where(r => r.Name == name).ToList();
         if (exactMatches.Count == 1)
         {
@@ -80,7 +136,7 @@ public sealed class ResourceNameResolver(KlaviyoClient klaviyo)
             string? cursor = null;
             do
             {
-                var page = await KlaviyoCall.RunAsync(operation, () => fetch(new KlaviyoQuery().Fields(type, ["name"]).Cursor(cursor), cancellationToken)).ConfigureAwait(false);
+                var page = await KlaviyoCalls.RunAsync(operation, () => fetch(new KlaviyoQuery().Fields(type, ["name"]).Cursor(cursor), cancellationToken)).ConfigureAwait(false);
                 all.AddRange(Named(page));
                 cursor = page.NextCursor;
             }

@@ -25,7 +25,7 @@ public sealed class MetricResolver(KlaviyoClient klaviyo)
             var query = new KlaviyoQuery()
                 .Filter(integration is null ? null : new KlaviyoFilter().Equal("integration.name", integration).ToString())
                 .Cursor(cursor);
-            var page = await KlaviyoCall.RunAsync(s_operation, () => klaviyo.GetMetricsAsync(query, cancellationToken)).ConfigureAwait(false);
+            var page = await KlaviyoCalls.RunAsync(s_operation, () => klaviyo.GetMetricsAsync(query, cancellationToken)).ConfigureAwait(false);
             foreach (var metric in page.Resources)
             {
                 var attributes = metric.GetProperty("attributes");

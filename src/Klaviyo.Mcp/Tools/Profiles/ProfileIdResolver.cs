@@ -26,7 +26,7 @@ public sealed class ProfileIdResolver(KlaviyoClient klaviyo)
                     .Fields("profile", ["email"])
                     .PageSize(EmailsPerLookup)
                     .Cursor(cursor);
-                var page = await KlaviyoCall.RunAsync(s_lookup, () => klaviyo.GetProfilesAsync(query, cancellationToken)).ConfigureAwait(false);
+                var page = await KlaviyoCalls.RunAsync(s_lookup, () => klaviyo.GetProfilesAsync(query, cancellationToken)).ConfigureAwait(false);
                 foreach (var profile in page.Resources)
                 {
                     if (profile.TryGetProperty("attributes", out var attributes) && attributes.TryGetProperty("email", out var email) && email.GetString() is { } address)
@@ -49,7 +49,7 @@ public sealed class ProfileIdResolver(KlaviyoClient klaviyo)
         var created = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var email in emails)
         {
-            var document = await KlaviyoCall.RunAsync(
+            var document = await KlaviyoCalls.RunAsync(
                 s_create,
                 () => klaviyo.CreateOrUpdateProfileAsync(new ProfileResource(new ProfileAttributes { Email = email }), cancellationToken),
                 progress: created.Count == 0 ? null : $"{created.Count} missing profiles had been created before this failure.").ConfigureAwait(false);

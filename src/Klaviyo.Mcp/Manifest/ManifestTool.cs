@@ -1,13 +1,13 @@
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace Klaviyo.Mcp.Catalog;
+namespace Klaviyo.Mcp.Manifest;
 
 /// <summary>
-/// A tool described by its catalog entry, whose function the SDK builds on the tool's first call. Building all of them up front
+/// A tool described by its manifest entry, whose function the SDK builds on the tool's first call. Building all of them up front
 /// (the SDK derives every parameter's JSON schema through reflection) was four fifths of the Native AOT cold start.
 /// </summary>
-internal sealed class CatalogTool(Tool protocolTool, Func<McpServerTool> createFunction) : McpServerTool
+internal sealed class ManifestTool(Tool protocolTool, Func<McpServerTool> createFunction) : McpServerTool
 {
     private readonly Lazy<McpServerTool> _function = new(createFunction, LazyThreadSafetyMode.ExecutionAndPublication);
 

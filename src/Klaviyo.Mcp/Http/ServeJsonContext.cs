@@ -9,4 +9,4 @@ namespace Klaviyo.Mcp.Http;
 [JsonSerializable(typeof(AuthenticationError))]
 [JsonSerializable(typeof(ProtectedResourceMetadata))]
 [JsonSerializable(typeof(JsonRpcErrorResponse))]
-internal sealed partial class HttpJsonContext : JsonSerializerContext;
+internal sealed partial class ServeJsonContext : JsonSerializerContext;

@@ -30,14 +30,14 @@ namespace Klaviyo.Client;
 [JsonSerializable(typeof(JsonApiDataList<ResourceIdentifier>))]
 [JsonSerializable(typeof(KlaviyoErrorDocument))]
 [JsonSerializable(typeof(JsonElement))]
-internal sealed partial class KlaviyoJsonContext : JsonSerializerContext
+internal sealed partial class KlaviyoDocumentJsonContext : JsonSerializerContext
 {
     /// <summary>
     /// The context request bodies are written with: HTML-sensitive characters and non-ASCII text are not escaped,
     /// since every escape costs up to six bytes of Klaviyo's 5 MB payload limit and the body is never embedded in HTML.
     /// Created on first use: a static initializer here could run before the generated <c>Default</c> exists.
     /// </summary>
-    public static KlaviyoJsonContext Wire => s_wire ??= new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    public static KlaviyoDocumentJsonContext Wire => s_wire ??= new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
-    private static KlaviyoJsonContext? s_wire;
+    private static KlaviyoDocumentJsonContext? s_wire;
 }

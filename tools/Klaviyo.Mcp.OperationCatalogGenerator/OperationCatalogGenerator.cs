@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Klaviyo.Client.Operations;
 
-namespace Klaviyo.Testing;
+namespace Klaviyo.Mcp.OperationCatalogGeneration;
 
 /// <summary>
 /// Generates <c>src/Klaviyo.Client/Operations/operations.json</c> from Klaviyo's OpenAPI spec: one line per operation
@@ -28,13 +28,7 @@ public static partial class OperationCatalogGenerator
     // Formats that validation checks; "binary" (the multipart image file) is dropped.
     private static readonly HashSet<string> s_formats = new(StringComparer.Ordinal) { "date-time", "date", "time", "uri", "email" };
 
-    private static readonly JsonSerializerOptions s_written = new(OperationJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    /// <summary>Where the generated catalogue is checked in.</summary>
-    public static string CatalogPath => Path.Combine(RepositoryPaths.Root, "src", "Klaviyo.Client", "Operations", "operations.json");
-
-    /// <summary>The catalogue text for the spec at <see cref="RepositoryPaths.OpenApiSpec"/>.</summary>
-    public static string Generate() => Generate(File.ReadAllText(RepositoryPaths.OpenApiSpec));
+    private static readonly JsonSerializerOptions s_written = new(OperationCatalogJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The catalogue text for a spec.</summary>
     public static string Generate(string specJson)
@@ -353,7 +347,7 @@ public static partial class OperationCatalogGenerator
 
             if (result["type"] is null && result["anyOf"] is JsonArray branches)
             {
-                branches.Add(new JsonObject { ["type"] = "null" });
+                branches.Add((JsonNode)new JsonObject { ["type"] = "null" });
             }
         }
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Klaviyo.Client.Operations;
 
 /// <summary>Reading the catalogue's compact schemas: references into the shared definitions, types, enums, describing one in words.</summary>
-internal static class CompactSchemas
+internal static class OperationSchemaReader
 {
     public const string DefinitionPrefix = "#/$defs/";
 
@@ -76,14 +76,14 @@ internal static class CompactSchemas
         var first = true;
         foreach (var name in Reachable(schema, definitions))
         {
-            text.Append(first ? "" : ",").Append(JsonSerializer.Serialize(name, OperationJsonContext.Default.String)).Append(':').Append(definitions.GetProperty(name).GetRawText());
+            text.Append(first ? "" : ",").Append(JsonSerializer.Serialize(name, OperationCatalogJsonContext.Default.String)).Append(':').Append(definitions.GetProperty(name).GetRawText());
             first = false;
         }
 
         text.Append('}');
         foreach (var property in schema.EnumerateObject())
         {
-            text.Append(',').Append(JsonSerializer.Serialize(property.Name, OperationJsonContext.Default.String)).Append(':').Append(property.Value.GetRawText());
+            text.Append(',').Append(JsonSerializer.Serialize(property.Name, OperationCatalogJsonContext.Default.String)).Append(':').Append(property.Value.GetRawText());
         }
 
         return text.Append('}').ToString();

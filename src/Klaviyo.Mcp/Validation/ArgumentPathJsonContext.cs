@@ -4,4 +4,4 @@ namespace Klaviyo.Mcp.Validation;
 
 /// <summary>Source-generated JSON for quoting keys in argument paths.</summary>
 [JsonSerializable(typeof(string))]
-internal sealed partial class ValidationJsonContext : JsonSerializerContext;
+internal sealed partial class ArgumentPathJsonContext : JsonSerializerContext;

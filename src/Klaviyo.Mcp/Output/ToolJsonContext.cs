@@ -48,4 +48,4 @@ namespace Klaviyo.Mcp.Output;
 [JsonSerializable(typeof(JsonElement?))]
 [JsonSerializable(typeof(FoundOperations))]
 [JsonSerializable(typeof(OperationDescription))]
-internal sealed partial class KlaviyoMcpJsonContext : JsonSerializerContext;
+internal sealed partial class ToolJsonContext : JsonSerializerContext;

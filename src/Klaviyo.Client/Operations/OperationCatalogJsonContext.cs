@@ -12,4 +12,4 @@ namespace Klaviyo.Client.Operations;
 [JsonSerializable(typeof(ApiOperation))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(string))]
-internal sealed partial class OperationJsonContext : JsonSerializerContext;
+internal sealed partial class OperationCatalogJsonContext : JsonSerializerContext;

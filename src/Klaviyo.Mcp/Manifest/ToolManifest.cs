@@ -7,28 +7,28 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace Klaviyo.Mcp.Catalog;
+namespace Klaviyo.Mcp.Manifest;
 
 /// <summary>
 /// The tools and prompts as clients see them (names, titles, descriptions, annotations, argument and output schemas): one JSON
-/// file each under <c>Catalog/Tools/&lt;class&gt;/</c> and <c>Catalog/Prompts/&lt;class&gt;/</c>, embedded in the assembly.
+/// file each under <c>Manifest/Tools/&lt;class&gt;/</c> and <c>Manifest/Prompts/&lt;class&gt;/</c>, embedded in the assembly.
 /// The server lists them from these files and has the SDK build a function from its C# method on first use: building all of
 /// them at startup (every schema derived by reflection) was four fifths of the Native AOT cold start.
-/// <c>CatalogTests</c> holds every file equal to what the SDK generates from the method; after a deliberate change,
+/// <c>ToolManifestTests</c> holds every file equal to what the SDK generates from the method; after a deliberate change,
 /// <c>UPDATE_TOOLSNAPS=true dotnet test</c> rewrites them.
 /// </summary>
-internal static class ServerCatalog
+internal static class ToolManifest
 {
-    private const string Tools = "catalog/Tools/";
-    private const string Prompts = "catalog/Prompts/";
+    private const string Tools = "manifest/Tools/";
+    private const string Prompts = "manifest/Prompts/";
 
-    private static readonly string[] s_resources = typeof(ServerCatalog).Assembly.GetManifestResourceNames();
+    private static readonly string[] s_resources = typeof(ToolManifest).Assembly.GetManifestResourceNames();
 
     /// <summary>
-    /// Like the SDK's <c>WithTools&lt;T&gt;()</c>, but listed from the catalog and built on first call.
+    /// Like the SDK's <c>WithTools&lt;T&gt;()</c>, but listed from the manifest and built on first call.
     /// An instance of <typeparamref name="TTools"/> is created per call, from the request's services.
     /// </summary>
-    public static IMcpServerBuilder WithCatalogTools<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods)] TTools>(
+    public static IMcpServerBuilder WithManifestTools<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods)] TTools>(
         this IMcpServerBuilder builder, JsonSerializerOptions serializerOptions)
         where TTools : class
     {
@@ -37,7 +37,7 @@ internal static class ServerCatalog
             builder.Services.AddSingleton<McpServerTool>(services =>
             {
                 var tool = Read(resource, (JsonTypeInfo<Tool>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(Tool)));
-                return new CatalogTool(tool, () =>
+                return new ManifestTool(tool, () =>
                 {
                     // The constructor is found once, not on every call as ActivatorUtilities.CreateInstance would.
                     var create = ActivatorUtilities.CreateFactory<TTools>([]);
@@ -52,8 +52,8 @@ internal static class ServerCatalog
         return builder;
     }
 
-    /// <summary>Like the SDK's <c>WithPrompts&lt;T&gt;()</c> for static prompt methods, but listed from the catalog and built on first use.</summary>
-    public static IMcpServerBuilder WithCatalogPrompts<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] TPrompts>(
+    /// <summary>Like the SDK's <c>WithPrompts&lt;T&gt;()</c> for static prompt methods, but listed from the manifest and built on first use.</summary>
+    public static IMcpServerBuilder WithManifestPrompts<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] TPrompts>(
         this IMcpServerBuilder builder, JsonSerializerOptions serializerOptions)
         where TPrompts : class
     {
@@ -62,7 +62,7 @@ internal static class ServerCatalog
             builder.Services.AddSingleton<McpServerPrompt>(services =>
             {
                 var prompt = Read(resource, (JsonTypeInfo<Prompt>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(Prompt)));
-                return new CatalogPrompt(prompt, () => McpServerPrompt.Create(
+                return new ManifestPrompt(prompt, () => McpServerPrompt.Create(
                     Method<TPrompts, McpServerPromptAttribute>(prompt.Name, a => a.Name), target: null, PromptOptions(services, serializerOptions)));
             });
         }
@@ -70,9 +70,9 @@ internal static class ServerCatalog
         return builder;
     }
 
-    /// <summary>How the SDK is asked to build a tool from its method, here and in the tests that compare the catalog with it.</summary>
+    /// <summary>How the SDK is asked to build a tool from its method, here and in the tests that compare the manifest with it.</summary>
     public static McpServerToolCreateOptions ToolOptions(IServiceProvider services, JsonSerializerOptions serializerOptions) =>
-        new() { Services = services, SerializerOptions = serializerOptions, SchemaCreateOptions = CompactSchemas.Options };
+        new() { Services = services, SerializerOptions = serializerOptions, SchemaCreateOptions = ToolSchemaCompaction.Options };
 
     /// <summary>
     /// A tool as tools/list shows it: as the SDK builds it from the method, without its display title (the SDK writes it
@@ -90,7 +90,7 @@ internal static class ServerCatalog
         return tool;
     }
 
-    /// <summary>How the SDK is asked to build a prompt from its method, here and in the tests that compare the catalog with it.</summary>
+    /// <summary>How the SDK is asked to build a prompt from its method, here and in the tests that compare the manifest with it.</summary>
     public static McpServerPromptCreateOptions PromptOptions(IServiceProvider services, JsonSerializerOptions serializerOptions) =>
         new() { Services = services, SerializerOptions = serializerOptions };
 
@@ -104,12 +104,12 @@ internal static class ServerCatalog
         where TAttribute : Attribute =>
         typeof(T).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
             .SingleOrDefault(m => m.GetCustomAttribute<TAttribute>() is { } attribute && nameOf(attribute) == name)
-        ?? throw new InvalidOperationException($"The catalog lists {name} under {typeof(T).Name}, which has no such method.");
+        ?? throw new InvalidOperationException($"The manifest lists {name} under {typeof(T).Name}, which has no such method.");
 
     private static T Read<T>(string resource, JsonTypeInfo<T> typeInfo)
     {
-        using var stream = typeof(ServerCatalog).Assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"The catalog entry {resource} is missing from the assembly.");
-        return JsonSerializer.Deserialize(stream, typeInfo) ?? throw new InvalidOperationException($"The catalog entry {resource} is empty.");
+        using var stream = typeof(ToolManifest).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The manifest entry {resource} is missing from the assembly.");
+        return JsonSerializer.Deserialize(stream, typeInfo) ?? throw new InvalidOperationException($"The manifest entry {resource} is empty.");
     }
 }

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Klaviyo.Mcp.Catalog;
+using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Output;
 using Klaviyo.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,13 +11,13 @@ using ModelContextProtocol.Server;
 namespace Klaviyo.Mcp.Tests;
 
 /// <summary>
-/// The server lists its tools and prompts from the catalog files (src/Klaviyo.Mcp/Catalog) and has the SDK build each function on
+/// The server lists its tools and prompts from the manifest files (src/Klaviyo.Mcp/Manifest) and has the SDK build each function on
 /// first use. Every file must be exactly what the SDK generates from its C# method, and tools/list and prompts/list must serve
 /// exactly the files. <c>UPDATE_TOOLSNAPS=true</c> rewrites the files (and deletes stale ones) instead of comparing.
 /// </summary>
-public sealed class CatalogTests
+public sealed class ToolManifestTests
 {
-    private static readonly string s_catalog = Path.Combine(RepositoryPaths.Root, "src", "Klaviyo.Mcp", "Catalog");
+    private static readonly string s_manifest = Path.Combine(RepositoryPaths.Root, "src", "Klaviyo.Mcp", "Manifest");
 
     private static readonly JsonSerializerOptions s_written = new(McpJsonUtilities.DefaultOptions)
     {
@@ -31,10 +31,10 @@ public sealed class CatalogTests
         using var stub = new KlaviyoStub();
         await using var mcp = await McpHarness.StartAsync(stub);
         var generated = Methods<McpServerToolTypeAttribute, McpServerToolAttribute>()
-            .Select(m => (m.Type, (object)ServerCatalog.Listed(McpServerTool.Create(m.Method, _ => throw new NotSupportedException(), ServerCatalog.ToolOptions(mcp.Services, McpJson.Options)).ProtocolTool)))
+            .Select(m => (m.Type, (object)ToolManifest.Listed(McpServerTool.Create(m.Method, _ => throw new NotSupportedException(), ToolManifest.ToolOptions(mcp.Services, McpJson.Options)).ProtocolTool)))
             .ToList();
 
-        await AssertCatalogAsync("Tools", generated, t => ((ModelContextProtocol.Protocol.Tool)t).Name);
+        await AssertManifestAsync("Tools", generated, t => ((ModelContextProtocol.Protocol.Tool)t).Name);
 
         var served = await mcp.Client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
         await AssertServedAsync("Tools", served.Select(t => (t.Name, (object)t.ProtocolTool)).ToList(), generated.Count);
@@ -46,10 +46,10 @@ public sealed class CatalogTests
         using var stub = new KlaviyoStub();
         await using var mcp = await McpHarness.StartAsync(stub);
         var generated = Methods<McpServerPromptTypeAttribute, McpServerPromptAttribute>()
-            .Select(m => (m.Type, (object)McpServerPrompt.Create(m.Method, target: null, ServerCatalog.PromptOptions(mcp.Services, McpJson.Options)).ProtocolPrompt))
+            .Select(m => (m.Type, (object)McpServerPrompt.Create(m.Method, target: null, ToolManifest.PromptOptions(mcp.Services, McpJson.Options)).ProtocolPrompt))
             .ToList();
 
-        await AssertCatalogAsync("Prompts", generated, p => ((ModelContextProtocol.Protocol.Prompt)p).Name);
+        await AssertManifestAsync("Prompts", generated, p => ((ModelContextProtocol.Protocol.Prompt)p).Name);
 
         var served = await mcp.Client.ListPromptsAsync(cancellationToken: TestContext.Current.CancellationToken);
         await AssertServedAsync("Prompts", served.Select(p => (p.Name, (object)p.ProtocolPrompt)).ToList(), generated.Count);
@@ -57,7 +57,7 @@ public sealed class CatalogTests
 
     /// <summary>
     /// Each tool's toolset is the API area of the operation its [ToolOperation] names (the api tools: their own toolset).
-    /// The derivation is written to Catalog/toolsets.json, which the server reads at start-up without the operation catalogue.
+    /// The derivation is written to Manifest/toolsets.json, which the server reads at start-up without the operation catalogue.
     /// </summary>
     /// <summary>
     /// A curated tool's annotations say what its operation does in the catalogue: destructive exactly when the operation
@@ -94,7 +94,7 @@ public sealed class CatalogTests
             .Select(g => $"  \"{g.Key}\": [{string.Join(", ", g.Select(n => $"\"{n}\""))}]");
         var text = "{\n" + string.Join(",\n", toolsets) + "\n}\n";
 
-        var path = Path.Combine(s_catalog, "toolsets.json");
+        var path = Path.Combine(s_manifest, "toolsets.json");
         if (Environment.GetEnvironmentVariable("UPDATE_TOOLSNAPS") == "true")
         {
             await File.WriteAllTextAsync(path, text, TestContext.Current.CancellationToken);
@@ -102,7 +102,7 @@ public sealed class CatalogTests
         }
 
         Assert.True(text == (await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)).ReplaceLineEndings("\n"),
-            $"Catalog/toolsets.json is not what the tools' operations give: run the tests with UPDATE_TOOLSNAPS=true and commit it.\nNow:\n{text}");
+            $"Manifest/toolsets.json is not what the tools' operations give: run the tests with UPDATE_TOOLSNAPS=true and commit it.\nNow:\n{text}");
         Assert.Equal(tools.Select(t => t.Name).Order(StringComparer.Ordinal), Toolsets.ToolNames.Order(StringComparer.Ordinal));
     }
 
@@ -127,7 +127,7 @@ public sealed class CatalogTests
     }
 
     [Fact]
-    public async Task Concurrent_first_calls_of_a_catalog_tool_all_reach_its_function()
+    public async Task Concurrent_first_calls_of_a_manifest_tool_all_reach_its_function()
     {
         using var stub = new KlaviyoStub().Answer("GET", "/api/lists", 200, """{"data":[],"links":{}}""");
         await using var mcp = await McpHarness.StartAsync(stub);
@@ -136,10 +136,10 @@ public sealed class CatalogTests
 
         Assert.All(calls, result => Assert.Equal("""{"items":[]}""", result.AssertSuccess().Text()));
         Assert.Equal(4, stub.Requests.Count);
-        Assert.IsType<CatalogTool>(mcp.Services.GetServices<McpServerTool>().Single(t => t.ProtocolTool.Name == "get_lists"));
+        Assert.IsType<ManifestTool>(mcp.Services.GetServices<McpServerTool>().Single(t => t.ProtocolTool.Name == "get_lists"));
     }
 
-    /// <summary>The server's tool (or prompt) methods: what the catalog files and README's tools table are generated from.</summary>
+    /// <summary>The server's tool (or prompt) methods: what the manifest files and README's tools table are generated from.</summary>
     internal static IEnumerable<(Type Type, MethodInfo Method)> Methods<TTypeAttribute, TMethodAttribute>()
         where TTypeAttribute : Attribute
         where TMethodAttribute : Attribute =>
@@ -149,14 +149,14 @@ public sealed class CatalogTests
         where method.GetCustomAttribute<TMethodAttribute>() is not null
         select (type, method);
 
-    private static async Task AssertCatalogAsync(string kind, List<(Type Type, object Entry)> generated, Func<object, string> nameOf)
+    private static async Task AssertManifestAsync(string kind, List<(Type Type, object Entry)> generated, Func<object, string> nameOf)
     {
         var update = Environment.GetEnvironmentVariable("UPDATE_TOOLSNAPS") == "true";
         var files = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (type, entry) in generated)
         {
             var text = JsonSerializer.Serialize(entry, entry.GetType(), s_written) + "\n";
-            var path = Path.Combine(s_catalog, kind, type.Name, nameOf(entry) + ".json");
+            var path = Path.Combine(s_manifest, kind, type.Name, nameOf(entry) + ".json");
             files.Add(path);
             if (update)
             {
@@ -165,34 +165,34 @@ public sealed class CatalogTests
                 continue;
             }
 
-            Assert.True(File.Exists(path), $"{nameOf(entry)} has no catalog entry: run the tests with UPDATE_TOOLSNAPS=true and review the new file");
+            Assert.True(File.Exists(path), $"{nameOf(entry)} has no manifest entry: run the tests with UPDATE_TOOLSNAPS=true and review the new file");
             Assert.True(
                 JsonNode.DeepEquals(JsonNode.Parse(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)), JsonNode.Parse(text)),
                 $"{nameOf(entry)}'s public description changed. If that is intended, run the tests with UPDATE_TOOLSNAPS=true and commit {path}.\nNow:\n{text}");
         }
 
-        var stale = Directory.EnumerateFiles(Path.Combine(s_catalog, kind), "*.json", SearchOption.AllDirectories).Where(f => !files.Contains(f)).ToList();
+        var stale = Directory.EnumerateFiles(Path.Combine(s_manifest, kind), "*.json", SearchOption.AllDirectories).Where(f => !files.Contains(f)).ToList();
         if (update)
         {
             stale.ForEach(File.Delete);
             return;
         }
 
-        Assert.True(stale.Count == 0, $"catalog entries with no method behind them: {string.Join(", ", stale)}");
+        Assert.True(stale.Count == 0, $"manifest entries with no method behind them: {string.Join(", ", stale)}");
     }
 
     /// <summary>
-    /// The server serves exactly the catalog files, both ways: a tool renamed, removed or left unregistered fails here (the
+    /// The server serves exactly the manifest files, both ways: a tool renamed, removed or left unregistered fails here (the
     /// files themselves are held to the methods above), so the names need no hand-kept list.
     /// </summary>
     private static async Task AssertServedAsync(string kind, List<(string Name, object Entry)> served, int expected)
     {
-        var files = Directory.EnumerateFiles(Path.Combine(s_catalog, kind), "*.json", SearchOption.AllDirectories).Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
+        var files = Directory.EnumerateFiles(Path.Combine(s_manifest, kind), "*.json", SearchOption.AllDirectories).Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
         Assert.Equal(files, served.Select(s => s.Name).Order(StringComparer.Ordinal));
         Assert.Equal(expected, served.Count);
         foreach (var (name, entry) in served)
         {
-            var file = Directory.EnumerateFiles(Path.Combine(s_catalog, kind), name + ".json", SearchOption.AllDirectories).Single();
+            var file = Directory.EnumerateFiles(Path.Combine(s_manifest, kind), name + ".json", SearchOption.AllDirectories).Single();
             Assert.True(
                 JsonNode.DeepEquals(
                     JsonNode.Parse(await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)),

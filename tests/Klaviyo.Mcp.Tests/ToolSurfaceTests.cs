@@ -7,7 +7,7 @@ using ModelContextProtocol.Protocol;
 namespace Klaviyo.Mcp.Tests;
 
 /// <summary>The tools' public surface: names, annotations, descriptions and schemas that clients and agents depend on.</summary>
-public sealed class ToolCatalogTests
+public sealed class ToolSurfaceTests
 {
     [Theory]
     [InlineData("get_profiles", true, false)]

@@ -1,10 +1,10 @@
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace Klaviyo.Mcp.Catalog;
+namespace Klaviyo.Mcp.Manifest;
 
-/// <summary>A prompt described by its catalog entry, whose function the SDK builds when the prompt is first asked for.</summary>
-internal sealed class CatalogPrompt(Prompt protocolPrompt, Func<McpServerPrompt> createFunction) : McpServerPrompt
+/// <summary>A prompt described by its manifest entry, whose function the SDK builds when the prompt is first asked for.</summary>
+internal sealed class ManifestPrompt(Prompt protocolPrompt, Func<McpServerPrompt> createFunction) : McpServerPrompt
 {
     private readonly Lazy<McpServerPrompt> _function = new(createFunction, LazyThreadSafetyMode.ExecutionAndPublication);
 

@@ -1,16 +1,16 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 
-namespace Klaviyo.Mcp.Catalog;
+namespace Klaviyo.Mcp.Manifest;
 
 /// <summary>
 /// The one rule that keeps the tools' JSON schemas small, applied by the SDK to every schema node it generates (arguments, nested
-/// records, output schemas), so the catalog files and what the SDK generates from the methods stay the same.
+/// records, output schemas), so the manifest files and what the SDK generates from the methods stay the same.
 /// An optional argument is plain: <c>"type": "string"</c>, absent from <c>required</c>, with no <c>"default": null</c>.
 /// Leaving it out and passing null both bind to the parameter's default. Where null means something else (update_profile:
 /// "null clears it"), the description says so, ending with <see cref="NullClears"/>, and the schema keeps <c>"null"</c> in its type.
 /// </summary>
-internal static class CompactSchemas
+internal static class ToolSchemaCompaction
 {
     /// <summary>How a description ends when a JSON null is a meaningful value of the argument, not the same as leaving it out.</summary>
     public const string NullClears = "null clears it.";
