@@ -1,5 +1,6 @@
 using Klaviyo.Client;
 using Klaviyo.Mcp.Access;
+using Klaviyo.Mcp.Apps;
 using Klaviyo.Mcp.Http;
 using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Confirmation;
@@ -52,6 +53,7 @@ public static class KlaviyoMcpServer
         services.AddSingleton(new ConfirmationOptions(settings.Confirm));
         services.AddSingleton<ConfirmationGate>();
         services.AddTransient<AudienceResolver>();
+        services.AddSingleton<AccountCurrency>();
 
         // The instructions name the tools this server offers, by API area (after the tools are registered). Written once: over
         // HTTP the SDK configures these options afresh for every request, whose caller's instructions KlaviyoMcpHost.CreateHttp sets.
@@ -63,6 +65,7 @@ public static class KlaviyoMcpServer
             .AddMcpServer(options =>
             {
                 options.ServerInfo = new Implementation { Name = ServerName, Title = "Klaviyo", Version = ServerSettings.ServerVersion };
+                McpAppsExtension.Declare(options.Capabilities ??= new ServerCapabilities());
             })
             .WithManifestTools<EventTools>(McpJson.Options)
             .WithManifestTools<ProfileTools>(McpJson.Options)
@@ -82,16 +85,20 @@ public static class KlaviyoMcpServer
             .WithManifestTools<AccountTools>(McpJson.Options)
             .WithManifestTools<ApiTools>(McpJson.Options)
             .WithManifestPrompts<InsightPrompts>(McpJson.Options)
+            .WithListResourcesHandler(AppViews.ListAsync)
+            .WithReadResourceHandler(AppViews.ReadAsync)
             .WithRequestFilters(AddFilters);
     }
 
     /// <summary>
     /// Every request filter of the server, in one place. tools/list shows each tool as the request's
-    /// <see cref="AccessPolicy"/> presents it. tools/call runs through, outermost first:
+    /// <see cref="AccessPolicy"/> presents it, then, for a client that declared MCP Apps (<see cref="McpAppsExtension"/>),
+    /// the report tools with their views in <c>_meta.ui</c>. tools/call runs through, outermost first:
     /// <list type="number">
     /// <item>the access policy: a tool the caller may not use is refused with the reason, before anything else runs;</item>
     /// <item><see cref="ConfirmationScope"/>: each call begins unconfirmed, and the one call path sends nothing the
     /// catalogue classes destructive until <see cref="ConfirmationGate"/> has let the call go on;</item>
+    /// <item><see cref="AccountCurrency"/>: a report's result, for a client that declared MCP Apps, with the account's currency in its <c>_meta</c>;</item>
     /// <item><see cref="UntrustedValues"/>: the values strangers wrote, sanitized when flattened, are marked in the finished
     /// result (its <c>untrusted</c> pointers), or left out where the caller may not read user content;</item>
     /// <item><see cref="ToolErrorFilter"/>: exceptions become tool errors that say what to fix (never a secret);</item>
@@ -108,6 +115,11 @@ public static class KlaviyoMcpServer
                 result.Tools = [.. result.Tools.Select(access.Present).OfType<Tool>()];
             }
 
+            if (McpAppsExtension.DeclaredBy(context.Server.ClientCapabilities))
+            {
+                result.Tools = [.. result.Tools.Select(McpAppsExtension.Present)];
+            }
+
             return result;
         });
         filters.AddCallToolFilter(next => (context, cancellationToken) =>
@@ -119,6 +131,7 @@ public static class KlaviyoMcpServer
             ConfirmationScope.Begin();
             return await next(context, cancellationToken).ConfigureAwait(false);
         });
+        filters.AddCallToolFilter(AccountCurrency.AddToReports);
         filters.AddCallToolFilter(next => async (context, cancellationToken) =>
             UntrustedValues.Mark(await next(context, cancellationToken).ConfigureAwait(false), context.Services?.GetService<AccessPolicy>()?.AllowsUserContent ?? true));
         filters.AddCallToolFilter(ToolErrorFilter.Wrap);

@@ -32,7 +32,7 @@ internal sealed class McpHarness : IAsyncDisposable
     /// <summary>
     /// Starts a server whose Klaviyo is <paramref name="stub"/>; <paramref name="environment"/> overrides the variables it reads.
     /// Confirmation is off unless the environment turns it on (<c>KLAVIYO_CONFIRM=true</c>): ConfirmationTests test it;
-    /// <paramref name="elicitation"/> makes the client declare elicitation and answer with it.
+    /// <paramref name="elicitation"/> makes the client declare elicitation and answer with it; <paramref name="capabilities"/>, the client's other capabilities (e.g. extensions).
     /// </summary>
     public static async Task<McpHarness> StartAsync(
         KlaviyoStub stub,
@@ -40,7 +40,8 @@ internal sealed class McpHarness : IAsyncDisposable
         Action<IServiceCollection>? services = null,
         LogLevel logLevel = LogLevel.Trace,
         Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>>? elicitation = null,
-        string? protocolVersion = null)
+        string? protocolVersion = null,
+        ClientCapabilities? capabilities = null)
     {
         var variables = new Dictionary<string, string?>
         {
@@ -73,6 +74,7 @@ internal sealed class McpHarness : IAsyncDisposable
             {
                 ClientInfo = new Implementation { Name = "klaviyo-mcp-tests", Version = "1.0" },
                 ProtocolVersion = protocolVersion,
+                Capabilities = capabilities,
                 Handlers = elicitation is null ? new McpClientHandlers() : new McpClientHandlers { ElicitationHandler = elicitation },
             },
             cancellationToken: TestContext.Current.CancellationToken);
