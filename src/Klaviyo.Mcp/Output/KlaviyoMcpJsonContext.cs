@@ -23,7 +23,7 @@ namespace Klaviyo.Mcp.Output;
 [JsonSerializable(typeof(CreateEventArguments[]))]
 [JsonSerializable(typeof(BulkCreateEventsResult))]
 [JsonSerializable(typeof(EventImportCheckpoint))]
-[JsonSerializable(typeof(ImportResult))]
+[JsonSerializable(typeof(EventImportResult))]
 [JsonSerializable(typeof(ProfileImportCheckpoint))]
 [JsonSerializable(typeof(ProfileImportResult))]
 [JsonSerializable(typeof(int))]

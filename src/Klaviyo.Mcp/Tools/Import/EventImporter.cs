@@ -22,11 +22,11 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
 
     internal static readonly KlaviyoOperation Operation = new("import_events", "bulk_create_events", new ArgumentPointerMap());
 
-    public async Task<ImportResult> RunAsync(string path, ImportMapping mapping, bool dryRun, bool restart, IProgress<ProgressNotificationValue>? progress, CancellationToken cancellationToken)
+    public async Task<EventImportResult> RunAsync(string path, EventImportMapping mapping, bool dryRun, bool restart, IProgress<ProgressNotificationValue>? progress, CancellationToken cancellationToken)
     {
         var file = settings.Resolve(path);
         var format = Path.GetExtension(file.FullName).TrimStart('.').ToLowerInvariant();
-        var mapper = new ImportRowMapper(mapping);
+        var mapper = new EventRowMapper(mapping);
         var store = new ImportCheckpointStore(settings.StateDirectory);
         var statePath = store.PathFor(file);
         var fingerprint = mapping.Fingerprint();
@@ -44,7 +44,7 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
 
         if (checkpoint is { Completed: true })
         {
-            return new ImportResult
+            return new EventImportResult
             {
                 File = file.FullName, Format = format, Completed = true, Events = checkpoint.EventsSent, JobsSubmitted = checkpoint.JobsSubmitted,
                 InvalidRows = checkpoint.InvalidRows, DuplicateRows = checkpoint.DuplicateRows, StateFile = statePath,
@@ -173,7 +173,7 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
 
         Report(stream.Length, force: true);
         logger.LogInformation("Import of {File}: {Rows} rows read, {Jobs} jobs, {Invalid} invalid", file.Name, run.RowsRead, run.Checkpoint.JobsSubmitted, run.Checkpoint.InvalidRows);
-        return new ImportResult
+        return new EventImportResult
         {
             File = file.FullName,
             Format = format,
