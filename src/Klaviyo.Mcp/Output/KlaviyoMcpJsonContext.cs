@@ -40,6 +40,7 @@ namespace Klaviyo.Mcp.Output;
 [JsonSerializable(typeof(ListDeletedResult))]
 [JsonSerializable(typeof(SubscriptionProfileArgument[]))]
 [JsonSerializable(typeof(Klaviyo.Client.Profiles.ProfileLocation))]
+[JsonSerializable(typeof(Klaviyo.Client.Profiles.ProfileAttributes))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(int?))]
 [JsonSerializable(typeof(bool?))]
