@@ -418,32 +418,18 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
     {
         var pointers = new ArgumentPointerMap(("/data/id", "campaign_id"));
         await KlaviyoCalls.SendAsync(klaviyo, "refresh_campaign_recipient_estimation", null, KlaviyoCalls.Document("campaign-recipient-estimation-job", campaignId), pointers, cancellationToken, "estimate_campaign_recipients").ConfigureAwait(false);
-        var started = time.GetUtcNow();
-        var delay = polling.FirstDelay;
-        for (var attempt = 1; ; attempt++)
-        {
-            var job = await KlaviyoCalls.ReadAsync(klaviyo, "get_campaign_recipient_estimation_job", cancellationToken, campaignId, null, "estimate_campaign_recipients").ConfigureAwait(false);
-            var status = job.Resource.TryGetProperty("attributes", out var a) && a.TryGetProperty("status", out var s) ? s.GetString() : null;
-            if (status == "complete")
+        await new JobPoller(time, polling).PollAsync(
+            async (_, cancel) =>
             {
-                break;
-            }
-
-            if (status == "cancelled")
-            {
-                throw new ToolFailureException($"Klaviyo cancelled the recipient estimation of campaign {campaignId}; try again later.");
-            }
-
-            var waited = time.GetUtcNow() - started;
-            if (waited >= polling.MaxWait)
-            {
-                throw new ToolFailureException($"Klaviyo's recipient estimation of campaign {campaignId} was still {status ?? "running"} after {polling.MaxWait.TotalSeconds:0} s; call estimate_campaign_recipients again in a minute.");
-            }
-
-            progress?.Report(new ProgressNotificationValue { Progress = attempt, Message = $"Klaviyo is counting recipients ({status ?? "queued"}, {waited.TotalSeconds:0} s)" });
-            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, polling.MaxDelay.TotalMilliseconds));
-        }
+                var job = await KlaviyoCalls.ReadAsync(klaviyo, "get_campaign_recipient_estimation_job", cancel, campaignId, null, "estimate_campaign_recipients").ConfigureAwait(false);
+                var status = job.Resource.TryGetProperty("attributes", out var a) && a.TryGetProperty("status", out var s) ? s.GetString() : null;
+                return status == "cancelled"
+                    ? throw new ToolFailureException($"Klaviyo cancelled the recipient estimation of campaign {campaignId}; try again later.")
+                    : (status == "complete", status);
+            },
+            (status, _) => new ToolFailureException($"Klaviyo's recipient estimation of campaign {campaignId} was still {status ?? "running"} after {polling.MaxWait.TotalSeconds:0} s; call estimate_campaign_recipients again in a minute."),
+            (attempt, status, waited) => progress?.Report(new ProgressNotificationValue { Progress = attempt, Message = $"Klaviyo is counting recipients ({status ?? "queued"}, {waited.TotalSeconds:0} s)" }),
+            cancellationToken).ConfigureAwait(false);
 
         var estimate = await KlaviyoCalls.ReadAsync(klaviyo, "get_campaign_recipient_estimation", cancellationToken, campaignId, null, "estimate_campaign_recipients").ConfigureAwait(false);
         return estimate.Resource.TryGetProperty("attributes", out var attributes) && attributes.TryGetProperty("estimated_recipient_count", out var count) && count.TryGetInt32(out var n)

@@ -210,44 +210,46 @@ public sealed partial class ProfileImporter(KlaviyoClient klaviyo, ImportSetting
         for (var j = 0; j < state.Checkpoint.Jobs.Count; j++)
         {
             var job = state.Checkpoint.Jobs[j];
-            var started = time.GetTimestamp();
-            while (!job.Done)
+            if (job.Done)
             {
-                var document = await KlaviyoCalls.SendPreparedAsync(klaviyo, Operation, "get_bulk_import_profiles_job", new Dictionary<string, string?> { ["job_id"] = job.Id }, "", null, cancellationToken, EventImporter.MaxJobRateLimitWait,
-                    $"Job {job.Id} was accepted and is checkpointed; call import_profiles again to collect its results.").ConfigureAwait(false);
-                var attributes = document.Root.ValueKind == JsonValueKind.Object && document.Data.ValueKind == JsonValueKind.Object && document.Data.TryGetProperty("attributes", out var a) ? a : default;
-                var status = Text(attributes, "status");
-                job = job with { Status = status, CompletedCount = Number(attributes, "completed_count"), FailedCount = Number(attributes, "failed_count") };
-                if (status is "complete" or "cancelled")
+                continue;
+            }
+
+            var index = j;
+            await new JobPoller(time, polling).PollAsync(
+                async (_, cancel) =>
                 {
-                    if (job.FailedCount > 0)
+                    var document = await KlaviyoCalls.SendPreparedAsync(klaviyo, Operation, "get_bulk_import_profiles_job", new Dictionary<string, string?> { ["job_id"] = job.Id }, "", null, cancel, EventImporter.MaxJobRateLimitWait,
+                        $"Job {job.Id} was accepted and is checkpointed; call import_profiles again to collect its results.").ConfigureAwait(false);
+                    var attributes = document.Root.ValueKind == JsonValueKind.Object && document.Data.ValueKind == JsonValueKind.Object && document.Data.TryGetProperty("attributes", out var a) ? a : default;
+                    var status = Text(attributes, "status");
+                    job = job with { Status = status, CompletedCount = Number(attributes, "completed_count"), FailedCount = Number(attributes, "failed_count") };
+                    if (status is "complete" or "cancelled")
                     {
-                        await CollectErrorsAsync(state, job, format, cancellationToken).ConfigureAwait(false);
+                        if (job.FailedCount > 0)
+                        {
+                            await CollectErrorsAsync(state, job, format, cancel).ConfigureAwait(false);
+                        }
+
+                        job = job with { Done = true };
                     }
 
-                    job = job with { Done = true };
-                }
+                    state.Checkpoint = state.Checkpoint with { Jobs = [.. state.Checkpoint.Jobs.Select((x, i) => i == index ? job : x)] };
+                    if (job.Done)
+                    {
+                        save();
+                        report();
+                    }
+                    else if (status is null)
+                    {
+                        throw new ToolFailureException($"Klaviyo's answer about job {job.Id} had no status; the job was accepted and is checkpointed, so call import_profiles again later to collect its results.");
+                    }
 
-                state.Checkpoint = state.Checkpoint with { Jobs = [.. state.Checkpoint.Jobs.Select((x, i) => i == j ? job : x)] };
-                if (job.Done)
-                {
-                    save();
-                    report();
-                    break;
-                }
-
-                if (status is null)
-                {
-                    throw new ToolFailureException($"Klaviyo's answer about job {job.Id} had no status; the job was accepted and is checkpointed, so call import_profiles again later to collect its results.");
-                }
-
-                if (time.GetElapsedTime(started) > polling.MaxWait)
-                {
-                    throw new ToolFailureException($"Klaviyo has not finished import job {job.Id} after {polling.MaxWait.TotalMinutes:0} minutes (status {status}); every job was accepted and is checkpointed, so call import_profiles again later to collect the results.");
-                }
-
-                await Task.Delay(polling.Interval, time, cancellationToken).ConfigureAwait(false);
-            }
+                    return (job.Done, status);
+                },
+                (status, _) => new ToolFailureException($"Klaviyo has not finished import job {job.Id} after {polling.MaxWait.TotalMinutes:0} minutes (status {status}); every job was accepted and is checkpointed, so call import_profiles again later to collect the results."),
+                waiting: null,
+                cancellationToken).ConfigureAwait(false);
         }
     }
 
