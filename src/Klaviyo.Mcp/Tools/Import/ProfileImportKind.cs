@@ -19,7 +19,7 @@ namespace Klaviyo.Mcp.Tools.Import;
 /// bulk_import_profiles jobs; after the last row each job is polled until it finishes and its import errors are mapped
 /// back to file lines.
 /// </summary>
-internal sealed partial class ProfileImportKind(KlaviyoClient klaviyo, BulkJobPolling polling, TimeProvider time, ProfileImportMapping mapping, string? listId, string format)
+internal sealed partial class ProfileImportKind(KlaviyoClient klaviyo, BulkJobPolling polling, TimeProvider time, ProfileImportMapping mapping, string? listId)
     : IFileImportKind<ProfileImportCheckpoint>, IDisposable
 {
     private static readonly ApiOperation s_errors = OperationCatalog.Default.Find("get_errors_for_bulk_import_profiles_job")!;
@@ -27,7 +27,6 @@ internal sealed partial class ProfileImportKind(KlaviyoClient klaviyo, BulkJobPo
 
     private readonly ProfileRowMapper _mapper = new(mapping);
     private readonly ArrayBufferWriter<byte> _profile = new(4096);
-    private readonly string _format = format;
     private readonly Utf8JsonWriter _profileWriter = new(Stream.Null, s_writerOptions);
     private ProfileImportJobBuilder _job = new(listId);
 
@@ -175,6 +174,8 @@ internal sealed partial class ProfileImportKind(KlaviyoClient klaviyo, BulkJobPo
 
     private async Task CollectErrorsAsync(ImportRun<ProfileImportCheckpoint> state, ProfileImportJob job, CancellationToken cancellationToken)
     {
+        // A JSON array's rows are items; every other format's are lines.
+        var items = string.Equals(Path.GetExtension(state.Checkpoint.File), ".json", StringComparison.OrdinalIgnoreCase);
         string? cursor = null;
         do
         {
@@ -199,7 +200,7 @@ internal sealed partial class ProfileImportKind(KlaviyoClient klaviyo, BulkJobPo
 
                 state.Checkpoint = state.Checkpoint with
                 {
-                    Failures = [.. state.Checkpoint.Failures, new InvalidItem { Line = _format == "json" ? null : position, Item = _format == "json" ? position : null, Errors = [detail] }],
+                    Failures = [.. state.Checkpoint.Failures, new InvalidItem { Line = items ? null : position, Item = items ? position : null, Errors = [detail] }],
                 };
             }
 

@@ -22,11 +22,9 @@ public sealed class ProfileImporter(KlaviyoClient klaviyo, ImportSettings settin
 
     public async Task<ProfileImportResult> RunAsync(string path, ProfileImportMapping mapping, string? listId, bool dryRun, bool restart, IProgress<ProgressNotificationValue>? progress, CancellationToken cancellationToken)
     {
-        var file = settings.Resolve(path);
-        var format = Path.GetExtension(file.FullName).TrimStart('.').ToLowerInvariant();
-        using var kind = new ProfileImportKind(klaviyo, polling, time, mapping, listId, format);
+        using var kind = new ProfileImportKind(klaviyo, polling, time, mapping, listId);
         var outcome = await new FileImportRunner(settings).RunAsync(kind, path, dryRun, restart, progress, cancellationToken).ConfigureAwait(false);
-        var (statePath, state) = (outcome.StatePath, outcome.Run);
+        var (file, format, statePath, state) = (outcome.File, outcome.Format, outcome.StatePath, outcome.Run);
         if (outcome.AlreadyComplete)
         {
             return Result(file, format, state.Checkpoint, statePath, 0, 0, [], false, null,
