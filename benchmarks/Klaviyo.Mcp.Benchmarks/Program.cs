@@ -56,7 +56,7 @@ static int Usage()
 static async Task<int> Phases(string file)
 {
     var validator = new Klaviyo.Mcp.Tools.Events.EventArgumentsValidator(TimeProvider.System);
-    var mapper = new ImportRowMapper(new ImportMapping());
+    var mapper = new EventRowMapper(new EventImportMapping());
     for (var round = 1; round <= 2; round++)
     for (var phase = 1; phase <= 5; phase++)
     {
@@ -106,7 +106,7 @@ static async Task<int> Import(int rows, Uri stub, string folder, bool noClientLi
     var importer = provider.GetRequiredService<EventImporter>();
     return await MeasureAsync(stub, "", async () =>
     {
-        var result = await importer.RunAsync(file, new ImportMapping(), dryRun: Environment.GetEnvironmentVariable("BENCH_DRY_RUN") == "1", restart: true, progress: null, CancellationToken.None);
+        var result = await importer.RunAsync(file, new EventImportMapping(), dryRun: Environment.GetEnvironmentVariable("BENCH_DRY_RUN") == "1", restart: true, progress: null, CancellationToken.None);
         return string.Create(CultureInfo.InvariantCulture, $"\"rows\":{rows},\"events\":{result.Events},\"jobs\":{result.JobsSubmitted},\"invalid\":{result.InvalidRows}");
     });
 }

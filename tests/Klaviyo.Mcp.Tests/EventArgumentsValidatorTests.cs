@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Klaviyo.Mcp.Tools.Events;
+using Klaviyo.Mcp.Tools.Profiles;
 using Klaviyo.Mcp.Validation;
 using Microsoft.Extensions.Time.Testing;
 

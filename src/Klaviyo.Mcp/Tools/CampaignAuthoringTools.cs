@@ -75,7 +75,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         };
 
         var created = await KlaviyoCalls.SendAsync(klaviyo, "create_campaign", null, KlaviyoCalls.Document("campaign", attributes: attributes), s_campaignPointers, cancellationToken).ConfigureAwait(false);
-        var campaign = Campaign.From(created) with { Channel = canonicalChannel };
+        var campaign = CampaignState.From(created) with { Channel = canonicalChannel };
         var result = await DescribeAsync(campaign, cancellationToken).ConfigureAwait(false);
         if (templateId is not null && campaign.MessageId is { } messageId)
         {
@@ -138,7 +138,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         SendSettings(attributes, strategy, use_smart_sending, trackingOptions);
 
         var updated = await KlaviyoCalls.SendAsync(klaviyo, "update_campaign", campaign.Id, KlaviyoCalls.Document("campaign", campaign.Id, attributes), s_campaignPointers, cancellationToken).ConfigureAwait(false);
-        var after = Campaign.From(updated);
+        var after = CampaignState.From(updated);
         return ToolResults.Resource(await DescribeAsync(after with { MessageId = after.MessageId ?? campaign.MessageId, Channel = after.Channel ?? campaign.Channel }, cancellationToken).ConfigureAwait(false), budget);
     }
 
@@ -169,7 +169,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
 
         errors.ThrowIfAny();
 
-        Campaign campaign;
+        CampaignState campaign;
         if (campaign_id is not null)
         {
             campaign = await DraftAsync(campaign_id.Trim(), cancellationToken).ConfigureAwait(false);
@@ -179,8 +179,8 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             var message = await KlaviyoCalls.ReadAsync(klaviyo, "get_campaign_message", cancellationToken, message_id!.Trim(), null, "update_campaign_message", ("include", "campaign")).ConfigureAwait(false);
             var owner = message.Included.FirstOrDefault(r => r.GetProperty("type").GetString() == "campaign");
             campaign = owner.ValueKind == JsonValueKind.Object
-                ? Campaign.FromResource(owner, message.Resources) with { MessageId = message_id.Trim() }
-                : new Campaign(Id: "", Name: "", Status: "Draft", Channel: Campaign.ChannelOf(message.Resource), MessageId: message_id.Trim());
+                ? CampaignState.FromResource(owner, message.Resources) with { MessageId = message_id.Trim() }
+                : new CampaignState(Id: "", Name: "", Status: "Draft", Channel: CampaignState.ChannelOf(message.Resource), MessageId: message_id.Trim());
             campaign.RequireDraft("message_id");
         }
 
@@ -230,7 +230,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         errors.ThrowIfAny();
         var attributes = new JsonObject { ["new_name"] = name?.Trim() };
         var cloned = await KlaviyoCalls.SendAsync(klaviyo, "create_campaign_clone", null, KlaviyoCalls.Document("campaign", campaign_id.Trim(), attributes), s_campaignPointers, cancellationToken, "clone_campaign").ConfigureAwait(false);
-        return ToolResults.Resource(await DescribeAsync(Campaign.From(cloned), cancellationToken).ConfigureAwait(false), budget);
+        return ToolResults.Resource(await DescribeAsync(CampaignState.From(cloned), cancellationToken).ConfigureAwait(false), budget);
     }
 
     [ToolOperation("delete_campaign")]
@@ -253,7 +253,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         }
 
         await KlaviyoCalls.SendAsync(klaviyo, "delete_campaign", campaign.Id, null, new ArgumentPointerMap(), cancellationToken).ConfigureAwait(false);
-        return ToolResults.Success(new JsonObject { ["id"] = campaign.Id, ["deleted"] = true }, KlaviyoMcpJsonContext.Default.JsonObject);
+        return ToolResults.Success(new JsonObject { ["id"] = campaign.Id, ["deleted"] = true }, ToolJsonContext.Default.JsonObject);
     }
 
     [ToolOperation("refresh_campaign_recipient_estimation")]
@@ -271,7 +271,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         var count = await EstimateAsync(campaign_id.Trim(), progress.Reporter, cancellationToken).ConfigureAwait(false);
         return ToolResults.Success(
             new JsonObject { ["campaign_id"] = campaign_id.Trim(), ["estimated_recipients"] = count },
-            KlaviyoMcpJsonContext.Default.JsonObject);
+            ToolJsonContext.Default.JsonObject);
     }
 
     [ToolOperation("send_campaign")]
@@ -319,7 +319,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
                 ["summary"] = summary,
                 ["note"] = "Klaviyo is sending or scheduling the campaign; get_campaign shows its status. cancel_campaign_send stops it.",
             },
-            KlaviyoMcpJsonContext.Default.JsonObject);
+            ToolJsonContext.Default.JsonObject);
     }
 
     [ToolOperation("cancel_campaign_send")]
@@ -357,7 +357,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
                     ? "The campaign is a draft again: edit it and send it again when ready."
                     : "The campaign is cancelled; messages already sent stay sent. clone_campaign makes an editable copy.",
             },
-            KlaviyoMcpJsonContext.Default.JsonObject);
+            ToolJsonContext.Default.JsonObject);
     }
 
     private static IReadOnlyList<(string Name, string? Value)> Email(string? subject, string? previewText, string? fromEmail, string? fromLabel, string? replyTo) =>
@@ -414,10 +414,10 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             }),
             new ArgumentPointerMap(("/data/relationships/template/data/id", "template_id")), cancellationToken, progress: progress);
 
-    private async Task<Campaign> ReadAsync(string campaignId, CancellationToken cancellationToken) =>
-        Campaign.From(await KlaviyoCalls.ReadAsync(klaviyo, "get_campaign", cancellationToken, campaignId, null, null, ("include", "campaign-messages")).ConfigureAwait(false));
+    private async Task<CampaignState> ReadAsync(string campaignId, CancellationToken cancellationToken) =>
+        CampaignState.From(await KlaviyoCalls.ReadAsync(klaviyo, "get_campaign", cancellationToken, campaignId, null, null, ("include", "campaign-messages")).ConfigureAwait(false));
 
-    private async Task<Campaign> DraftAsync(string campaignId, CancellationToken cancellationToken, bool forSend = false)
+    private async Task<CampaignState> DraftAsync(string campaignId, CancellationToken cancellationToken, bool forSend = false)
     {
         var campaign = await ReadAsync(campaignId, cancellationToken).ConfigureAwait(false);
         campaign.RequireDraft("campaign_id", forSend);
@@ -428,32 +428,18 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
     {
         var pointers = new ArgumentPointerMap(("/data/id", "campaign_id"));
         await KlaviyoCalls.SendAsync(klaviyo, "refresh_campaign_recipient_estimation", null, KlaviyoCalls.Document("campaign-recipient-estimation-job", campaignId), pointers, cancellationToken, "estimate_campaign_recipients").ConfigureAwait(false);
-        var started = time.GetUtcNow();
-        var delay = polling.FirstDelay;
-        for (var attempt = 1; ; attempt++)
-        {
-            var job = await KlaviyoCalls.ReadAsync(klaviyo, "get_campaign_recipient_estimation_job", cancellationToken, campaignId, null, "estimate_campaign_recipients").ConfigureAwait(false);
-            var status = job.Resource.TryGetProperty("attributes", out var a) && a.TryGetProperty("status", out var s) ? s.GetString() : null;
-            if (status == "complete")
+        await new JobPoller(time, polling).PollAsync(
+            async (_, cancel) =>
             {
-                break;
-            }
-
-            if (status == "cancelled")
-            {
-                throw new ToolFailureException($"Klaviyo cancelled the recipient estimation of campaign {campaignId}; try again later.");
-            }
-
-            var waited = time.GetUtcNow() - started;
-            if (waited >= polling.MaxWait)
-            {
-                throw new ToolFailureException($"Klaviyo's recipient estimation of campaign {campaignId} was still {status ?? "running"} after {polling.MaxWait.TotalSeconds:0} s; call estimate_campaign_recipients again in a minute.");
-            }
-
-            progress?.Report(new ProgressNotificationValue { Progress = attempt, Message = $"Klaviyo is counting recipients ({status ?? "queued"}, {waited.TotalSeconds:0} s)" });
-            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, polling.MaxDelay.TotalMilliseconds));
-        }
+                var job = await KlaviyoCalls.ReadAsync(klaviyo, "get_campaign_recipient_estimation_job", cancel, campaignId, null, "estimate_campaign_recipients").ConfigureAwait(false);
+                var status = job.Resource.TryGetProperty("attributes", out var a) && a.TryGetProperty("status", out var s) ? s.GetString() : null;
+                return status == "cancelled"
+                    ? throw new ToolFailureException($"Klaviyo cancelled the recipient estimation of campaign {campaignId}; try again later.")
+                    : (status == "complete", status);
+            },
+            (status, _) => new ToolFailureException($"Klaviyo's recipient estimation of campaign {campaignId} was still {status ?? "running"} after {polling.MaxWait.TotalSeconds:0} s; call estimate_campaign_recipients again in a minute."),
+            (attempt, status, waited) => progress?.Report(new ProgressNotificationValue { Progress = attempt, Message = $"Klaviyo is counting recipients ({status ?? "queued"}, {waited.TotalSeconds:0} s)" }),
+            cancellationToken).ConfigureAwait(false);
 
         var estimate = await KlaviyoCalls.ReadAsync(klaviyo, "get_campaign_recipient_estimation", cancellationToken, campaignId, null, "estimate_campaign_recipients").ConfigureAwait(false);
         return estimate.Resource.TryGetProperty("attributes", out var attributes) && attributes.TryGetProperty("estimated_recipient_count", out var count) && count.TryGetInt32(out var n)
@@ -461,7 +447,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
             : throw new ToolFailureException($"Klaviyo's recipient estimation of campaign {campaignId} had no estimated_recipient_count.");
     }
 
-    private async Task<JsonObject> DescribeAsync(Campaign campaign, CancellationToken cancellationToken)
+    private async Task<JsonObject> DescribeAsync(CampaignState campaign, CancellationToken cancellationToken)
     {
         var known = await resolver.DescribeAsync(campaign.Included.Concat(campaign.Excluded), cancellationToken).ConfigureAwait(false);
         JsonArray Named(IEnumerable<string> ids) => new([.. ids.Select(id => known.First(a => a.Id == id)).Select(a => (JsonNode)new JsonObject { ["id"] = a.Id, ["name"] = a.Name, ["type"] = a.Type })]);
@@ -478,7 +464,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         return result;
     }
 
-    private async Task<string> SummaryAsync(Campaign campaign, string estimate, CancellationToken cancellationToken)
+    private async Task<string> SummaryAsync(CampaignState campaign, string estimate, CancellationToken cancellationToken)
     {
         var known = await resolver.DescribeAsync(campaign.Included.Concat(campaign.Excluded), cancellationToken).ConfigureAwait(false);
         string Names(IEnumerable<string> ids) => string.Join(", ", ids.Select(id => known.First(a => a.Id == id)).Select(a => $"{IdentifierRules.Quote(a.Name)} ({a.Type} {a.Id})"));
@@ -492,102 +478,5 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         };
         lines.AddRange(campaign.ContentLines());
         return string.Join("\n", lines);
-    }
-
-    /// <summary>What the tools need of a campaign read from Klaviyo.</summary>
-    private sealed record Campaign(string Id, string Name, string Status, string? Channel, string? MessageId)
-    {
-        public IReadOnlyList<string> Included { get; init; } = [];
-
-        public IReadOnlyList<string> Excluded { get; init; } = [];
-
-        public JsonObject? SendStrategy { get; init; }
-
-        public JsonElement Message { get; init; }
-
-        public static Campaign From(JsonApiDocument document) => FromResource(document.Resource, document.Included);
-
-        public static Campaign FromResource(JsonElement resource, IEnumerable<JsonElement> included)
-        {
-            var attributes = resource.TryGetProperty("attributes", out var a) ? a : default;
-            string? Text(string name) => attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            var messageIds = resource.TryGetProperty("relationships", out var r) && r.TryGetProperty("campaign-messages", out var m) && m.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Array
-                ? d.EnumerateArray().Select(x => x.GetProperty("id").GetString()!).ToList()
-                : [];
-            var message = included.FirstOrDefault(x => x.TryGetProperty("type", out var t) && t.GetString() == "campaign-message" && (messageIds.Count == 0 || messageIds.Contains(x.GetProperty("id").GetString()!)));
-            var audiences = attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty("audiences", out var au) && au.ValueKind == JsonValueKind.Object ? au : default;
-            List<string> Ids(string name) => audiences.ValueKind == JsonValueKind.Object && audiences.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
-                ? [.. list.EnumerateArray().Select(x => x.GetString()!)]
-                : [];
-            var strategy = attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty("send_strategy", out var ss) && ss.ValueKind == JsonValueKind.Object
-                ? JsonApiShaper.Compact(ss) as JsonObject
-                : null;
-            return new Campaign(
-                resource.TryGetProperty("id", out var id) ? id.GetString() ?? "" : "",
-                Text("name") ?? "",
-                Text("status") ?? "Unknown",
-                message.ValueKind == JsonValueKind.Object ? ChannelOf(message) : null,
-                messageIds.FirstOrDefault() ?? (message.ValueKind == JsonValueKind.Object ? message.GetProperty("id").GetString() : null))
-            {
-                Included = Ids("included"),
-                Excluded = Ids("excluded"),
-                SendStrategy = strategy,
-                Message = message,
-            };
-        }
-
-        public static string? ChannelOf(JsonElement message) =>
-            message.TryGetProperty("attributes", out var a) && a.TryGetProperty("definition", out var d) && d.TryGetProperty("channel", out var c) ? c.GetString()
-            : message.TryGetProperty("attributes", out var b) && b.TryGetProperty("channel", out var old) ? old.GetString()
-            : null;
-
-        public void RequireDraft(string argument, bool forSend = false)
-        {
-            if (Status != "Draft")
-            {
-                throw new ToolArgumentException(argument,
-                    $"campaign {Id} ({IdentifierRules.Quote(Name)}) is {Status}, not a draft: {(forSend ? "only a draft can be sent" : "only drafts can be edited")}" +
-                    (Status == "Scheduled" ? "; cancel_campaign_send with revert: true makes it a draft again" : Status.StartsWith("Sen", StringComparison.Ordinal) || Status.StartsWith("Cancel", StringComparison.Ordinal) ? "; clone_campaign makes an editable copy" : ""),
-                    nothingSent: false);
-            }
-        }
-
-        public string When()
-        {
-            var method = SendStrategy?["method"]?.GetValue<string>() ?? "immediate";
-            return method switch
-            {
-                "static" => $"at {SendStrategy!["datetime"]}" + (SendStrategy["options"]?["is_local"]?.GetValue<bool>() == true ? " in each recipient's time zone" : ""),
-                "throttled" => $"from {SendStrategy!["datetime"]}, {SendStrategy["throttle_percentage"]}% of recipients an hour",
-                "smart_send_time" => $"on {SendStrategy!["date"]} at each recipient's smart send time",
-                _ => "immediately",
-            };
-        }
-
-        public IEnumerable<string> ContentLines()
-        {
-            if (Message.ValueKind != JsonValueKind.Object || !Message.TryGetProperty("attributes", out var attributes))
-            {
-                yield return "Content: (no message)";
-                yield break;
-            }
-
-            var content = attributes.TryGetProperty("definition", out var d) && d.TryGetProperty("content", out var c) ? c
-                : attributes.TryGetProperty("content", out var old) ? old : default;
-            string? Text(string name) => content.ValueKind == JsonValueKind.Object && content.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            if (Channel == "sms")
-            {
-                yield return $"SMS text: {IdentifierRules.Quote(Text("body") ?? "(empty)")}";
-                yield break;
-            }
-
-            yield return $"Subject: {(Text("subject") is { } subject ? "\"" + subject + "\"" : "(none)")}";
-            if (Text("preview_text") is { } preview)
-            {
-                yield return $"Preview text: \"{preview}\"";
-            }
-
-            yield return $"From: {Text("from_label") ?? ""} <{Text("from_email") ?? "account default"}>";
-        }
     }
 }

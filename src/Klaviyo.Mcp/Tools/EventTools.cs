@@ -261,7 +261,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         }
 
         errors.ThrowIfAny();
-        var mapping = new ImportMapping
+        var mapping = new EventImportMapping
         {
             MetricColumn = metric_column,
             MetricName = metric_name,
@@ -276,7 +276,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
         };
 
         var result = await importer.RunAsync(path, mapping, dry_run == true, restart == true, progress.Reporter, cancellationToken).ConfigureAwait(false);
-        return ToolResults.Success(result, ToolJsonContext.Default.ImportResult);
+        return ToolResults.Success(result, ToolJsonContext.Default.EventImportResult);
     }
 
     private static readonly string[] s_eventSorts = ["datetime", "-datetime", "timestamp", "-timestamp"];

@@ -8,7 +8,6 @@ using Klaviyo.Client.Profiles;
 using Klaviyo.Mcp.Manifest;
 using Klaviyo.Mcp.Errors;
 using Klaviyo.Mcp.Output;
-using Klaviyo.Mcp.Tools.Events;
 using Klaviyo.Mcp.Tools.Profiles;
 using Klaviyo.Mcp.Validation;
 using ModelContextProtocol.Protocol;
@@ -150,9 +149,9 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         [Description(ProfileArguments.PropertiesText)] Dictionary<string, JsonElement>? properties = null,
         CancellationToken cancellationToken = default)
     {
-        var profile = new ProfileArguments(email, phone_number, external_id, first_name, last_name, organization, locale, title, image, location, properties);
+        var profile = Profile(email, phone_number, external_id, first_name, last_name, organization, locale, title, image, location, properties);
         var errors = new ArgumentErrors();
-        profile.Check(id: null, requireIdentifier: true, errors);
+        profile.Check("", ProfileIdentifierKinds.Contact, requireIdentifier: true, errors);
         errors.ThrowIfAny();
 
         try
@@ -203,10 +202,10 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         var arguments = context.Params?.Arguments;
         bool Cleared(string name) => arguments is not null && arguments.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.Null;
 
-        var profile = new ProfileArguments(email, phone_number, external_id, first_name, last_name, organization, locale, title, image, location, properties);
+        var profile = Profile(email, phone_number, external_id, first_name, last_name, organization, locale, title, image, location, properties);
         var errors = new ArgumentErrors();
         TextRules.Required("id", id, errors);
-        profile.Check(id: null, requireIdentifier: false, errors);
+        profile.Check("", ProfileIdentifierKinds.Contact, requireIdentifier: false, errors);
         var index = 0;
         foreach (var key in unset_properties ?? [])
         {
@@ -219,11 +218,7 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         }
 
         var attributes = new JsonObject();
-        foreach (var (name, value) in new[]
-                 {
-                     ("email", email), ("phone_number", phone_number), ("external_id", external_id), ("first_name", first_name), ("last_name", last_name),
-                     ("organization", organization), ("locale", locale), ("title", title), ("image", image),
-                 })
+        foreach (var (name, value) in profile.TextAttributes())
         {
             if (value is not null || Cleared(name))
             {
@@ -274,9 +269,10 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         [Description(ProfileArguments.PropertiesText)] Dictionary<string, JsonElement>? properties = null,
         CancellationToken cancellationToken = default)
     {
-        var profile = new ProfileArguments(email, phone_number, external_id, first_name, last_name, organization, locale, title, image, location, properties);
+        var profile = Profile(email, phone_number, external_id, first_name, last_name, organization, locale, title, image, location, properties) with { Id = id };
         var errors = new ArgumentErrors();
-        profile.Check(id, requireIdentifier: true, errors);
+        // The id counts as an identifier only when given, so that the message for none lists what the caller can give.
+        profile.Check("", id is null ? ProfileIdentifierKinds.Contact : ProfileIdentifierKinds.Contact | ProfileIdentifierKinds.Id, requireIdentifier: true, errors);
         errors.ThrowIfAny();
 
         var resource = new ProfileResource(profile.ToAttributes()) { Id = id?.Trim() };
@@ -289,6 +285,23 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
             },
             ToolJsonContext.Default.ProfileUpsertResult);
     }
+
+    private static ProfileArguments Profile(
+        string? email, string? phoneNumber, string? externalId, string? firstName, string? lastName, string? organization, string? locale, string? title, string? image,
+        ProfileLocationArgument? location, Dictionary<string, JsonElement>? properties) => new()
+    {
+        Email = email,
+        PhoneNumber = phoneNumber,
+        ExternalId = externalId,
+        FirstName = firstName,
+        LastName = lastName,
+        Organization = organization,
+        Locale = locale,
+        Title = title,
+        Image = image,
+        Location = location,
+        Properties = properties,
+    };
 
     /// <summary>The existing profile's id in a 409 <c>duplicate_profile</c>, if that is what <paramref name="failure"/> is.</summary>
     internal static string? DuplicateProfileId(KlaviyoException failure) =>

@@ -257,7 +257,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
                 continue;
             }
 
-            var identifiers = ProfileRules.CheckIdentifiers(path, [("email", profile.Email), ("phone_number", profile.PhoneNumber)], requireOne: true, errors);
+            var identifiers = profile.ToProfile().CheckIdentifiers(path, SubscriptionProfileArgument.Identifiers, requireIdentifier: true, errors);
             var hasEmail = identifiers.TryGetValue("email", out var address);
             var hasPhone = identifiers.TryGetValue("phone_number", out var phone);
             if (identifiers.Count > 0 && !(email && hasEmail) && !(sms && hasPhone))

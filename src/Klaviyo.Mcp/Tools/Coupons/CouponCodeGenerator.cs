@@ -73,7 +73,7 @@ public sealed class CouponCodeGenerator(KlaviyoClient klaviyo, ImportSettings se
         var stateFolder = settings.StateDirectory ?? (outputPath is not null ? Path.GetDirectoryName(Path.GetFullPath(outputPath))! : settings.Roots[0]);
         var statePath = Path.Combine(stateFolder, $"coupon-codes-{safeCoupon}-{hash}.klaviyo-coupon-codes.json");
         var file = outputPath is not null ? CheckOutput(outputPath) : Path.Combine(stateFolder, $"coupon-codes-{safeCoupon}-{hash}.csv");
-        var type = KlaviyoMcpJsonContext.Default.CouponCodeRun;
+        var type = ToolJsonContext.Default.CouponCodeRun;
 
         using var running = ImportFiles.Lock(statePath, "generate_coupon_codes");
         var run = ImportCheckpointStore.Load(statePath, type);
@@ -165,42 +165,46 @@ public sealed class CouponCodeGenerator(KlaviyoClient klaviyo, ImportSettings se
 
     private async Task PollAsync(int index, Func<CouponCodeRun> get, Action<CouponCodeRun> set, Action save, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
         var job = get().Jobs[index];
-        while (!job.Done)
+        if (job.Done)
         {
-            var document = await KlaviyoCalls.SendPreparedAsync(klaviyo, Operation, "get_bulk_create_coupon_codes_job", new Dictionary<string, string?> { ["job_id"] = job.Id }, "", null, cancellationToken, Import.EventImporter.MaxJobRateLimitWait,
-                $"Job {job.Id} was accepted and is checkpointed; call generate_coupon_codes again with the same arguments to collect its results.").ConfigureAwait(false);
-            var attributes = document.Root.ValueKind == JsonValueKind.Object && document.Data.ValueKind == JsonValueKind.Object && document.Data.TryGetProperty("attributes", out var a) ? a : default;
-            var status = attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty("status", out var s) ? s.GetString() : null;
-            job = job with { Status = status, CompletedCount = Number(attributes, "completed_count"), FailedCount = Number(attributes, "failed_count"), Done = status is "complete" or "cancelled" };
-            var run = get();
-            var errors = run.Errors;
-            if (job.Done && attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty("errors", out var list) && list.ValueKind == JsonValueKind.Array)
-            {
-                errors = [.. errors, .. list.EnumerateArray().Take(Math.Max(0, 20 - errors.Count)).Select(e => $"job {job.Id}: {Text(e, "code")}: {Text(e, "detail") ?? Text(e, "title")}")];
-            }
-
-            set(run with { Jobs = [.. run.Jobs.Select((x, i) => i == index ? job : x)], Errors = errors });
-            if (job.Done)
-            {
-                save();
-                return;
-            }
-
-            if (status is null)
-            {
-                throw new ToolFailureException($"Klaviyo's answer about job {job.Id} had no status; the job was accepted and is checkpointed, so call generate_coupon_codes again later to collect its results.");
-            }
-
-            if (time.GetElapsedTime(started) > polling.MaxWait)
-            {
-                save();
-                throw new ToolFailureException($"Klaviyo has not finished coupon code job {job.Id} after {polling.MaxWait.TotalMinutes:0} minutes (status {status}); it is checkpointed, so call generate_coupon_codes again later with the same arguments to collect the results.");
-            }
-
-            await Task.Delay(polling.Interval, time, cancellationToken).ConfigureAwait(false);
+            return;
         }
+
+        await new JobPoller(time, polling).PollAsync(
+            async (_, cancel) =>
+            {
+                var document = await KlaviyoCalls.SendPreparedAsync(klaviyo, Operation, "get_bulk_create_coupon_codes_job", new Dictionary<string, string?> { ["job_id"] = job.Id }, "", null, cancel, Import.EventImporter.MaxJobRateLimitWait,
+                    $"Job {job.Id} was accepted and is checkpointed; call generate_coupon_codes again with the same arguments to collect its results.").ConfigureAwait(false);
+                var attributes = document.Root.ValueKind == JsonValueKind.Object && document.Data.ValueKind == JsonValueKind.Object && document.Data.TryGetProperty("attributes", out var a) ? a : default;
+                var status = attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty("status", out var s) ? s.GetString() : null;
+                job = job with { Status = status, CompletedCount = Number(attributes, "completed_count"), FailedCount = Number(attributes, "failed_count"), Done = status is "complete" or "cancelled" };
+                var run = get();
+                var errors = run.Errors;
+                if (job.Done && attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty("errors", out var list) && list.ValueKind == JsonValueKind.Array)
+                {
+                    errors = [.. errors, .. list.EnumerateArray().Take(Math.Max(0, 20 - errors.Count)).Select(e => $"job {job.Id}: {Text(e, "code")}: {Text(e, "detail") ?? Text(e, "title")}")];
+                }
+
+                set(run with { Jobs = [.. run.Jobs.Select((x, i) => i == index ? job : x)], Errors = errors });
+                if (job.Done)
+                {
+                    save();
+                }
+                else if (status is null)
+                {
+                    throw new ToolFailureException($"Klaviyo's answer about job {job.Id} had no status; the job was accepted and is checkpointed, so call generate_coupon_codes again later to collect its results.");
+                }
+
+                return (job.Done, status);
+            },
+            (status, _) =>
+            {
+                save();
+                return new ToolFailureException($"Klaviyo has not finished coupon code job {job.Id} after {polling.MaxWait.TotalMinutes:0} minutes (status {status}); it is checkpointed, so call generate_coupon_codes again later with the same arguments to collect the results.");
+            },
+            waiting: null,
+            cancellationToken).ConfigureAwait(false);
     }
 
     private string CheckOutput(string outputPath)

@@ -1,6 +1,5 @@
 using Klaviyo.Client.Events;
 using Klaviyo.Client.JsonApi;
-using Klaviyo.Client.Profiles;
 using Klaviyo.Mcp.Validation;
 
 namespace Klaviyo.Mcp.Tools.Events;
@@ -70,7 +69,7 @@ public sealed class EventArgumentsValidator(TimeProvider time)
             ValueCurrency = arguments.ValueCurrency?.ToUpperInvariant(),
             UniqueId = arguments.UniqueId ?? defaultUniqueId ?? Guid.NewGuid().ToString(),
             Metric = new JsonApiData<MetricResource>(new MetricResource(new MetricAttributes(metricName!, arguments.Metric!.Service))),
-            Profile = new JsonApiData<EventProfileResource>(new EventProfileResource(ToAttributes(profile)) { Id = profile.Id }),
+            Profile = new JsonApiData<EventProfileResource>(new EventProfileResource(profile.ToProfile().ToAttributes()) { Id = profile.Id }),
         });
 
         return new PreparedEvent(resource, identifiers, UniqueIdGenerated: arguments.UniqueId is null, TimeGenerated: eventTime is null);
@@ -113,23 +112,7 @@ public sealed class EventArgumentsValidator(TimeProvider time)
             return [];
         }
 
-        var identifiers = ProfileRules.CheckIdentifiers(
-            path,
-            [("id", profile.Id), ("email", profile.Email), ("phone_number", profile.PhoneNumber), ("external_id", profile.ExternalId), ("anonymous_id", profile.AnonymousId)],
-            requireOne: true,
-            errors);
-
-        if (profile.Location is { } location)
-        {
-            ProfileRules.CheckCoordinates(ArgumentErrors.Join(path, "location"), location.Latitude, location.Longitude, errors);
-        }
-
-        if (profile.Properties is { } properties)
-        {
-            PropertyLimits.Check(properties, ArgumentErrors.Join(path, "properties"), errors);
-        }
-
-        return identifiers;
+        return profile.ToProfile().Check(path, EventProfileArgument.Identifiers, requireIdentifier: true, errors);
     }
 
     private static DateTimeOffset? CheckTime(string? value, string path, DateTimeOffset now, ArgumentErrors errors)
@@ -165,20 +148,4 @@ public sealed class EventArgumentsValidator(TimeProvider time)
 
     private static DateTimeOffset TruncateToSecond(DateTimeOffset value) =>
         new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-
-    private static ProfileAttributes ToAttributes(EventProfileArgument profile) => new()
-    {
-        Email = profile.Email,
-        PhoneNumber = profile.PhoneNumber,
-        ExternalId = profile.ExternalId,
-        AnonymousId = profile.AnonymousId,
-        FirstName = profile.FirstName,
-        LastName = profile.LastName,
-        Organization = profile.Organization,
-        Locale = profile.Locale,
-        Title = profile.Title,
-        Image = profile.Image,
-        Properties = profile.Properties,
-        Location = profile.Location?.ToLocation(),
-    };
 }

@@ -13,7 +13,7 @@ public sealed class JsonArrayRowReader(Stream stream) : IImportRowReader
     public async IAsyncEnumerable<ImportRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var item = 0;
-        await foreach (var element in JsonSerializer.DeserializeAsyncEnumerable(stream, KlaviyoMcpJsonContext.Default.JsonElement, cancellationToken).ConfigureAwait(false))
+        await foreach (var element in JsonSerializer.DeserializeAsyncEnumerable(stream, ToolJsonContext.Default.JsonElement, cancellationToken).ConfigureAwait(false))
         {
             item++;
             var problem = element.ValueKind == JsonValueKind.Object ? null : "is not a JSON object";

@@ -42,5 +42,3 @@ public sealed record ProfileImportResult
 
     public string? Note { get; init; }
 }
-
-public sealed record ProfileImportJobResult(string Id, int Profiles, string? Status, int CompletedCount, int FailedCount);

@@ -1,17 +1,18 @@
 using System.Globalization;
 using System.Text.Json;
+using Klaviyo.Mcp.Output;
+using Klaviyo.Mcp.Tools.Profiles;
 using Klaviyo.Mcp.Validation;
 
 namespace Klaviyo.Mcp.Tools.Import;
 
 /// <summary>
-/// Turns an import row into one profile of a <c>bulk_import_profiles</c> job, validated with the profile tools' rules:
-/// at least one identifier, email syntax, E.164 phone numbers (after removing spaces, dashes, dots and brackets, and
-/// reading a leading 00 as +), coordinates in range, and Klaviyo's property limits.
+/// Turns an import row into one profile of a <c>bulk_import_profiles</c> job: the row's cells become
+/// <see cref="ProfileArguments"/>, checked and mapped as every profile tool's are (phone numbers first lose spaces,
+/// dashes, dots and brackets, and a leading 00 becomes +).
 /// </summary>
 public sealed class ProfileRowMapper(ProfileImportMapping mapping)
 {
-    private static readonly string[] s_attributes = ["email", "phone_number", "external_id", "first_name", "last_name", "organization", "title", "locale", "image"];
     private static readonly string[] s_location = ["address1", "address2", "city", "region", "zip", "country", "timezone", "latitude", "longitude"];
 
     private readonly HashSet<string> _ignored = new(mapping.IgnoreColumns, StringComparer.OrdinalIgnoreCase);
@@ -94,9 +95,21 @@ public sealed class ProfileRowMapper(ProfileImportMapping mapping)
             }
         }
 
-        var identifiers = ProfileRules.CheckIdentifiers("", [("email", Get("email")), ("phone_number", Get("phone_number")), ("external_id", Get("external_id"))], requireOne: true, errors);
+        // Identifiers as given (a blank one is an error); other attributes only when the cell has text.
+        var profile = new ProfileArguments
+        {
+            Email = Get("email"),
+            PhoneNumber = Get("phone_number"),
+            ExternalId = Get("external_id"),
+            FirstName = Text("first_name"),
+            LastName = Text("last_name"),
+            Organization = Text("organization"),
+            Title = Text("title"),
+            Locale = Text("locale"),
+            Image = Text("image"),
+        };
+        var identifiers = profile.CheckIdentifiers("", ProfileIdentifierKinds.Contact, requireIdentifier: true, errors);
         double? latitude = Coordinate("latitude"), longitude = Coordinate("longitude");
-        ProfileRules.CheckCoordinates("", latitude, longitude, errors);
 
         var properties = new Dictionary<string, JsonElement>();
         for (var m = 0; m < members.Count; m++)
@@ -109,7 +122,27 @@ public sealed class ProfileRowMapper(ProfileImportMapping mapping)
             }
         }
 
-        PropertyLimits.Check(properties, "properties", errors);
+        profile = profile with
+        {
+            Location = s_location.Any(values.ContainsKey)
+                ? new ProfileLocationArgument
+                {
+                    Address1 = Text("address1"),
+                    Address2 = Text("address2"),
+                    City = Text("city"),
+                    Region = Text("region"),
+                    Zip = Text("zip"),
+                    Country = Text("country"),
+                    Timezone = Text("timezone"),
+                    Latitude = latitude,
+                    Longitude = longitude,
+                }
+                : null,
+            Properties = properties,
+        };
+
+        // The file's columns are flat, so coordinates are named as columns (latitude), not as location.latitude.
+        profile.CheckAttributes("", "", errors);
         if (errors.Any)
         {
             return null;
@@ -117,49 +150,8 @@ public sealed class ProfileRowMapper(ProfileImportMapping mapping)
 
         writer.WriteStartObject();
         writer.WriteString("type"u8, "profile"u8);
-        writer.WriteStartObject("attributes"u8);
-        foreach (var name in s_attributes)
-        {
-            if (values.TryGetValue(name, out var text) && text.Length > 0)
-            {
-                writer.WriteString(name, text);
-            }
-        }
-
-        if (s_location.Any(values.ContainsKey))
-        {
-            writer.WriteStartObject("location"u8);
-            foreach (var name in s_location)
-            {
-                if (name == "latitude" || name == "longitude")
-                {
-                    if ((name == "latitude" ? latitude : longitude) is { } number)
-                    {
-                        writer.WriteNumber(name, number);
-                    }
-                }
-                else if (values.TryGetValue(name, out var text) && text.Length > 0)
-                {
-                    writer.WriteString(name, text);
-                }
-            }
-
-            writer.WriteEndObject();
-        }
-
-        if (properties.Count > 0)
-        {
-            writer.WriteStartObject("properties"u8);
-            foreach (var (name, value) in properties)
-            {
-                writer.WritePropertyName(name);
-                value.WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndObject();
+        writer.WritePropertyName("attributes"u8);
+        JsonSerializer.Serialize(writer, (profile with { Properties = properties.Count > 0 ? properties : null }).ToAttributes(), ToolJsonContext.Default.ProfileAttributes);
         writer.WriteEndObject();
         identifiers.TryGetValue("email", out var email);
         identifiers.TryGetValue("phone_number", out var phone);
@@ -167,6 +159,8 @@ public sealed class ProfileRowMapper(ProfileImportMapping mapping)
         return (email, phone, externalId);
 
         string? Get(string field) => values.TryGetValue(field, out var v) ? v : null;
+
+        string? Text(string field) => Get(field) is { Length: > 0 } text ? text : null;
 
         double? Coordinate(string field)
         {

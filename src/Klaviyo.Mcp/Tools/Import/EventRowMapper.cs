@@ -5,8 +5,8 @@ using Klaviyo.Mcp.Validation;
 
 namespace Klaviyo.Mcp.Tools.Import;
 
-/// <summary>Turns an import row's fields into create_event's arguments, as <see cref="ImportMapping"/> says.</summary>
-public sealed class ImportRowMapper(ImportMapping mapping)
+/// <summary>Turns an import row's fields into create_event's arguments, as <see cref="EventImportMapping"/> says.</summary>
+public sealed class EventRowMapper(EventImportMapping mapping)
 {
     /// <summary>
     /// For a file with a header: the explicitly named columns must exist, and the file must give a metric and at least
@@ -39,13 +39,13 @@ public sealed class ImportRowMapper(ImportMapping mapping)
             index++;
         }
 
-        if (mapping.MetricName is null && mapping.MetricColumn is null && !ImportMapping.MetricDefaults.Any(set.Contains))
+        if (mapping.MetricName is null && mapping.MetricColumn is null && !EventImportMapping.MetricDefaults.Any(set.Contains))
         {
-            errors.Add("metric_column", $"the file has no metric column (looked for {string.Join(", ", ImportMapping.MetricDefaults)}); give metric_column, or metric_name for one metric for every row");
+            errors.Add("metric_column", $"the file has no metric column (looked for {string.Join(", ", EventImportMapping.MetricDefaults)}); give metric_column, or metric_name for one metric for every row");
         }
 
         if (mapping.EmailColumn is null && mapping.PhoneNumberColumn is null && mapping.ExternalIdColumn is null &&
-            !ImportMapping.EmailDefaults.Concat(ImportMapping.PhoneDefaults).Concat(ImportMapping.ExternalIdDefaults).Any(set.Contains))
+            !EventImportMapping.EmailDefaults.Concat(EventImportMapping.PhoneDefaults).Concat(EventImportMapping.ExternalIdDefaults).Any(set.Contains))
         {
             errors.Add("email_column", $"the file has no profile identifier column (looked for email, phone_number, external_id); give email_column, phone_number_column or external_id_column. Its columns are {string.Join(", ", columns)}");
         }
@@ -85,14 +85,14 @@ public sealed class ImportRowMapper(ImportMapping mapping)
             };
         }
 
-        var metric = mapping.MetricName ?? Take(mapping.MetricColumn, ImportMapping.MetricDefaults);
-        var email = Take(mapping.EmailColumn, ImportMapping.EmailDefaults);
-        var phone = Take(mapping.PhoneNumberColumn, ImportMapping.PhoneDefaults);
-        var externalId = Take(mapping.ExternalIdColumn, ImportMapping.ExternalIdDefaults);
-        var time = Time(Take(mapping.TimeColumn, ImportMapping.TimeDefaults));
-        var valueText = Take(mapping.ValueColumn, ImportMapping.ValueDefaults);
-        var currency = Take(mapping.ValueCurrencyColumn, ImportMapping.CurrencyDefaults);
-        var uniqueId = Take(mapping.UniqueIdColumn, ImportMapping.UniqueIdDefaults);
+        var metric = mapping.MetricName ?? Take(mapping.MetricColumn, EventImportMapping.MetricDefaults);
+        var email = Take(mapping.EmailColumn, EventImportMapping.EmailDefaults);
+        var phone = Take(mapping.PhoneNumberColumn, EventImportMapping.PhoneDefaults);
+        var externalId = Take(mapping.ExternalIdColumn, EventImportMapping.ExternalIdDefaults);
+        var time = Time(Take(mapping.TimeColumn, EventImportMapping.TimeDefaults));
+        var valueText = Take(mapping.ValueColumn, EventImportMapping.ValueDefaults);
+        var currency = Take(mapping.ValueCurrencyColumn, EventImportMapping.CurrencyDefaults);
+        var uniqueId = Take(mapping.UniqueIdColumn, EventImportMapping.UniqueIdDefaults);
 
         double? value = null;
         if (valueText is not null)

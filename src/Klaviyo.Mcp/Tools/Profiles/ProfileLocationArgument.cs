@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace Klaviyo.Mcp.Tools.Events;
+namespace Klaviyo.Mcp.Tools.Profiles;
 
 [Description("The person's postal and geographic location.")]
 public sealed record ProfileLocationArgument
@@ -35,6 +35,7 @@ public sealed record ProfileLocationArgument
     [Description("IP.")]
     public string? Ip { get; init; }
 
+    /// <summary>The location as Klaviyo's profile attributes carry it.</summary>
     public Klaviyo.Client.Profiles.ProfileLocation ToLocation() => new()
     {
         Address1 = Address1,

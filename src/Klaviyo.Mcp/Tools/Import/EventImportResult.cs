@@ -4,7 +4,7 @@ using Klaviyo.Mcp.Tools.Events;
 namespace Klaviyo.Mcp.Tools.Import;
 
 [Description("What import_events did.")]
-public sealed record ImportResult
+public sealed record EventImportResult
 {
     [Description("The file read.")]
     public required string File { get; init; }

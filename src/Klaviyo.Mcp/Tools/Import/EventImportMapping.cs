@@ -4,7 +4,7 @@ namespace Klaviyo.Mcp.Tools.Import;
 /// Where each event field comes from in an import file. Unset columns fall back to common names (matched ignoring
 /// case), so a file with columns email,metric,time,value,... imports with no mapping at all.
 /// </summary>
-public sealed record ImportMapping
+public sealed record EventImportMapping
 {
     public static readonly string[] MetricDefaults = ["metric", "metric_name", "event", "event_name"];
     public static readonly string[] EmailDefaults = ["email", "email_address"];
