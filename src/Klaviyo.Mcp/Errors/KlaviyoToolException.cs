@@ -1,11 +1,12 @@
 using Klaviyo.Client;
+using Klaviyo.Mcp.Tools;
 
 namespace Klaviyo.Mcp.Errors;
 
 /// <summary>A Klaviyo failure seen by a tool, with what is needed to explain it in the tool's own terms.</summary>
-public sealed class KlaviyoToolException(KlaviyoOperation operation, KlaviyoException inner, string? progress = null) : Exception(inner.Message, inner)
+public sealed class KlaviyoToolException(ToolCallDescriptor operation, KlaviyoException inner, string? progress = null) : Exception(inner.Message, inner)
 {
-    public KlaviyoOperation Operation { get; } = operation;
+    public ToolCallDescriptor Operation { get; } = operation;
 
     public KlaviyoException Failure { get; } = inner;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Klaviyo.Client;
 using Klaviyo.Mcp.Validation;
+using Klaviyo.Mcp.Tools;
 
 namespace Klaviyo.Mcp.Errors;
 
@@ -15,7 +16,7 @@ public static class ToolErrorMessages
         ToolArgumentException invalid => InvalidArguments(invalid.Violations, invalid.NothingSent),
         KlaviyoToolException { Failure: var failure, Operation: var operation, Progress: var progress } =>
             progress is null ? DescribeKlaviyo(failure, operation) : DescribeKlaviyo(failure, operation) + "\n" + progress,
-        KlaviyoException failure => DescribeKlaviyo(failure, new KlaviyoOperation(toolName, "", new ArgumentPointerMap())),
+        KlaviyoException failure => DescribeKlaviyo(failure, new ToolCallDescriptor(toolName, "", new ArgumentPointerMap())),
         ToolFailureException failure => failure.Message,
         _ => $"{toolName} failed unexpectedly ({exception.GetType().Name}); the server log has the details.",
     };
@@ -31,7 +32,7 @@ public static class ToolErrorMessages
         return text.ToString();
     }
 
-    private static string DescribeKlaviyo(KlaviyoException failure, KlaviyoOperation operation) => failure switch
+    private static string DescribeKlaviyo(KlaviyoException failure, ToolCallDescriptor operation) => failure switch
     {
         KlaviyoPayloadTooLargeException tooLarge => InvalidArguments([new ArgumentViolation("arguments", tooLarge.Message + "; send fewer or smaller properties")]),
         KlaviyoConfigurationException configuration => configuration.Message,
@@ -42,7 +43,7 @@ public static class ToolErrorMessages
         _ => failure.Message,
     };
 
-    private static string DescribeApi(KlaviyoApiException api, KlaviyoOperation operation)
+    private static string DescribeApi(KlaviyoApiException api, ToolCallDescriptor operation)
     {
         var status = (int)api.StatusCode;
         var text = new StringBuilder();

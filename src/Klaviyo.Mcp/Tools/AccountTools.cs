@@ -14,7 +14,7 @@ namespace Klaviyo.Mcp.Tools;
 [McpServerToolType]
 public sealed class AccountTools(KlaviyoClient klaviyo, ResultBudget budget)
 {
-    internal static readonly KlaviyoOperation GetAccountOperation = KlaviyoOperation.Read("get_account", "get_accounts");
+    internal static readonly ToolCallDescriptor GetAccountOperation = ToolCallDescriptor.Read("get_account", "get_accounts");
 
     [ToolOperation("get_accounts")]
     [McpServerTool(Name = "get_account", Title = "Get account", ReadOnly = true)]

@@ -138,7 +138,7 @@ public sealed class ApiTools(KlaviyoClient klaviyo, AccessPolicy access, ResultB
             return unconfirmed;
         }
 
-        var call = new KlaviyoOperation(
+        var call = new ToolCallDescriptor(
             found.Id,
             found.Id,
             new ArgumentPointerMap(("/", "body.")),

@@ -400,7 +400,7 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
 
     private async Task<string?> TemplateIdAsync(string? templateId, string? templateName, CancellationToken cancellationToken)
     {
-        var lookup = KlaviyoOperation.Read("template_name lookup (get_templates)", "get_templates");
+        var lookup = ToolCallDescriptor.Read("template_name lookup (get_templates)", "get_templates");
         return await names.ResolveAsync("template", "template_name", templateId, templateName, lookup,
             (query, ct) => KlaviyoCalls.ReadAsync(klaviyo, lookup, query, ct), cancellationToken).ConfigureAwait(false);
     }

@@ -25,8 +25,8 @@ public sealed class CampaignTools(KlaviyoClient klaviyo, ResultBudget budget)
         "Queued without Recipients", "Cancelled: Billing Limit", "Cancelled: Misconfigured", "Unknown",
     ];
 
-    internal static readonly KlaviyoOperation GetCampaignsOperation = KlaviyoOperation.Read("get_campaigns", "get_campaigns", new Dictionary<string, string> { ["filter"] = "channel, status, name_contains, since or until" });
-    internal static readonly KlaviyoOperation GetCampaignOperation = KlaviyoOperation.Read("get_campaign", "get_campaign");
+    internal static readonly ToolCallDescriptor GetCampaignsOperation = ToolCallDescriptor.Read("get_campaigns", "get_campaigns", new Dictionary<string, string> { ["filter"] = "channel, status, name_contains, since or until" });
+    internal static readonly ToolCallDescriptor GetCampaignOperation = ToolCallDescriptor.Read("get_campaign", "get_campaign");
 
     [ToolOperation("get_campaigns")]
     [McpServerTool(Name = "get_campaigns", Title = "Find campaigns", ReadOnly = true)]

@@ -23,12 +23,12 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
     /// <summary>Invalid items listed in full in a result; the rest are counted.</summary>
     public const int MaxInvalidListed = 100;
 
-    internal static readonly KlaviyoOperation BulkCreateEventsOperation = new(
+    internal static readonly ToolCallDescriptor BulkCreateEventsOperation = new(
         "bulk_create_events",
         "bulk_create_events",
         new ArgumentPointerMap(("/data/attributes/events-bulk-create/data/", "job entries ")));
 
-    internal static readonly KlaviyoOperation CreateEventOperation = new(
+    internal static readonly ToolCallDescriptor CreateEventOperation = new(
         "create_event",
         "create_event",
         new ArgumentPointerMap(
@@ -338,7 +338,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
             .Cursor(current.KlaviyoCursor)
             .Include(["metric"])
             .Fields("metric", ["name"]);
-        var page = await KlaviyoCalls.RunAsync(KlaviyoOperation.Read("get_events", "get_events"), () => klaviyo.GetEventsAsync(query, cancellationToken)).ConfigureAwait(false);
+        var page = await KlaviyoCalls.RunAsync(ToolCallDescriptor.Read("get_events", "get_events"), () => klaviyo.GetEventsAsync(query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Page(page, current, budget);
     }
 
@@ -357,7 +357,7 @@ public sealed class EventTools(KlaviyoClient klaviyo, EventArgumentsValidator va
             .Include(["metric", "profile"])
             .Fields("metric", ["name"])
             .Fields("profile", ["email", "phone_number", "external_id", "first_name", "last_name"]);
-        var document = await KlaviyoCalls.RunAsync(KlaviyoOperation.Read("get_event", "get_event"), () => klaviyo.GetEventAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
+        var document = await KlaviyoCalls.RunAsync(ToolCallDescriptor.Read("get_event", "get_event"), () => klaviyo.GetEventAsync(id.Trim(), query, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.FlattenAll(document).First(), budget);
     }
 }

@@ -20,9 +20,9 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, Confir
     public static readonly string[] Statuses = ["draft", "manual", "live"];
     public static readonly string[] TriggerTypes = ["Metric", "Added to List", "Unconfigured", "Date Based", "Price Drop", "Low Inventory"];
 
-    internal static readonly KlaviyoOperation GetFlowsOperation = KlaviyoOperation.Read("get_flows", "get_flows");
-    internal static readonly KlaviyoOperation GetFlowOperation = KlaviyoOperation.Read("get_flow", "get_flow");
-    internal static readonly KlaviyoOperation UpdateStatusOperation = new("update_flow_status", "update_flow", new ArgumentPointerMap(("/data/attributes/", ""), ("/data/id", "id")));
+    internal static readonly ToolCallDescriptor GetFlowsOperation = ToolCallDescriptor.Read("get_flows", "get_flows");
+    internal static readonly ToolCallDescriptor GetFlowOperation = ToolCallDescriptor.Read("get_flow", "get_flow");
+    internal static readonly ToolCallDescriptor UpdateStatusOperation = new("update_flow_status", "update_flow", new ArgumentPointerMap(("/data/attributes/", ""), ("/data/id", "id")));
 
     [ToolOperation("get_flows")]
     [McpServerTool(Name = "get_flows", Title = "Find flows", ReadOnly = true)]

@@ -81,7 +81,7 @@ public sealed class ImageTools(KlaviyoClient klaviyo, ImportSettings files, Resu
         var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
         var operation = KlaviyoCalls.Operation("upload_image_from_file");
         var document = await KlaviyoCalls.RunAsync(
-            new KlaviyoOperation("upload_image_from_file", "upload_image_from_file", new ArgumentPointerMap()),
+            new ToolCallDescriptor("upload_image_from_file", "upload_image_from_file", new ArgumentPointerMap()),
             () => klaviyo.UploadFileAsync(operation, bytes, file.Name, ContentTypes[file.Extension], name?.Trim(), hidden, cancellationToken)).ConfigureAwait(false);
         return ToolResults.Resource(JsonApiShaper.Flatten(document.Resource), budget);
     }

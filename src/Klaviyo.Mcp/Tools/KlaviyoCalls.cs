@@ -10,7 +10,7 @@ namespace Klaviyo.Mcp.Tools;
 
 /// <summary>
 /// The one way a curated tool calls Klaviyo: it reads one resource, reads a page, or sends a write, and a failure comes
-/// back as a <see cref="KlaviyoToolException"/> that explains it in the tool's terms (its <see cref="KlaviyoOperation"/>:
+/// back as a <see cref="KlaviyoToolException"/> that explains it in the tool's terms (its <see cref="ToolCallDescriptor"/>:
 /// argument pointers, and the catalogue's scopes and rate limits in a 403's or 429's message).
 /// <list type="bullet">
 /// <item><c>ReadAsync</c> and <c>SendAsync</c>:
@@ -28,7 +28,7 @@ internal static class KlaviyoCalls
         OperationCatalog.Default.Find(id) ?? throw new InvalidOperationException($"The operation catalogue has no {id}.");
 
     /// <summary>A typed client call; <paramref name="progress"/> says, in a failure, what had been done before it.</summary>
-    public static async Task<T> RunAsync<T>(KlaviyoOperation call, Func<Task<T>> send, string? progress = null)
+    public static async Task<T> RunAsync<T>(ToolCallDescriptor call, Func<Task<T>> send, string? progress = null)
     {
         if (Confirmation.ConfirmationScope.Current is { Confirmed: false } &&
             OperationCatalog.Default.Find(call.OperationId) is { Access: OperationAccess.Destructive })
@@ -49,7 +49,7 @@ internal static class KlaviyoCalls
     }
 
     /// <summary>A typed client call with no answer to read.</summary>
-    public static Task RunAsync(KlaviyoOperation call, Func<Task> send, string? progress = null) =>
+    public static Task RunAsync(ToolCallDescriptor call, Func<Task> send, string? progress = null) =>
         RunAsync(call, async () =>
         {
             await send().ConfigureAwait(false);
@@ -82,7 +82,7 @@ internal static class KlaviyoCalls
         }
 
         var path = operation.BuildPath(PathValues(operation, id));
-        var call = new KlaviyoOperation(toolName ?? operationId, operationId, pointers);
+        var call = new ToolCallDescriptor(toolName ?? operationId, operationId, pointers);
         return RunAsync(call, () => klaviyo.CallOperationAsync(operation, path, operation.BuildQueryString(query, cursor), element, cancellationToken), progress);
     }
 
@@ -102,7 +102,7 @@ internal static class KlaviyoCalls
     /// A read whose query the tool built as a <see cref="KlaviyoQuery"/> (filter, fields, sort, cursor) for
     /// <paramref name="call"/>'s operation, which takes no path parameter.
     /// </summary>
-    public static Task<JsonApiDocument> ReadAsync(KlaviyoClient klaviyo, KlaviyoOperation call, KlaviyoQuery query, CancellationToken cancellationToken)
+    public static Task<JsonApiDocument> ReadAsync(KlaviyoClient klaviyo, ToolCallDescriptor call, KlaviyoQuery query, CancellationToken cancellationToken)
     {
         var operation = Operation(call.OperationId);
         return RunAsync(call, () => klaviyo.CallOperationAsync(operation, operation.BuildPath(null), query.ToString(), (JsonElement?)null, cancellationToken));
@@ -115,7 +115,7 @@ internal static class KlaviyoCalls
     /// </summary>
     public static Task<JsonApiDocument> SendPreparedAsync(
         KlaviyoClient klaviyo,
-        KlaviyoOperation call,
+        ToolCallDescriptor call,
         string operationId,
         IReadOnlyDictionary<string, string?>? pathValues,
         string queryString,

@@ -35,14 +35,14 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
     private static readonly ArgumentPointerMap s_listPointers = new(("/data/attributes/", ""), ("/data/id", "id"));
     private static readonly ArgumentPointerMap s_memberPointers = new(("/data", "profile_ids"));
 
-    internal static readonly KlaviyoOperation GetListsOperation = KlaviyoOperation.Read("get_lists", "get_lists", s_queryArguments);
-    internal static readonly KlaviyoOperation GetListOperation = KlaviyoOperation.Read("get_list", "get_list", s_queryArguments);
-    internal static readonly KlaviyoOperation CreateListOperation = new("create_list", "create_list", s_listPointers);
-    internal static readonly KlaviyoOperation UpdateListOperation = new("update_list", "update_list", s_listPointers);
-    internal static readonly KlaviyoOperation DeleteListOperation = KlaviyoOperation.Read("delete_list", "delete_list");
-    internal static readonly KlaviyoOperation AddMembersOperation = new("add_profiles_to_list", "add_profiles_to_list", s_memberPointers);
-    internal static readonly KlaviyoOperation RemoveMembersOperation = new("remove_profiles_from_list", "remove_profiles_from_list", s_memberPointers);
-    internal static readonly KlaviyoOperation GetMembersOperation = KlaviyoOperation.Read("get_profiles_for_list", "get_profiles_for_list", s_queryArguments);
+    internal static readonly ToolCallDescriptor GetListsOperation = ToolCallDescriptor.Read("get_lists", "get_lists", s_queryArguments);
+    internal static readonly ToolCallDescriptor GetListOperation = ToolCallDescriptor.Read("get_list", "get_list", s_queryArguments);
+    internal static readonly ToolCallDescriptor CreateListOperation = new("create_list", "create_list", s_listPointers);
+    internal static readonly ToolCallDescriptor UpdateListOperation = new("update_list", "update_list", s_listPointers);
+    internal static readonly ToolCallDescriptor DeleteListOperation = ToolCallDescriptor.Read("delete_list", "delete_list");
+    internal static readonly ToolCallDescriptor AddMembersOperation = new("add_profiles_to_list", "add_profiles_to_list", s_memberPointers);
+    internal static readonly ToolCallDescriptor RemoveMembersOperation = new("remove_profiles_from_list", "remove_profiles_from_list", s_memberPointers);
+    internal static readonly ToolCallDescriptor GetMembersOperation = ToolCallDescriptor.Read("get_profiles_for_list", "get_profiles_for_list", s_queryArguments);
 
     [ToolOperation("get_lists")]
     [McpServerTool(Name = "get_lists", Title = "Find lists", ReadOnly = true)]
@@ -256,7 +256,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         return ([.. (profileIds ?? []).Select(id => id.Trim()).Distinct()], addresses);
     }
 
-    private static async Task SendMembersAsync(IReadOnlyList<string> ids, KlaviyoOperation operation, Func<string[], Task> send)
+    private static async Task SendMembersAsync(IReadOnlyList<string> ids, ToolCallDescriptor operation, Func<string[], Task> send)
     {
         var sent = 0;
         foreach (var batch in ids.Chunk(MembersPerRequest))

@@ -30,8 +30,8 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
         "List", "Message Format", "Message Name", "Message Type", "Method", "Segment Count", "Subject", "To Number", "To Phone Region", "URL", "form_id",
     ];
 
-    internal static readonly KlaviyoOperation GetMetricOperation = KlaviyoOperation.Read("get_metric", "get_metric");
-    internal static readonly KlaviyoOperation AggregatesOperation = new("query_metric_aggregates", "query_metric_aggregates", new ArgumentPointerMap(("/data/attributes/", "")));
+    internal static readonly ToolCallDescriptor GetMetricOperation = ToolCallDescriptor.Read("get_metric", "get_metric");
+    internal static readonly ToolCallDescriptor AggregatesOperation = new("query_metric_aggregates", "query_metric_aggregates", new ArgumentPointerMap(("/data/attributes/", "")));
 
     [ToolOperation("get_metrics")]
     [McpServerTool(Name = "get_metrics", Title = "Find metrics", ReadOnly = true)]
@@ -51,7 +51,7 @@ public sealed class MetricTools(KlaviyoClient klaviyo, MetricResolver metrics, R
         if (name is null)
         {
             var query = new KlaviyoQuery().Filter(integration is null ? null : new KlaviyoFilter().Equal("integration.name", integration).ToString()).Cursor(current.KlaviyoCursor);
-            var page = await KlaviyoCalls.RunAsync(KlaviyoOperation.Read("get_metrics", "get_metrics"), () => klaviyo.GetMetricsAsync(query, cancellationToken)).ConfigureAwait(false);
+            var page = await KlaviyoCalls.RunAsync(ToolCallDescriptor.Read("get_metrics", "get_metrics"), () => klaviyo.GetMetricsAsync(query, cancellationToken)).ConfigureAwait(false);
             return ToolResults.Page(page, current, budget);
         }
 

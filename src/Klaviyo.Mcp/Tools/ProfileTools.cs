@@ -44,11 +44,11 @@ public sealed class ProfileTools(KlaviyoClient klaviyo, ResultBudget budget)
         ("/data/meta/patch_properties/", ""),
         ("/data/id", "id"));
 
-    internal static readonly KlaviyoOperation GetProfilesOperation = KlaviyoOperation.Read("get_profiles", "get_profiles", s_queryArguments);
-    internal static readonly KlaviyoOperation GetProfileOperation = KlaviyoOperation.Read("get_profile", "get_profile", s_queryArguments);
-    internal static readonly KlaviyoOperation CreateProfileOperation = new("create_profile", "create_profile", s_profilePointers);
-    internal static readonly KlaviyoOperation UpdateProfileOperation = new("update_profile", "update_profile", s_profilePointers);
-    internal static readonly KlaviyoOperation UpsertProfileOperation = new("create_or_update_profile", "create_or_update_profile", s_profilePointers);
+    internal static readonly ToolCallDescriptor GetProfilesOperation = ToolCallDescriptor.Read("get_profiles", "get_profiles", s_queryArguments);
+    internal static readonly ToolCallDescriptor GetProfileOperation = ToolCallDescriptor.Read("get_profile", "get_profile", s_queryArguments);
+    internal static readonly ToolCallDescriptor CreateProfileOperation = new("create_profile", "create_profile", s_profilePointers);
+    internal static readonly ToolCallDescriptor UpdateProfileOperation = new("update_profile", "update_profile", s_profilePointers);
+    internal static readonly ToolCallDescriptor UpsertProfileOperation = new("create_or_update_profile", "create_or_update_profile", s_profilePointers);
 
     [ToolOperation("get_profiles")]
     [McpServerTool(Name = "get_profiles", Title = "Find profiles", ReadOnly = true)]

@@ -38,8 +38,8 @@ public sealed class ReportingTools(KlaviyoClient klaviyo, MetricResolver metrics
     private static readonly string[] s_flowGroups = ["flow_id", "flow_message_id", "flow_message_name", "flow_name", "send_channel", "tag_id", "tag_name", "text_message_format", "variation", "variation_name"];
     private static readonly ArgumentPointerMap s_pointers = new(("/data/attributes/", ""));
 
-    internal static readonly KlaviyoOperation CampaignValuesOperation = new("query_campaign_values", "query_campaign_values", s_pointers);
-    internal static readonly KlaviyoOperation FlowValuesOperation = new("query_flow_values", "query_flow_values", s_pointers);
+    internal static readonly ToolCallDescriptor CampaignValuesOperation = new("query_campaign_values", "query_campaign_values", s_pointers);
+    internal static readonly ToolCallDescriptor FlowValuesOperation = new("query_flow_values", "query_flow_values", s_pointers);
 
     [ToolOperation("query_campaign_values")]
     [McpServerTool(Name = "query_campaign_values", Title = "Campaign performance", ReadOnly = true)]
@@ -74,7 +74,7 @@ public sealed class ReportingTools(KlaviyoClient klaviyo, MetricResolver metrics
         QueryAsync(ValuesReportResource.FlowType, FlowValuesOperation, statistics, timeframe, start, end, conversion_metric_id, "flow_ids", flow_ids, "flow_id", s_flowGroups, group_by, cursor, cancellationToken);
 
     private async Task<CallToolResult> QueryAsync(
-        string type, KlaviyoOperation operation, string[]? statistics, string? timeframe, string? start, string? end, string? conversionMetricId,
+        string type, ToolCallDescriptor operation, string[]? statistics, string? timeframe, string? start, string? end, string? conversionMetricId,
         string idsArgument, string[]? ids, string idField, string[] groups, string[]? groupBy, string? cursor, CancellationToken cancellationToken)
     {
         var errors = new ArgumentErrors();

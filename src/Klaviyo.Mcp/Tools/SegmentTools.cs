@@ -17,9 +17,9 @@ namespace Klaviyo.Mcp.Tools;
 [SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Parameter names are the tools' public snake_case argument names.")]
 public sealed class SegmentTools(KlaviyoClient klaviyo, ResourceNameResolver names, ResultBudget budget)
 {
-    internal static readonly KlaviyoOperation GetSegmentsOperation = KlaviyoOperation.Read("get_segments", "get_segments");
-    internal static readonly KlaviyoOperation GetSegmentOperation = KlaviyoOperation.Read("get_segment", "get_segment");
-    internal static readonly KlaviyoOperation GetMembersOperation = KlaviyoOperation.Read("get_profiles_for_segment", "get_profiles_for_segment");
+    internal static readonly ToolCallDescriptor GetSegmentsOperation = ToolCallDescriptor.Read("get_segments", "get_segments");
+    internal static readonly ToolCallDescriptor GetSegmentOperation = ToolCallDescriptor.Read("get_segment", "get_segment");
+    internal static readonly ToolCallDescriptor GetMembersOperation = ToolCallDescriptor.Read("get_profiles_for_segment", "get_profiles_for_segment");
 
     [ToolOperation("get_segments")]
     [McpServerTool(Name = "get_segments", Title = "Find segments", ReadOnly = true)]

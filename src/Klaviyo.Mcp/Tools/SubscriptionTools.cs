@@ -29,10 +29,10 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
     private static readonly ArgumentPointerMap s_jobPointers = new(("/data/attributes/profiles/data/", "profiles"), ("/data/relationships/list", "list_id"), ("/data/attributes/", ""));
     private static readonly ArgumentPointerMap s_suppressionPointers = new(("/data/attributes/profiles/data/", "emails"));
 
-    internal static readonly KlaviyoOperation SubscribeOperation = new("subscribe_profiles", "bulk_subscribe_profiles", s_jobPointers);
-    internal static readonly KlaviyoOperation UnsubscribeOperation = new("unsubscribe_profiles", "bulk_unsubscribe_profiles", s_jobPointers);
-    internal static readonly KlaviyoOperation SuppressOperation = new("suppress_profiles", "bulk_suppress_profiles", s_suppressionPointers);
-    internal static readonly KlaviyoOperation UnsuppressOperation = new("unsuppress_profiles", "bulk_unsuppress_profiles", s_suppressionPointers);
+    internal static readonly ToolCallDescriptor SubscribeOperation = new("subscribe_profiles", "bulk_subscribe_profiles", s_jobPointers);
+    internal static readonly ToolCallDescriptor UnsubscribeOperation = new("unsubscribe_profiles", "bulk_unsubscribe_profiles", s_jobPointers);
+    internal static readonly ToolCallDescriptor SuppressOperation = new("suppress_profiles", "bulk_suppress_profiles", s_suppressionPointers);
+    internal static readonly ToolCallDescriptor UnsuppressOperation = new("unsuppress_profiles", "bulk_unsuppress_profiles", s_suppressionPointers);
 
     [ToolOperation("bulk_subscribe_profiles")]
     [McpServerTool(Name = "subscribe_profiles", Title = "Subscribe profiles", Destructive = false)]
@@ -185,7 +185,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
         CancellationToken cancellationToken = default) =>
         SuppressionAsync(emails, SuppressionJobResource.UnsuppressType, UnsuppressOperation, "Klaviyo queued the unsuppressions; manual (USER_SUPPRESSED) suppressions are lifted.", cancellationToken);
 
-    private async Task<CallToolResult> SuppressionAsync(string[] emails, string jobType, KlaviyoOperation operation, string note, CancellationToken cancellationToken)
+    private async Task<CallToolResult> SuppressionAsync(string[] emails, string jobType, ToolCallDescriptor operation, string note, CancellationToken cancellationToken)
     {
         var errors = new ArgumentErrors();
         var addresses = CheckEmails("emails", emails, errors);
@@ -217,7 +217,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
     }
 
     /// <summary>Sends one job per batch; a failure after some batches says how many were accepted.</summary>
-    private static async Task<int> SendJobsAsync<T>(IReadOnlyList<T> items, int batchSize, KlaviyoOperation operation, Func<T[], Task> send)
+    private static async Task<int> SendJobsAsync<T>(IReadOnlyList<T> items, int batchSize, ToolCallDescriptor operation, Func<T[], Task> send)
     {
         var jobs = 0;
         foreach (var batch in items.Chunk(batchSize))

@@ -45,7 +45,7 @@ public sealed class TemplateTools(KlaviyoClient klaviyo, ConfirmationGate gate, 
             .Cursor(current.KlaviyoCursor);
         var page = await KlaviyoCalls.ReadAsync(
             klaviyo,
-            new KlaviyoOperation("get_templates", "get_templates", new ArgumentPointerMap(), new Dictionary<string, string> { ["filter"] = "name_contains" }),
+            new ToolCallDescriptor("get_templates", "get_templates", new ArgumentPointerMap(), new Dictionary<string, string> { ["filter"] = "name_contains" }),
             query,
             cancellationToken).ConfigureAwait(false);
         if (editor is null)

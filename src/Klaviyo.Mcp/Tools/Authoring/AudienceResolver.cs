@@ -98,12 +98,12 @@ public sealed class AudienceResolver(KlaviyoClient klaviyo)
         }
 
         var all = new List<Audience>();
-        await ScanAsync("list", KlaviyoOperation.Read("audiences lookup (get_lists)", "get_lists"), (q, ct) => klaviyo.GetListsAsync(q, ct), all, cancellationToken).ConfigureAwait(false);
-        await ScanAsync("segment", KlaviyoOperation.Read("audiences lookup (get_segments)", "get_segments"), (q, ct) => klaviyo.GetSegmentsAsync(q, ct), all, cancellationToken).ConfigureAwait(false);
+        await ScanAsync("list", ToolCallDescriptor.Read("audiences lookup (get_lists)", "get_lists"), (q, ct) => klaviyo.GetListsAsync(q, ct), all, cancellationToken).ConfigureAwait(false);
+        await ScanAsync("segment", ToolCallDescriptor.Read("audiences lookup (get_segments)", "get_segments"), (q, ct) => klaviyo.GetSegmentsAsync(q, ct), all, cancellationToken).ConfigureAwait(false);
         return _all = all;
     }
 
-    private static async Task ScanAsync(string type, KlaviyoOperation operation, Func<KlaviyoQuery, CancellationToken, Task<JsonApiDocument>> fetch, List<Audience> into, CancellationToken cancellationToken)
+    private static async Task ScanAsync(string type, ToolCallDescriptor operation, Func<KlaviyoQuery, CancellationToken, Task<JsonApiDocument>> fetch, List<Audience> into, CancellationToken cancellationToken)
     {
         string? cursor = null;
         var scanned = 0;

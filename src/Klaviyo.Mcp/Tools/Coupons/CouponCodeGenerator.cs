@@ -27,7 +27,7 @@ public sealed class CouponCodeGenerator(KlaviyoClient klaviyo, ImportSettings se
     public const int MaxQueuedJobs = 100;
     public const int FirstCodesListed = 20;
 
-    internal static readonly KlaviyoOperation Operation = new("generate_coupon_codes", "bulk_create_coupon_codes", new ArgumentPointerMap());
+    internal static readonly ToolCallDescriptor Operation = new("generate_coupon_codes", "bulk_create_coupon_codes", new ArgumentPointerMap());
 
 
     /// <summary>

@@ -16,7 +16,7 @@ public sealed class EventImporter(KlaviyoClient klaviyo, EventArgumentsValidator
     /// <summary>How long one job may wait for the bulk endpoint's rate limit (150/min means waits of up to a minute are normal).</summary>
     public static readonly TimeSpan MaxJobRateLimitWait = TimeSpan.FromMinutes(10);
 
-    internal static readonly KlaviyoOperation Operation = new("import_events", "bulk_create_events", new ArgumentPointerMap());
+    internal static readonly ToolCallDescriptor Operation = new("import_events", "bulk_create_events", new ArgumentPointerMap());
 
     public async Task<EventImportResult> RunAsync(string path, EventImportMapping mapping, bool dryRun, bool restart, IProgress<ProgressNotificationValue>? progress, CancellationToken cancellationToken)
     {

@@ -18,7 +18,7 @@ public sealed class ProfileImporter(KlaviyoClient klaviyo, ImportSettings settin
     public const int MaxJobBytes = 5_000_000;
     public const int MaxProfileBytes = 100 * 1024;
 
-    internal static readonly KlaviyoOperation Operation = new("import_profiles", "bulk_import_profiles", new ArgumentPointerMap());
+    internal static readonly ToolCallDescriptor Operation = new("import_profiles", "bulk_import_profiles", new ArgumentPointerMap());
 
     public async Task<ProfileImportResult> RunAsync(string path, ProfileImportMapping mapping, string? listId, bool dryRun, bool restart, IProgress<ProgressNotificationValue>? progress, CancellationToken cancellationToken)
     {

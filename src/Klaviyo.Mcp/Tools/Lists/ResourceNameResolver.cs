@@ -40,12 +40,12 @@ public sealed class ResourceNameResolver(KlaviyoClient klaviyo)
 
     /// <summary>The list <paramref name="listId"/> names, or the one called <paramref name="listName"/>; null when neither is given.</summary>
     public Task<string?> ListIdAsync(string? listId, string? listName, CancellationToken cancellationToken) =>
-        ResolveAsync("list", "list_name", listId, listName, KlaviyoOperation.Read("list_name lookup (get_lists)", "get_lists"),
+        ResolveAsync("list", "list_name", listId, listName, ToolCallDescriptor.Read("list_name lookup (get_lists)", "get_lists"),
             (query, ct) => klaviyo.GetListsAsync(query, ct), cancellationToken);
 
     /// <summary>The segment <paramref name="segmentId"/> names, or the one called <paramref name="segmentName"/>; null when neither is given.</summary>
     public Task<string?> SegmentIdAsync(string? segmentId, string? segmentName, CancellationToken cancellationToken) =>
-        ResolveAsync("segment", "segment_name", segmentId, segmentName, KlaviyoOperation.Read("segment_name lookup (get_segments)", "get_segments"),
+        ResolveAsync("segment", "segment_name", segmentId, segmentName, ToolCallDescriptor.Read("segment_name lookup (get_segments)", "get_segments"),
             (query, ct) => klaviyo.GetSegmentsAsync(query, ct), cancellationToken);
 
     /// <summary>
@@ -108,7 +108,7 @@ public sealed class ResourceNameResolver(KlaviyoClient klaviyo)
         string nameArgument,
         string? id,
         string? name,
-        KlaviyoOperation operation,
+        ToolCallDescriptor operation,
         Func<KlaviyoQuery, CancellationToken, Task<JsonApiDocument>> fetch,
         CancellationToken cancellationToken)
     {

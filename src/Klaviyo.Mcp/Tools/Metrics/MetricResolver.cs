@@ -13,7 +13,7 @@ public sealed class MetricResolver(KlaviyoClient klaviyo)
 {
     public const string PlacedOrder = "Placed Order";
 
-    private static readonly KlaviyoOperation s_operation = KlaviyoOperation.Read("metric lookup (get_metrics)", "get_metrics");
+    private static readonly ToolCallDescriptor s_operation = ToolCallDescriptor.Read("metric lookup (get_metrics)", "get_metrics");
 
     /// <summary>Every metric: id, name and integration name.</summary>
     public async Task<List<(string Id, string Name, string? Integration)>> AllAsync(string? integration, CancellationToken cancellationToken)

@@ -9,8 +9,8 @@ public sealed class ProfileIdResolver(KlaviyoClient klaviyo)
 {
     public const int EmailsPerLookup = 100;
 
-    private static readonly KlaviyoOperation s_lookup = KlaviyoOperation.Read("email lookup (get_profiles)", "get_profiles");
-    private static readonly KlaviyoOperation s_create = new("profile creation (create_or_update_profile)", "create_or_update_profile", new ArgumentPointerMap());
+    private static readonly ToolCallDescriptor s_lookup = ToolCallDescriptor.Read("email lookup (get_profiles)", "get_profiles");
+    private static readonly ToolCallDescriptor s_create = new("profile creation (create_or_update_profile)", "create_or_update_profile", new ArgumentPointerMap());
 
     /// <summary>Profile ids by email (compared ignoring case); emails with no profile are absent.</summary>
     public async Task<Dictionary<string, string>> FindByEmailAsync(IReadOnlyCollection<string> emails, CancellationToken cancellationToken)

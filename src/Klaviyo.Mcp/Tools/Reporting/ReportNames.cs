@@ -19,7 +19,7 @@ public sealed class ReportNames(KlaviyoClient klaviyo)
         foreach (var batch in ids.Distinct().Chunk(FlowsPerLookup))
         {
             var query = new KlaviyoQuery().Filter(new KlaviyoFilter().Any("id", batch).ToString()).Fields("flow", ["name"]);
-            var page = await KlaviyoCalls.RunAsync(KlaviyoOperation.Read("flow name lookup (get_flows)", "get_flows"), () => klaviyo.GetFlowsAsync(query, cancellationToken)).ConfigureAwait(false);
+            var page = await KlaviyoCalls.RunAsync(ToolCallDescriptor.Read("flow name lookup (get_flows)", "get_flows"), () => klaviyo.GetFlowsAsync(query, cancellationToken)).ConfigureAwait(false);
             Collect(page.Resources, names);
         }
 
@@ -36,7 +36,7 @@ public sealed class ReportNames(KlaviyoClient klaviyo)
                 var query = new KlaviyoQuery()
                     .Filter(new KlaviyoFilter().Equal("messages.channel", channel.Key).Any("id", batch).ToString())
                     .Fields("campaign", ["name"]);
-                var page = await KlaviyoCalls.RunAsync(KlaviyoOperation.Read("campaign name lookup (get_campaigns)", "get_campaigns"), () => klaviyo.GetCampaignsAsync(query, cancellationToken)).ConfigureAwait(false);
+                var page = await KlaviyoCalls.RunAsync(ToolCallDescriptor.Read("campaign name lookup (get_campaigns)", "get_campaigns"), () => klaviyo.GetCampaignsAsync(query, cancellationToken)).ConfigureAwait(false);
                 Collect(page.Resources, names);
             }
         }

@@ -86,8 +86,8 @@ public sealed class ConfirmationTests
     [Fact]
     public async Task The_call_path_sends_nothing_destructive_that_was_not_confirmed()
     {
-        var descriptor = new Klaviyo.Mcp.Errors.KlaviyoOperation("delete_list", "delete_list", new Klaviyo.Mcp.Errors.ArgumentPointerMap());
-        var reads = Klaviyo.Mcp.Errors.KlaviyoOperation.Read("get_lists", "get_lists");
+        var descriptor = new Klaviyo.Mcp.Tools.ToolCallDescriptor("delete_list", "delete_list", new Klaviyo.Mcp.Errors.ArgumentPointerMap());
+        var reads = Klaviyo.Mcp.Tools.ToolCallDescriptor.Read("get_lists", "get_lists");
         var sent = 0;
         Task<int> Send() => Task.FromResult(++sent);
 

@@ -1,15 +1,16 @@
 using Klaviyo.Client.Operations;
+using Klaviyo.Mcp.Errors;
 
-namespace Klaviyo.Mcp.Errors;
+namespace Klaviyo.Mcp.Tools;
 
 /// <summary>
 /// What a tool's Klaviyo call is, for explaining its errors: the tool's name, the operation of Klaviyo's API it calls
 /// (its scopes come from the operation catalogue, as its rate-limit bucket does), where its body's pointers lead, and
 /// which argument each query parameter comes from.
 /// </summary>
-public sealed record KlaviyoOperation
+public sealed record ToolCallDescriptor
 {
-    public KlaviyoOperation(string toolName, string operationId, ArgumentPointerMap pointers, IReadOnlyDictionary<string, string>? parameters = null)
+    public ToolCallDescriptor(string toolName, string operationId, ArgumentPointerMap pointers, IReadOnlyDictionary<string, string>? parameters = null)
     {
         // An operation id is snake_case (get_templates), or empty where the operation is unknown; a scope
         // ("templates:read") or a path here is a slip that would leave a 403's message without its scopes.
@@ -56,6 +57,6 @@ public sealed record KlaviyoOperation
     }
 
     /// <summary>An operation that sends no body.</summary>
-    public static KlaviyoOperation Read(string toolName, string operationId, IReadOnlyDictionary<string, string>? parameters = null) =>
+    public static ToolCallDescriptor Read(string toolName, string operationId, IReadOnlyDictionary<string, string>? parameters = null) =>
         new(toolName, operationId, new ArgumentPointerMap(), parameters);
 }

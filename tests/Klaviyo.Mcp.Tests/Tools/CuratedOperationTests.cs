@@ -1,6 +1,7 @@
 using System.Reflection;
 using Klaviyo.Client.Operations;
 using Klaviyo.Mcp.Errors;
+using Klaviyo.Mcp.Tools;
 
 namespace Klaviyo.Mcp.Tests;
 
@@ -10,8 +11,8 @@ public sealed class CuratedOperationTests
     public static TheoryData<string, string> Declared =>
         [.. typeof(KlaviyoMcpServer).Assembly.GetTypes()
             .SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
-            .Where(f => f.FieldType == typeof(KlaviyoOperation))
-            .Select(f => (KlaviyoOperation)f.GetValue(null)!)
+            .Where(f => f.FieldType == typeof(ToolCallDescriptor))
+            .Select(f => (ToolCallDescriptor)f.GetValue(null)!)
             .Select(o => (o.ToolName, o.OperationId))
             .Distinct()];
 
@@ -22,7 +23,7 @@ public sealed class CuratedOperationTests
         var operation = OperationCatalog.Default.Find(operationId);
 
         Assert.True(operation is { ClientSide: false }, $"{tool} names {operationId}, which is not a server-side operation of the catalogue");
-        Assert.Equal(string.Join(" and ", operation!.Scopes), new KlaviyoOperation(tool, operationId, new ArgumentPointerMap()).RequiredScopes);
+        Assert.Equal(string.Join(" and ", operation!.Scopes), new ToolCallDescriptor(tool, operationId, new ArgumentPointerMap()).RequiredScopes);
         Assert.NotEmpty(operation.Scopes);
         // get_account reads GET /api/accounts (the key's one account), not get_account by id.
         if (OperationCatalog.Default.Find(tool) is { } sameName && tool != "get_account")
@@ -57,7 +58,7 @@ public sealed class CuratedOperationTests
     public void Every_operation_id_written_in_the_source_is_in_the_catalogue()
     {
         var patterns = new System.Text.RegularExpressions.Regex(
-            """(?:KlaviyoOperation\.Read\(\s*"[^"]*",\s*|KlaviyoOperation\s*\w+\s*=\s*new\(\s*"[^"]*",\s*|new KlaviyoOperation\(\s*"[^"]*",\s*|KlaviyoCalls\.(?:SendAsync|ReadAsync)\(\s*klaviyo,\s*|KlaviyoCalls\.Operation\(|OperationCatalog\.Default\.Find\(|\b(?:GetAsync|WriteAsync|Route)\(|\[ToolOperation\()"([a-z0-9_]+)"(?=[,)])""");
+            """(?:ToolCallDescriptor\.Read\(\s*"[^"]*",\s*|ToolCallDescriptor\s*\w+\s*=\s*new\(\s*"[^"]*",\s*|new ToolCallDescriptor\(\s*"[^"]*",\s*|KlaviyoCalls\.(?:SendAsync|ReadAsync)\(\s*klaviyo,\s*|KlaviyoCalls\.Operation\(|OperationCatalog\.Default\.Find\(|\b(?:GetAsync|WriteAsync|Route)\(|\[ToolOperation\()"([a-z0-9_]+)"(?=[,)])""");
         var named = Directory.EnumerateFiles(Path.Combine(Klaviyo.Testing.RepositoryPaths.Root, "src"), "*.cs", SearchOption.AllDirectories)
             .SelectMany(file => patterns.Matches(File.ReadAllText(file)).Select(m => (File: Path.GetFileName(file), Id: m.Groups[1].Value)))
             .ToList();
@@ -100,9 +101,9 @@ public sealed class CuratedOperationTests
     [Fact]
     public void The_rate_limit_an_error_names_includes_the_stricter_limits_of_query_options()
     {
-        Assert.Equal("75/s, 750/min; 1/s, 15/min with additional-fields[list]=profile_count", KlaviyoOperation.Read("get_list", "get_list").RateLimit);
-        Assert.Equal("350/s, 3500/min", KlaviyoOperation.Read("create_event", "create_event").RateLimit);
-        Assert.Null(new KlaviyoOperation("x", "", new ArgumentPointerMap()).RateLimit);
+        Assert.Equal("75/s, 750/min; 1/s, 15/min with additional-fields[list]=profile_count", ToolCallDescriptor.Read("get_list", "get_list").RateLimit);
+        Assert.Equal("350/s, 3500/min", ToolCallDescriptor.Read("create_event", "create_event").RateLimit);
+        Assert.Null(new ToolCallDescriptor("x", "", new ArgumentPointerMap()).RateLimit);
     }
 
     [Theory]
@@ -110,5 +111,5 @@ public sealed class CuratedOperationTests
     [InlineData("/api/templates")]
     [InlineData("Get Templates")]
     public void A_scope_or_path_where_an_operation_id_belongs_is_refused(string notAnId) =>
-        Assert.Throws<ArgumentException>(() => KlaviyoOperation.Read("tool", notAnId));
+        Assert.Throws<ArgumentException>(() => ToolCallDescriptor.Read("tool", notAnId));
 }
