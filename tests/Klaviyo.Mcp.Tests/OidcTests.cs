@@ -216,6 +216,13 @@ public sealed class OidcTests : IDisposable
             Assert.Contains("resource_metadata=", challenge.Parameter, StringComparison.Ordinal);
         }
 
+        // A write hidden in a batch, or behind a property written twice, is held too.
+        foreach (var body in new[] { $"[{ToolsList},{Call("create_event", Event)}]", Call("get_profiles", "{}").Replace("\"name\":\"get_profiles\"", "\"name\":\"create_event\",\"name\":\"get_profiles\"", StringComparison.Ordinal) })
+        {
+            using var response = await PostAsync(server, readOnlyToken, body);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+
         Assert.Equal(reads, stub.Requests.Count);
 
         // The same write with both scopes is sent.

@@ -96,8 +96,9 @@ internal sealed class OidcAuthentication(HttpServeSettings settings, ILogger<Oid
         [.. user.FindAll("scope").Concat(user.FindAll("scp")).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))];
 
     /// <summary>
-    /// Whether the request is a <c>tools/call</c> of a tool this caller may call and that changes data. The body is read
-    /// once and rewound for the MCP server; a body that is not such a message is left to the MCP server to answer.
+    /// Whether the request holds a <c>tools/call</c> (alone, or in a batch) of a tool this caller may call and that
+    /// changes data. The body is read once and rewound for the MCP server. It fails closed: a body this strict reading
+    /// cannot read (not JSON, or a property written twice, which another reader might take differently) counts as a write.
     /// </summary>
     private static async Task<bool> ChangesDataAsync(HttpContext context)
     {
@@ -107,47 +108,66 @@ internal sealed class OidcAuthentication(HttpServeSettings settings, ILogger<Oid
         }
 
         context.Request.EnableBuffering();
-        string? toolName = null;
-        string? operationId = null;
+        var calls = new List<(string Tool, string? Operation)>();
         try
         {
-            using var message = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            using var message = await JsonDocument.ParseAsync(context.Request.Body, new JsonDocumentOptions { AllowDuplicateProperties = false }, context.RequestAborted);
             var root = message.RootElement;
-            if (root.ValueKind == JsonValueKind.Object
-                && root.TryGetProperty("method", out var method) && method.ValueKind == JsonValueKind.String && method.ValueEquals("tools/call")
-                && root.TryGetProperty("params", out var parameters) && parameters.ValueKind == JsonValueKind.Object
-                && parameters.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+            foreach (var element in root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [root])
             {
-                toolName = name.GetString();
-                if (parameters.TryGetProperty("arguments", out var arguments) && arguments.ValueKind == JsonValueKind.Object
-                    && arguments.TryGetProperty("operation", out var operationArgument) && operationArgument.ValueKind == JsonValueKind.String)
+                if (ToolCall(element) is { } call)
                 {
-                    operationId = operationArgument.GetString();
+                    calls.Add(call);
                 }
             }
         }
         catch (JsonException)
         {
-            // Not JSON: the MCP server answers with a parse error.
+            return true;
         }
         finally
         {
             context.Request.Body.Position = 0;
         }
 
-        if (toolName is null || context.RequestServices.GetServices<McpServerTool>().FirstOrDefault(t => t.ProtocolTool.Name == toolName)?.ProtocolTool is not { } tool)
-        {
-            return false;
-        }
-
         var access = context.RequestServices.GetRequiredService<AccessPolicy>();
-        var operation = tool.Name == ApiTools.CallOperationName && operationId is not null ? OperationCatalog.Default.Find(operationId) : null;
-        if (access.Refusal(tool) is not null || (operation is not null && access.Refusal(operation) is not null))
+        var tools = context.RequestServices.GetServices<McpServerTool>().Select(t => t.ProtocolTool).ToList();
+        foreach (var (toolName, operationId) in calls)
         {
-            return false;
+            if (tools.FirstOrDefault(t => t.Name == toolName) is not { } tool)
+            {
+                continue;
+            }
+
+            var operation = tool.Name == ApiTools.CallOperationName && operationId is not null ? OperationCatalog.Default.Find(operationId) : null;
+            if (access.Refusal(tool) is null && (operation is null || access.Refusal(operation) is null) && AccessPolicy.ChangesData(tool, operation))
+            {
+                return true;
+            }
         }
 
-        return AccessPolicy.ChangesData(tool, operation);
+        return false;
+    }
+
+    /// <summary>The tool (and call_operation's operation) of a JSON-RPC <c>tools/call</c> request, or null for any other message.</summary>
+    private static (string Tool, string? Operation)? ToolCall(JsonElement message)
+    {
+        if (message.ValueKind != JsonValueKind.Object
+            || !message.TryGetProperty("method", out var method) || method.ValueKind != JsonValueKind.String || !method.ValueEquals("tools/call")
+            || !message.TryGetProperty("params", out var parameters) || parameters.ValueKind != JsonValueKind.Object
+            || !parameters.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        string? operation = null;
+        if (parameters.TryGetProperty("arguments", out var arguments) && arguments.ValueKind == JsonValueKind.Object
+            && arguments.TryGetProperty("operation", out var value) && value.ValueKind == JsonValueKind.String)
+        {
+            operation = value.GetString();
+        }
+
+        return (name.GetString()!, operation);
     }
 
     private Task ChallengeAsync(HttpContext context, string error, string description) =>
