@@ -5,7 +5,8 @@ namespace Klaviyo.Mcp.Http;
 
 /// <summary>
 /// What <c>klaviyo-mcp serve</c> reads on top of <see cref="ServerSettings"/>: where to listen, how callers
-/// authenticate (team tokens or their own Klaviyo keys: exactly one), the limits, and the Redis that replicas share
+/// authenticate (team tokens, their own Klaviyo keys, or with <c>KLAVIYO_HTTP_AUTH=oidc</c> an identity provider's
+/// access tokens: exactly one), the limits, and the Redis that replicas share
 /// rate limits through. docs/remote.md lists the same variables.
 /// </summary>
 public sealed record HttpServeSettings
@@ -59,7 +60,7 @@ public sealed record HttpServeSettings
     /// <summary>A StackExchange.Redis connection string; null: rate limits are counted in process.</summary>
     public string? Redis { get; init; }
 
-    /// <summary>Reads the variables; throws <see cref="ServerConfigurationException"/> listing every unusable one, including no authentication mode or both.</summary>
+    /// <summary>Reads the variables; throws <see cref="ServerConfigurationException"/> listing every unusable one, including no authentication mode or two, an unknown <see cref="AuthVariable"/>, and every variable OIDC mode misses.</summary>
     public static HttpServeSettings Read(IConfiguration configuration, ServerSettings server)
     {
         var problems = new List<string>();
