@@ -77,12 +77,15 @@ public sealed record HttpServeSettings
         {
             problems.Add($"{AuthVariable}: \"{configuration[AuthVariable]}\" is not an authentication mode; the modes are {string.Join(" and ", AuthModes)} (or leave it unset for team tokens or callers' own keys)");
         }
-        else if (mode == "klaviyo")
+
+        var publicUrl = ReadPublicUrl(configuration[PublicUrlVariable], problems);
+        if (mode == "klaviyo")
         {
+            // Its settings are read and checked already; the flow itself is not served yet.
+            Klaviyo.Mcp.OAuth.KlaviyoOAuthSettings.Read(configuration, publicUrl, problems);
             problems.Add($"{AuthVariable}=klaviyo (sign in with Klaviyo) is not available in this version; {AuthVariable}=oidc signs people in with your identity provider");
         }
 
-        var publicUrl = ReadPublicUrl(configuration[PublicUrlVariable], problems);
         var settings = new HttpServeSettings
         {
             Port = ServerSettings.ReadNumber(configuration, PortVariable, 0, 65535, problems) is { } port ? (int)port : defaults.Port,
