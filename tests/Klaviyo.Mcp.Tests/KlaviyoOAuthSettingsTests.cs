@@ -54,7 +54,7 @@ public sealed class KlaviyoOAuthSettingsTests
     [Fact]
     public void The_authorization_server_metadata_has_what_MCP_clients_look_for()
     {
-        var json = JsonSerializer.SerializeToElement(AuthorizationServerMetadata.For("https://mcp.example.test"), HttpJsonContext.Default.AuthorizationServerMetadata);
+        var json = JsonSerializer.SerializeToElement(AuthorizationServerMetadata.For("https://mcp.example.test"), OAuthJsonContext.Default.AuthorizationServerMetadata);
 
         Assert.Equal("https://mcp.example.test", json.GetProperty("issuer").GetString());
         foreach (var (field, path) in new[] { ("authorization_endpoint", "/oauth/authorize"), ("token_endpoint", "/oauth/token"), ("registration_endpoint", "/oauth/register"), ("revocation_endpoint", "/oauth/revoke") })

@@ -8,6 +8,5 @@ namespace Klaviyo.Mcp.Http;
 [JsonSerializable(typeof(HealthStatus))]
 [JsonSerializable(typeof(AuthenticationError))]
 [JsonSerializable(typeof(ProtectedResourceMetadata))]
-[JsonSerializable(typeof(Klaviyo.Mcp.OAuth.AuthorizationServerMetadata))]
 [JsonSerializable(typeof(JsonRpcErrorResponse))]
 internal sealed partial class HttpJsonContext : JsonSerializerContext;
