@@ -6,4 +6,5 @@ namespace Klaviyo.Mcp.OAuth;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ClientMetadataDocument))]
 [JsonSerializable(typeof(AuthorizationServerMetadata))]
+[JsonSerializable(typeof(KlaviyoTokenResponse))]
 internal sealed partial class OAuthJsonContext : JsonSerializerContext;
