@@ -89,6 +89,12 @@ public static class KlaviyoMcpHost
         builder.Services.AddSingleton(concurrency);
         builder.Services.AddSingleton<OriginValidation>();
         builder.Services.AddSingleton<BearerAuthentication>();
+        if (http.Oidc is { } oidc)
+        {
+            builder.Services.AddSingleton<OidcAuthentication>();
+            OidcJwtBearer.Add(builder.Services, oidc);
+        }
+
         if (http.Redis is { } redis)
         {
             builder.Services.AddSingleton(services => new RedisRateLimitStore(redis, services.GetRequiredService<ILogger<RedisRateLimitStore>>()));
@@ -115,16 +121,30 @@ public static class KlaviyoMcpHost
 
         var app = builder.Build();
         var origins = app.Services.GetRequiredService<OriginValidation>();
-        var authentication = app.Services.GetRequiredService<BearerAuthentication>();
         app.Use(next => context => origins.InvokeAsync(context, next));
-        app.Use(next => context => authentication.InvokeAsync(context, next));
+        if (http.Oidc is not null)
+        {
+            var oidcAuthentication = app.Services.GetRequiredService<OidcAuthentication>();
+            app.Use(next => context => oidcAuthentication.InvokeAsync(context, next));
+        }
+        else
+        {
+            var authentication = app.Services.GetRequiredService<BearerAuthentication>();
+            app.Use(next => context => authentication.InvokeAsync(context, next));
+        }
+
         app.MapGet("/healthz", (RequestDelegate)(context =>
             context.Response.WriteAsJsonAsync(new HealthStatus("ok", KlaviyoMcpServer.ServerName, ServerSettings.ServerVersion), ServeJsonContext.Default.HealthStatus)));
         var metadata = (RequestDelegate)(context =>
         {
             var baseUrl = BearerAuthentication.BaseUrl(http, context.Request);
             return context.Response.WriteAsJsonAsync(
-                new ProtectedResourceMetadata(baseUrl + BearerAuthentication.McpPath, "Klaviyo MCP server", ["header"]),
+                new ProtectedResourceMetadata(
+                    baseUrl + BearerAuthentication.McpPath,
+                    "Klaviyo MCP server",
+                    ["header"],
+                    http.Oidc is { } issuer ? [issuer.Issuer] : null,
+                    http.Oidc is { } scopes ? [scopes.ReadScope, scopes.WriteScope] : null),
                 ServeJsonContext.Default.ProtectedResourceMetadata);
         });
         app.MapGet(BearerAuthentication.ResourceMetadataPath, metadata);
@@ -137,7 +157,8 @@ public static class KlaviyoMcpHost
             "{Server} {Version} serve: authentication by {Mode}; rate limits {Limits}; imports over HTTP {Imports}",
             KlaviyoMcpServer.ServerName,
             ServerSettings.ServerVersion,
-            http.Tokens is { } tokens ? $"{tokens.Tokens.Count} team token(s)" : "each caller's own Klaviyo key",
+            http.Oidc is { } identity ? $"access tokens of {identity.Issuer} ({http.Tokens?.Principals.Count} principal(s))"
+                : http.Tokens is { } tokens ? $"{tokens.Tokens.Count} team token(s)" : "each caller's own Klaviyo key",
             http.Redis is null ? "counted in this process" : "shared through Redis",
             http.AllowImports ? "allowed" : "off");
         return app;

@@ -61,7 +61,7 @@ public sealed class AccessPolicy
     /// What the instructions depend on besides the tools: callers whose own restrictions are the same share one text
     /// (the server builds it once per key).
     /// </summary>
-    public string InstructionsKey => Caller is { Restrictions.RestrictsAnything: true } caller ? caller.Id : "";
+    public string InstructionsKey => Caller is { Restrictions.RestrictsAnything: true } caller ? caller.RestrictionsKey ?? caller.Id : "";
 
     /// <summary>The server's policy over stdio: its settings' restrictions, nothing withheld.</summary>
     public static AccessPolicy ForServer(ServerSettings settings) => new(settings.Access, settings.Confirm, new Dictionary<string, string>(), caller: null);
@@ -134,6 +134,13 @@ public sealed class AccessPolicy
     /// <summary>The server's instructions for this caller: the offered tools among <paramref name="tools"/>, and the rules that hold for them.</summary>
     public string Instructions(IEnumerable<Tool> tools) =>
         ServerInstructions.For(tools.Where(t => Refusal(t) is null).Select(t => t.Name), ReadOnly, DraftsOnly, Confirm, AllowsUserContent);
+
+    /// <summary>
+    /// Whether calling <paramref name="tool"/> may change data in Klaviyo: a tool not annotated read-only, or
+    /// call_operation with an <paramref name="operation"/> that does not only read.
+    /// </summary>
+    public static bool ChangesData(Tool tool, ApiOperation? operation) =>
+        tool.Name == ApiTools.CallOperationName ? operation is not null && operation.Access != OperationAccess.Read : !Reads(tool);
 
     /// <summary>Why drafts-only refuses <paramref name="what"/> when the server itself runs drafts-only.</summary>
     public static string ServerDraftsOnlyRefusal(string what) =>

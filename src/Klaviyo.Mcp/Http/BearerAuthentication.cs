@@ -61,11 +61,8 @@ internal sealed class BearerAuthentication(HttpServeSettings settings, ILogger<B
         return next(context);
     }
 
-    /// <summary>Where clients reach this server: <c>KLAVIYO_HTTP_PUBLIC_URL</c>, else the request's scheme and host.</summary>
-    public static string BaseUrl(HttpServeSettings settings, HttpRequest request) =>
-        settings.PublicUrl?.AbsoluteUri.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
-
-    private static string? Bearer(HttpRequest request)
+    /// <summary>The bearer token of the Authorization header, or null.</summary>
+    public static string? Bearer(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -77,13 +74,10 @@ internal sealed class BearerAuthentication(HttpServeSettings settings, ILogger<B
         return token.Length == 0 ? null : token;
     }
 
-    private Task ChallengeAsync(HttpContext context, string error, string description)
-    {
-        var metadata = BaseUrl(settings, context.Request) + ResourceMetadataPath;
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.Headers.WWWAuthenticate = error == "invalid_request"
-            ? $"Bearer realm=\"{KlaviyoMcpServer.ServerName}\", resource_metadata=\"{metadata}\""
-            : $"Bearer realm=\"{KlaviyoMcpServer.ServerName}\", error=\"{error}\", resource_metadata=\"{metadata}\"";
-        return context.Response.WriteAsJsonAsync(new AuthenticationError(error, description), HttpJsonContext.Default.AuthenticationError);
-    }
+    /// <summary>Where clients reach this server: <c>KLAVIYO_HTTP_PUBLIC_URL</c>, else the request's scheme and host.</summary>
+    public static string BaseUrl(HttpServeSettings settings, HttpRequest request) =>
+        settings.PublicUrl?.AbsoluteUri.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
+
+    private Task ChallengeAsync(HttpContext context, string error, string description) =>
+        BearerChallenge.WriteAsync(context, settings, StatusCodes.Status401Unauthorized, error, description);
 }

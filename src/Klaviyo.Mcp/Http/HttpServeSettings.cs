@@ -5,7 +5,8 @@ namespace Klaviyo.Mcp.Http;
 
 /// <summary>
 /// What <c>klaviyo-mcp serve</c> reads on top of <see cref="ServerSettings"/>: where to listen, how callers
-/// authenticate (team tokens or their own Klaviyo keys: exactly one), the limits, and the Redis that replicas share
+/// authenticate (team tokens, their own Klaviyo keys, or with <c>KLAVIYO_HTTP_AUTH=oidc</c> an identity provider's
+/// access tokens: exactly one), the limits, and the Redis that replicas share
 /// rate limits through. docs/remote.md lists the same variables.
 /// </summary>
 public sealed record HttpServeSettings
@@ -19,6 +20,14 @@ public sealed record HttpServeSettings
     public const string AllowedOriginsVariable = "KLAVIYO_HTTP_ALLOWED_ORIGINS";
     public const string MaxConcurrentCallsVariable = "KLAVIYO_HTTP_MAX_CONCURRENT_CALLS";
     public const string RedisVariable = "KLAVIYO_REDIS";
+    public const string AuthVariable = "KLAVIYO_HTTP_AUTH";
+    public const string OidcIssuerVariable = "KLAVIYO_OIDC_ISSUER";
+    public const string OidcAudiencesVariable = "KLAVIYO_OIDC_AUDIENCES";
+    public const string OidcReadScopeVariable = "KLAVIYO_OIDC_READ_SCOPE";
+    public const string OidcWriteScopeVariable = "KLAVIYO_OIDC_WRITE_SCOPE";
+
+    /// <summary>The values <see cref="AuthVariable"/> takes (unset: team tokens or callers' own keys).</summary>
+    public static readonly IReadOnlyList<string> AuthModes = ["klaviyo", "oidc"];
 
     /// <summary>The largest request body accepted (a JSON-RPC message): 16 MB.</summary>
     public const long MaxRequestBodyBytes = 16 * 1024 * 1024;
@@ -27,8 +36,11 @@ public sealed record HttpServeSettings
 
     public string Host { get; init; } = "127.0.0.1";
 
-    /// <summary>Team tokens mode: the tokens of <see cref="TokensFileVariable"/>.</summary>
+    /// <summary>Team tokens mode: the tokens of <see cref="TokensFileVariable"/>; in OIDC mode, its principals.</summary>
     public TeamTokens? Tokens { get; init; }
+
+    /// <summary><c>KLAVIYO_HTTP_AUTH=oidc</c>: the issuer whose JWT access tokens are accepted (and no other bearer); null in the other modes.</summary>
+    public OidcSettings? Oidc { get; init; }
 
     /// <summary>Bring-your-own-key mode: the bearer token is the caller's own Klaviyo private key.</summary>
     public bool AcceptKlaviyoKeys { get; init; }
@@ -48,7 +60,7 @@ public sealed record HttpServeSettings
     /// <summary>A StackExchange.Redis connection string; null: rate limits are counted in process.</summary>
     public string? Redis { get; init; }
 
-    /// <summary>Reads the variables; throws <see cref="ServerConfigurationException"/> listing every unusable one, including no authentication mode or both.</summary>
+    /// <summary>Reads the variables; throws <see cref="ServerConfigurationException"/> listing every unusable one, including no authentication mode or two, an unknown <see cref="AuthVariable"/>, and every variable OIDC mode misses.</summary>
     public static HttpServeSettings Read(IConfiguration configuration, ServerSettings server)
     {
         var problems = new List<string>();
@@ -60,20 +72,46 @@ public sealed record HttpServeSettings
         }
 
         var tokensFile = ServerSettings.NonEmpty(configuration[TokensFileVariable]);
+        var mode = ServerSettings.NonEmpty(configuration[AuthVariable])?.ToLowerInvariant();
+        if (mode is not null && !AuthModes.Contains(mode))
+        {
+            problems.Add($"{AuthVariable}: \"{configuration[AuthVariable]}\" is not an authentication mode; the modes are {string.Join(" and ", AuthModes)} (or leave it unset for team tokens or callers' own keys)");
+        }
+
+        var publicUrl = ReadPublicUrl(configuration[PublicUrlVariable], problems);
+        if (mode == "klaviyo")
+        {
+            // Its settings are read and checked already; the flow itself is not served yet.
+            Klaviyo.Mcp.OAuth.KlaviyoOAuthSettings.Read(configuration, publicUrl, problems);
+            problems.Add($"{AuthVariable}=klaviyo (sign in with Klaviyo) is not available in this version; {AuthVariable}=oidc signs people in with your identity provider");
+        }
+
         var settings = new HttpServeSettings
         {
             Port = ServerSettings.ReadNumber(configuration, PortVariable, 0, 65535, problems) is { } port ? (int)port : defaults.Port,
             Host = host,
-            Tokens = tokensFile is null ? null : TeamTokens.Read(Path.GetFullPath(tokensFile), configuration, problems),
+            Tokens = tokensFile is null ? null : TeamTokens.Read(Path.GetFullPath(tokensFile), configuration, problems, principals: mode == "oidc"),
+            Oidc = mode == "oidc" ? ReadOidc(configuration, publicUrl, tokensFile, problems) : null,
             AcceptKlaviyoKeys = ServerSettings.ReadFlag(configuration, AcceptKlaviyoKeysVariable, problems),
             AllowImports = ServerSettings.ReadFlag(configuration, AllowImportsVariable, problems),
-            PublicUrl = ReadPublicUrl(configuration[PublicUrlVariable], problems),
+            PublicUrl = publicUrl,
             AllowedOrigins = ReadOrigins(configuration[AllowedOriginsVariable], problems),
             MaxConcurrentCalls = ServerSettings.ReadNumber(configuration, MaxConcurrentCallsVariable, 1, 1000, problems) is { } calls ? (int)calls : defaults.MaxConcurrentCalls,
             Redis = ServerSettings.NonEmpty(configuration[RedisVariable]),
         };
 
-        if (tokensFile is null && !settings.AcceptKlaviyoKeys)
+        if (mode == "oidc")
+        {
+            if (settings.AcceptKlaviyoKeys)
+            {
+                problems.Add($"{AuthVariable}=oidc and {AcceptKlaviyoKeysVariable}=true are two authentication modes: choose one");
+            }
+        }
+        else if (mode is not null)
+        {
+            // An unknown or unavailable mode is reported above; the other modes' checks would only add noise.
+        }
+        else if (tokensFile is null && !settings.AcceptKlaviyoKeys)
         {
             problems.Add(
                 $"serve needs a way to authenticate callers: set {TokensFileVariable} to a tokens file (team tokens, each mapped to an account's key), " +
@@ -95,6 +133,73 @@ public sealed record HttpServeSettings
         }
 
         return settings;
+    }
+
+    /// <summary>
+    /// OIDC mode needs the issuer, the public URL (the tokens' audience) and the tokens file (its principals say who may
+    /// do what): one problem names every one of them that is missing.
+    /// </summary>
+    private static OidcSettings? ReadOidc(IConfiguration configuration, Uri? publicUrl, string? tokensFile, List<string> problems)
+    {
+        var issuer = ServerSettings.NonEmpty(configuration[OidcIssuerVariable]);
+        var missing = new List<string>();
+        if (issuer is null)
+        {
+            missing.Add($"{OidcIssuerVariable} (your identity provider's issuer URL, such as https://login.microsoftonline.com/<tenant>/v2.0)");
+        }
+
+        if (publicUrl is null && ServerSettings.NonEmpty(configuration[PublicUrlVariable]) is null)
+        {
+            missing.Add($"{PublicUrlVariable} (the server's public URL: tokens must be issued for <public URL>/mcp)");
+        }
+
+        if (tokensFile is null)
+        {
+            missing.Add($"{TokensFileVariable} (the policy file whose principals map people and groups to accounts)");
+        }
+
+        if (missing.Count > 0)
+        {
+            problems.Add($"{AuthVariable}=oidc needs " + string.Join(", ", missing));
+        }
+
+        if (issuer is not null)
+        {
+            if (!Uri.TryCreate(issuer, UriKind.Absolute, out var uri) || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+            {
+                problems.Add($"{OidcIssuerVariable}: \"{issuer}\" is not an issuer URL such as https://idp.example.com/realms/marketing");
+                issuer = null;
+            }
+            else if (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
+            {
+                problems.Add($"{OidcIssuerVariable}: \"{issuer}\" must be https (plain http only on a loopback address, for tests)");
+                issuer = null;
+            }
+        }
+
+        var readScope = ServerSettings.NonEmpty(configuration[OidcReadScopeVariable]) ?? OidcSettings.DefaultReadScope;
+        var writeScope = ServerSettings.NonEmpty(configuration[OidcWriteScopeVariable]) ?? OidcSettings.DefaultWriteScope;
+        foreach (var (variable, scope) in new[] { (OidcReadScopeVariable, readScope), (OidcWriteScopeVariable, writeScope) })
+        {
+            if (scope.Any(c => char.IsWhiteSpace(c) || c == '"' || c == '\\'))
+            {
+                problems.Add($"{variable}: \"{scope}\" is not one scope (no spaces, quotes or backslashes)");
+            }
+        }
+
+        if (readScope == writeScope)
+        {
+            problems.Add($"{OidcReadScopeVariable} and {OidcWriteScopeVariable} must differ: the write scope is what a token needs besides the read scope to change data");
+        }
+
+        var audiences = new List<string>();
+        if (publicUrl is not null)
+        {
+            audiences.Add(publicUrl.AbsoluteUri.TrimEnd('/') + BearerAuthentication.McpPath);
+        }
+
+        audiences.AddRange((configuration[OidcAudiencesVariable] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return issuer is null || publicUrl is null ? null : new OidcSettings(issuer, audiences, readScope, writeScope);
     }
 
     private static HashSet<string> ReadOrigins(string? value, List<string> problems)

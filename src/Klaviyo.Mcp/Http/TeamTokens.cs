@@ -14,10 +14,21 @@ namespace Klaviyo.Mcp.Http;
 public sealed class TeamTokens
 {
     private readonly TeamToken[] _tokens;
+    private readonly TeamPrincipal[] _principals;
 
-    private TeamTokens(TeamToken[] tokens) => _tokens = tokens;
+    private TeamTokens(TeamToken[] tokens, TeamPrincipal[] principals)
+    {
+        _tokens = tokens;
+        _principals = principals;
+    }
 
     public IReadOnlyList<TeamToken> Tokens => _tokens;
+
+    /// <summary>The principals of OIDC mode, in the file's order.</summary>
+    public IReadOnlyList<TeamPrincipal> Principals => _principals;
+
+    /// <summary>The first principal (in the file's order) that <paramref name="user"/>'s claims match, or null.</summary>
+    public TeamPrincipal? Match(System.Security.Claims.ClaimsPrincipal user) => _principals.FirstOrDefault(p => p.Matches(user));
 
     /// <summary>The token whose hash is the SHA-256 of <paramref name="bearer"/>, or null.</summary>
     public TeamToken? Find(string bearer)
@@ -37,15 +48,19 @@ public sealed class TeamTokens
         return found;
     }
 
-    /// <summary>Reads and checks the file; every problem (unreadable JSON, an unknown account, an unset key variable, a bad hash) is added to <paramref name="problems"/>.</summary>
-    public static TeamTokens? Read(string path, IConfiguration environment, List<string> problems)
+    /// <summary>
+    /// Reads and checks the file; every problem (unreadable JSON, an unknown account, an unset key variable, a bad hash) is
+    /// added to <paramref name="problems"/>. With <paramref name="principals"/> (OIDC mode) the file must list principals
+    /// and no tokens (only the identity provider's tokens are accepted); without, tokens and no principals.
+    /// </summary>
+    public static TeamTokens? Read(string path, IConfiguration environment, List<string> problems, bool principals = false)
     {
         var variable = HttpServeSettings.TokensFileVariable;
         TeamTokensDocument? document;
         try
         {
             using var stream = File.OpenRead(path);
-            document = JsonSerializer.Deserialize(stream, HttpJsonContext.Default.TeamTokensDocument);
+            document = JsonSerializer.Deserialize(stream, ServeJsonContext.Default.TeamTokensDocument);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -58,11 +73,40 @@ public sealed class TeamTokens
             return null;
         }
 
-        if (document?.Tokens is not { Count: > 0 } entries)
+        if (document is null)
         {
-            problems.Add($"{variable}: \"{path}\" lists no tokens");
+            problems.Add($"{variable}: \"{path}\" is empty");
             return null;
         }
+
+        if (principals)
+        {
+            if (document.Tokens is { Count: > 0 })
+            {
+                problems.Add($"{variable}: \"{path}\" lists tokens, which {HttpServeSettings.AuthVariable}=oidc does not accept (only your identity provider's tokens): remove them, or unset {HttpServeSettings.AuthVariable}");
+            }
+
+            if (document.Principals is not { Count: > 0 })
+            {
+                problems.Add($"{variable}: \"{path}\" lists no principals (with {HttpServeSettings.AuthVariable}=oidc, principals say who may use which account)");
+                return null;
+            }
+        }
+        else
+        {
+            if (document.Principals is { Count: > 0 })
+            {
+                problems.Add($"{variable}: \"{path}\" lists principals, which only {HttpServeSettings.AuthVariable}=oidc uses");
+            }
+
+            if (document.Tokens is not { Count: > 0 })
+            {
+                problems.Add($"{variable}: \"{path}\" lists no tokens");
+                return null;
+            }
+        }
+
+        var entries = document.Tokens ?? [];
 
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (account, entry) in document.Accounts ?? [])
@@ -129,6 +173,53 @@ public sealed class TeamTokens
             }
         }
 
-        return new TeamTokens([.. tokens]);
+        return new TeamTokens([.. tokens], ReadPrincipals(document, keys, problems));
+    }
+
+    private static TeamPrincipal[] ReadPrincipals(TeamTokensDocument document, Dictionary<string, string> keys, List<string> problems)
+    {
+        var variable = HttpServeSettings.TokensFileVariable;
+        var entries = document.Principals ?? [];
+        var principals = new List<TeamPrincipal>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var where = $"{variable}: principals[{i}]";
+            if (ServerSettings.NonEmpty(entry.Name) is not { } name)
+            {
+                problems.Add($"{where} has no name");
+                continue;
+            }
+
+            where = $"{variable}: principal \"{name}\"";
+            if (!names.Add(name))
+            {
+                problems.Add($"{where} is listed twice");
+            }
+
+            var subject = ServerSettings.NonEmpty(entry.Subject);
+            var email = ServerSettings.NonEmpty(entry.Email);
+            var group = ServerSettings.NonEmpty(entry.Group);
+            if ((subject is null ? 0 : 1) + (email is null ? 0 : 1) + (group is null ? 0 : 1) != 1)
+            {
+                problems.Add($"{where} must name exactly one of subject (the token's sub), email or group (one of its groups)");
+                continue;
+            }
+
+            if (entry.Account is null || !(document.Accounts?.ContainsKey(entry.Account) ?? false))
+            {
+                problems.Add($"{where}: account \"{entry.Account}\" is not among the file's accounts ({string.Join(", ", document.Accounts?.Keys.AsEnumerable() ?? [])})");
+                continue;
+            }
+
+            var restrictions = AccessRestrictions.From(entry.ReadOnly, entry.DraftsOnly, entry.Toolsets is null ? null : string.Join(',', entry.Toolsets), null, problems, noUserContent: !entry.UserContent);
+            if (keys.TryGetValue(entry.Account, out var apiKey))
+            {
+                principals.Add(new TeamPrincipal(name, subject, email, group, entry.Account, apiKey, restrictions));
+            }
+        }
+
+        return [.. principals];
     }
 }

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using Klaviyo.Mcp.OAuth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Klaviyo.Mcp.Tests;
+
+/// <summary>Client registration (RFC 7591) and Client ID Metadata Documents, fetched from a loopback server the test starts.</summary>
+public sealed class OAuthClientsTests : IAsyncLifetime
+{
+    private readonly ConcurrentQueue<string> _fetched = new();
+    private WebApplication? _documents;
+    private string _base = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        _documents = builder.Build();
+        _documents.MapGet("/{name}.json", (RequestDelegate)(context =>
+        {
+            var name = (string)context.Request.RouteValues["name"]!;
+            _fetched.Enqueue(name);
+            var self = $"{_base}/{name}.json";
+            if (name == "moved")
+            {
+                context.Response.Redirect($"{_base}/good.json");
+                return Task.CompletedTask;
+            }
+
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(name switch
+            {
+                "good" => $$"""{"client_id":"{{self}}","client_name":"Good client","redirect_uris":["http://127.0.0.1/callback"],"token_endpoint_auth_method":"none","logo_uri":"https://example.test/logo.png"}""",
+                "impostor" => $$"""{"client_id":"{{_base}}/good.json","redirect_uris":["http://127.0.0.1/callback"]}""",
+                "bad-redirect" => $$"""{"client_id":"{{self}}","redirect_uris":["http://evil.example.test/callback"]}""",
+                "huge" => $$"""{"client_id":"{{self}}","redirect_uris":["http://127.0.0.1/callback"],"padding":"{{new string('x', OAuthClients.MaxDocumentBytes)}}"}""",
+                _ => "not json",
+            });
+        }));
+        await _documents.StartAsync(TestContext.Current.CancellationToken);
+        _base = _documents.Urls.Single().TrimEnd('/');
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _documents!.StopAsync(CancellationToken.None);
+        await _documents.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_registered_public_client_is_found_with_its_redirect_uris()
+    {
+        using var clients = new OAuthClients(allowLoopbackClients: false);
+
+        var (client, error, _) = clients.Register(new ClientMetadataDocument { ClientName = "Claude", RedirectUris = ["https://claude.ai/api/mcp/auth_callback", "http://127.0.0.1/callback"] });
+
+        Assert.Null(error);
+        var (found, refusal) = await clients.FindAsync(client!.ClientId, TestContext.Current.CancellationToken);
+        Assert.Null(refusal);
+        Assert.True(found!.Allows("https://claude.ai/api/mcp/auth_callback"));
+        Assert.True(found.Allows("http://127.0.0.1:40123/callback"));
+        Assert.False(found.Allows("https://claude.ai/api/mcp/other"));
+        Assert.NotEqual(client.ClientId, clients.Register(new ClientMetadataDocument { RedirectUris = ["https://a.example.test/cb"] }).Client!.ClientId);
+    }
+
+    [Theory]
+    [InlineData(null, null, "invalid_redirect_uri")]
+    [InlineData("http://app.example.test/cb", null, "invalid_redirect_uri")]
+    [InlineData("https://app.example.test/cb", "client_secret_basic", "invalid_client_metadata")]
+    public void A_registration_with_unusable_metadata_is_refused(string? redirect, string? authMethod, string expected)
+    {
+        using var clients = new OAuthClients(false);
+        var (client, error, description) = clients.Register(new ClientMetadataDocument
+        {
+            RedirectUris = redirect is null ? null : [redirect],
+            TokenEndpointAuthMethod = authMethod,
+        });
+
+        Assert.Null(client);
+        Assert.Equal(expected, error);
+        Assert.False(string.IsNullOrEmpty(description));
+    }
+
+    [Fact]
+    public async Task A_metadata_document_naming_its_own_url_describes_the_client()
+    {
+        using var clients = new OAuthClients(allowLoopbackClients: true);
+        var (client, refusal) = await clients.FindAsync(_base + "/good.json", TestContext.Current.CancellationToken);
+
+        Assert.Null(refusal);
+        Assert.Equal("Good client", client!.ClientName);
+        Assert.True(client.Allows("http://127.0.0.1:5555/callback"));
+    }
+
+    [Theory]
+    [InlineData("impostor", "client_id is not its own URL")]
+    [InlineData("bad-redirect", "must be https")]
+    [InlineData("huge", "over 16384 bytes")]
+    [InlineData("broken", "could not be read")]
+    [InlineData("moved", "answered 302")]
+    public async Task A_document_that_is_not_its_own_has_bad_redirects_is_too_big_unreadable_or_moved_is_refused(string name, string reason)
+    {
+        using var clients = new OAuthClients(allowLoopbackClients: true);
+        var (client, refusal) = await clients.FindAsync($"{_base}/{name}.json", TestContext.Current.CancellationToken);
+
+        Assert.Null(client);
+        Assert.Contains(reason, refusal, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{base}/good.json")]
+    [InlineData("https://example.test")]
+    [InlineData("ftp://example.test/client.json")]
+    [InlineData("unregistered-id")]
+    public async Task A_loopback_document_without_the_operators_leave_or_an_unknown_id_is_refused_without_fetching(string clientId)
+    {
+        using var clients = new OAuthClients(allowLoopbackClients: false);
+        var (client, refusal) = await clients.FindAsync(clientId.Replace("{base}", _base, StringComparison.Ordinal), TestContext.Current.CancellationToken);
+
+        Assert.Null(client);
+        Assert.NotNull(refusal);
+        Assert.Empty(_fetched);
+    }
+}
