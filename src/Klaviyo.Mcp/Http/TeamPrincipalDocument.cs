@@ -6,11 +6,8 @@ namespace Klaviyo.Mcp.Http;
 /// One principal in the policy file (<c>KLAVIYO_HTTP_AUTH=oidc</c>): who it is (exactly one of the token's
 /// <c>sub</c>, its <c>email</c>, or a group among its <c>groups</c>), its account and its restrictions, as a team token's.
 /// </summary>
-internal sealed class TeamPrincipalDocument
+internal sealed class TeamPrincipalDocument : TeamMemberDocument
 {
-    [JsonPropertyName("name")]
-    public string? Name { get; set; }
-
     [JsonPropertyName("subject")]
     public string? Subject { get; set; }
 
@@ -19,20 +16,4 @@ internal sealed class TeamPrincipalDocument
 
     [JsonPropertyName("group")]
     public string? Group { get; set; }
-
-    [JsonPropertyName("account")]
-    public string? Account { get; set; }
-
-    [JsonPropertyName("read_only")]
-    public bool ReadOnly { get; set; }
-
-    [JsonPropertyName("drafts_only")]
-    public bool DraftsOnly { get; set; }
-
-    /// <summary>False: results leave out what people outside the account wrote, and the event tools are not offered.</summary>
-    [JsonPropertyName("user_content")]
-    public bool UserContent { get; set; } = true;
-
-    [JsonPropertyName("toolsets")]
-    public List<string>? Toolsets { get; set; }
 }

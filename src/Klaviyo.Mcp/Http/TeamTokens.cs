@@ -166,7 +166,7 @@ public sealed class TeamTokens
                 continue;
             }
 
-            var restrictions = AccessRestrictions.From(entry.ReadOnly, entry.DraftsOnly, entry.Toolsets is null ? null : string.Join(',', entry.Toolsets), null, problems, noUserContent: !entry.UserContent);
+            var restrictions = entry.Restrictions(problems);
             if (keys.TryGetValue(entry.Account, out var apiKey))
             {
                 tokens.Add(new TeamToken(name, Convert.FromHexString(hash), entry.Account, apiKey, restrictions));
@@ -213,7 +213,7 @@ public sealed class TeamTokens
                 continue;
             }
 
-            var restrictions = AccessRestrictions.From(entry.ReadOnly, entry.DraftsOnly, entry.Toolsets is null ? null : string.Join(',', entry.Toolsets), null, problems, noUserContent: !entry.UserContent);
+            var restrictions = entry.Restrictions(problems);
             if (keys.TryGetValue(entry.Account, out var apiKey))
             {
                 principals.Add(new TeamPrincipal(name, subject, email, group, entry.Account, apiKey, restrictions));
