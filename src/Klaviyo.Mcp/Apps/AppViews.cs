@@ -78,7 +78,7 @@ public static partial class AppViews
                 : [],
         });
 
-    private static bool Offered(RequestContext<ListResourcesRequestParams> context, AppView view)
+    private static bool Offered<TParams>(RequestContext<TParams> context, AppView view)
     {
         if (context.Server.ServerOptions.ToolCollection is not { } tools || !tools.TryGetPrimitive(view.Tool, out var tool))
         {
@@ -92,7 +92,9 @@ public static partial class AppViews
     public static ValueTask<ReadResourceResult> ReadAsync(RequestContext<ReadResourceRequestParams> context, CancellationToken cancellationToken)
     {
         var uri = context.Params?.Uri;
-        var view = All.FirstOrDefault(v => string.Equals(v.Uri, uri, StringComparison.Ordinal))
+        // Only the view of a tool offered to this caller (the views hold no data; a host may read one with a request that
+        // does not repeat the client's capabilities, so the declaration is not asked for again here).
+        var view = All.FirstOrDefault(v => string.Equals(v.Uri, uri, StringComparison.Ordinal) && Offered(context, v))
             ?? throw new McpProtocolException(
                 $"No resource {uri}; this server's resources are its views: {string.Join(", ", All.Select(v => v.Uri))}.", McpErrorCode.ResourceNotFound);
         return ValueTask.FromResult(new ReadResourceResult

@@ -103,10 +103,16 @@ public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider t
                 var answer = await request.Server.ElicitAsync(Question(summary), cancellationToken).ConfigureAwait(false);
                 return Confirmed(answer) ? null : Declined(summary, answer.Action);
             }
-            catch (Exception ex) when (ex is McpException or InvalidOperationException)
+            catch (InvalidOperationException)
             {
-                // The client declared elicitation but cannot be asked here (stateless HTTP takes no server requests, or the
-                // client failed): fall back to the token, which still needs the person's yes.
+                // Stateless HTTP takes no server requests (a 2025 client there): fall back to the token, which still
+                // needs the person's yes.
+            }
+            catch (McpException)
+            {
+                // The client declared elicitation and then failed to ask (its handler erred, or the person dismissed it):
+                // a decline, not a token the agent could redeem on its own.
+                return Declined(summary, "error");
             }
         }
 
@@ -142,7 +148,9 @@ public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider t
         {
             case JsonValueKind.Object:
                 writer.WriteStartObject();
-                foreach (var member in value.EnumerateObject().Where(m => m.Value.ValueKind != JsonValueKind.Null).OrderBy(m => m.Name, StringComparer.Ordinal))
+                // Nested nulls are kept: in a request body they clear a field, so a token for a body without them must not
+                // confirm one with them. (Top-level nulls are arguments left out, and Canonical drops those.)
+                foreach (var member in value.EnumerateObject().OrderBy(m => m.Name, StringComparer.Ordinal))
                 {
                     writer.WritePropertyName(member.Name);
                     Write(writer, member.Value);
@@ -186,7 +194,7 @@ public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider t
         new JsonObject
         {
             ["confirmed"] = false,
-            ["result"] = $"The person did not confirm ({(action == "accept" ? "confirm was not true" : action)}); nothing was sent to Klaviyo.",
+            ["result"] = $"The person did not confirm ({action switch { "accept" => "confirm was not true", "error" => "the client could not ask them", _ => action }}); nothing was sent to Klaviyo.",
             ["summary"] = summary,
         },
         ToolJsonContext.Default.JsonObject);

@@ -36,7 +36,11 @@ public sealed class TeamPrincipal(string name, string? subject, string? email, s
 
         if (Email is not null)
         {
-            return user.FindAll("email").Any(c => string.Equals(c.Value, Email, StringComparison.OrdinalIgnoreCase));
+            // An email the issuer says it has not verified (email_verified false: self-service sign-up, some social
+            // logins) names nobody. Issuers that send no email_verified (Entra ID) vouch for their own addresses.
+            var verified = user.FindFirst("email_verified")?.Value;
+            return (verified is null || string.Equals(verified, "true", StringComparison.OrdinalIgnoreCase)) &&
+                user.FindAll("email").Any(c => string.Equals(c.Value, Email, StringComparison.OrdinalIgnoreCase));
         }
 
         return Group is not null && user.FindAll("groups").Any(c => string.Equals(c.Value, Group, StringComparison.Ordinal));

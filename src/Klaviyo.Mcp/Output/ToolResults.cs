@@ -13,8 +13,9 @@ namespace Klaviyo.Mcp.Output;
 /// </summary>
 public static class ToolResults
 {
-    // Room kept for the envelope: next_cursor (a Klaviyo cursor is a few hundred bytes) and the note.
-    private const int EnvelopeBytes = 1_024;
+    // Room kept for the envelope: next_cursor (a Klaviyo cursor is a few hundred bytes), the note, and the note that
+    // untrusted values were withheld (UntrustedValues.WithheldNote).
+    private const int EnvelopeBytes = 1_280;
 
     public static CallToolResult Success<T>(T value, JsonTypeInfo<T> typeInfo)
     {
@@ -29,7 +30,7 @@ public static class ToolResults
     /// <summary>One flattened resource; members are dropped, largest first, if it alone exceeds the budget.</summary>
     public static CallToolResult Resource(JsonObject resource, ResultBudget budget)
     {
-        Fit(resource, budget.MaxBytes - EnvelopeBytes);
+        Fit(resource, budget.MaxBytes - EnvelopeBytes - UntrustedValues.PointerOverhead(resource));
         return Success(resource, ToolJsonContext.Default.JsonObject);
     }
 

@@ -66,8 +66,17 @@ public static class UntrustedValues
         }
     }
 
-    /// <summary>The bytes the pointers of one flattened item's untrusted values add beyond its marker, at most (for the result budget).</summary>
-    public static int PointerOverhead(JsonObject item) => item[Marker] is JsonArray marked ? marked.Count * 16 : 0;
+    /// <summary>
+    /// The bytes the pointers to <paramref name="item"/>'s untrusted values may add to a result, at most: each marked path
+    /// of the item and of every resource nested in it, with room for the prefix that leads to it (for the result budget).
+    /// </summary>
+    public static int PointerOverhead(JsonNode? item) => item switch
+    {
+        JsonObject obj => (obj[Marker] is JsonArray marked ? marked.Sum(m => (m?.GetValue<string>().Length ?? 0) + 48) : 0) +
+            obj.Where(m => m.Key != Marker).Sum(m => PointerOverhead(m.Value)),
+        JsonArray array => array.Sum(PointerOverhead),
+        _ => 0,
+    };
 
     /// <summary>
     /// Whether <paramref name="json"/> (a result's compact JSON text) holds flattened resources with untrusted members.
@@ -209,9 +218,11 @@ public static class UntrustedValues
                 }
 
                 var memberPointer = pointer + "/" + Escape(name);
-                if (marked.Contains(name))
+                var below = marked.Where(p => p.StartsWith(name + "/", StringComparison.Ordinal)).Select(p => p[(name.Length + 1)..]).ToList();
+                if (marked.Contains(name) || (below.Count > 0 && member.Value.ValueKind != JsonValueKind.Object))
                 {
-                    // Wholly untrusted: the member and everything under it.
+                    // Wholly untrusted: the member and everything under it (or untrusted paths named below a value
+                    // that is not an object, such as a location given as a plain string).
                     if (allowed)
                     {
                         _pointers.Add(memberPointer);
@@ -226,7 +237,6 @@ public static class UntrustedValues
                     continue;
                 }
 
-                var below = marked.Where(p => p.StartsWith(name + "/", StringComparison.Ordinal)).Select(p => p[(name.Length + 1)..]).ToList();
                 if (below.Count > 0 && !allowed && member.Value.ValueKind == JsonValueKind.Object &&
                     member.Value.EnumerateObject().All(m => below.Contains(m.Name)))
                 {

@@ -149,10 +149,11 @@ public sealed class ApiTools(KlaviyoClient klaviyo, AccessPolicy access, ResultB
         return Shape(found, document, current);
     }
 
+    /// <summary>The body as a summary shows it: compact JSON with every string and key sanitized, cut on a code-point boundary.</summary>
     private static string PlainText(JsonElement body)
     {
-        var text = body.GetRawText();
-        return text.Length <= 1_000 ? text : text[..1_000] + "…";
+        var text = UntrustedText.Sanitize(System.Text.Json.Nodes.JsonNode.Parse(body.GetRawText()))?.ToJsonString(McpJson.Options) ?? "null";
+        return text.Length <= 1_000 ? text : text[..(char.IsHighSurrogate(text[999]) ? 999 : 1_000)] + "…";
     }
 
     private CallToolResult Shape(ApiOperation operation, JsonApiDocument document, PageCursor current)
@@ -188,10 +189,15 @@ public sealed class ApiTools(KlaviyoClient klaviyo, AccessPolicy access, ResultB
             return ToolResults.Resource(resource, budget);
         }
 
-        // A document without data (rare): passed through, compacted.
-        return ToolResults.Success(
-            JsonApiShaper.Compact(document.Root) as System.Text.Json.Nodes.JsonObject ?? [],
-            ToolJsonContext.Default.JsonObject);
+        // A document without data (rare): passed through, compacted; any included resources flattened, so that what
+        // strangers wrote in them is sanitized and marked as everywhere else.
+        var rest = JsonApiShaper.Compact(document.Root) as System.Text.Json.Nodes.JsonObject ?? [];
+        if (rest.ContainsKey("included"))
+        {
+            rest["included"] = new System.Text.Json.Nodes.JsonArray([.. document.Included.Select(r => (System.Text.Json.Nodes.JsonNode)JsonApiShaper.Flatten(r))]);
+        }
+
+        return ToolResults.Success(rest, ToolJsonContext.Default.JsonObject);
     }
 
     private static ApiOperation Resolve(string operation)

@@ -337,8 +337,8 @@ public sealed class CampaignAuthoringTools(KlaviyoClient klaviyo, AudienceResolv
         errors.ThrowIfAny();
         var action = revert == true ? "revert" : "cancel";
         var summary = revert == true
-            ? $"Stop sending campaign {campaign_id.Trim()} and put it back to draft."
-            : $"Stop sending campaign {campaign_id.Trim()} for good: it cannot be sent again.";
+            ? $"Stop sending campaign {IdentifierRules.Quote(campaign_id.Trim())} and put it back to draft."
+            : $"Stop sending campaign {IdentifierRules.Quote(campaign_id.Trim())} for good: it cannot be sent again.";
         if (await gate.ConfirmAsync(request, summary, cancellationToken).ConfigureAwait(false) is { } unconfirmed)
         {
             return unconfirmed;

@@ -94,8 +94,8 @@ public sealed class FlowTools(KlaviyoClient klaviyo, ResultBudget budget, Confir
         var canonical = ChoiceRules.One("status", status ?? "", Statuses, errors);
         errors.ThrowIfAny();
         var summary = canonical == "live"
-            ? $"Set flow {id.Trim()} LIVE: from now on it sends to real people as they trigger it."
-            : $"Set flow {id.Trim()} to {canonical}: if it is live, it stops sending to people who trigger it.";
+            ? $"Set flow {IdentifierRules.Quote(id.Trim())} LIVE: from now on it sends to real people as they trigger it."
+            : $"Set flow {IdentifierRules.Quote(id.Trim())} to {canonical}: if it is live, it stops sending to people who trigger it.";
         if (await gate.ConfirmAsync(request, summary, cancellationToken).ConfigureAwait(false) is { } unconfirmed)
         {
             return unconfirmed;

@@ -135,7 +135,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         var errors = new ArgumentErrors();
         TextRules.Required("id", id, errors);
         errors.ThrowIfAny();
-        if (await gate.ConfirmAsync(request, $"Delete list {id.Trim()} for good. Its profiles and their consent remain; flows triggered by it lose their trigger.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
+        if (await gate.ConfirmAsync(request, $"Delete list {IdentifierRules.Quote(id.Trim())} for good. Its profiles and their consent remain; flows triggered by it lose their trigger.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
         {
             return unconfirmed;
         }
@@ -199,7 +199,7 @@ public sealed class ListTools(KlaviyoClient klaviyo, ResourceNameResolver names,
         var all = ids.Concat(found.Values).Distinct().ToList();
         var who = string.Join(", ", ids.Take(5).Concat(addresses.Where(found.ContainsKey)).Take(5).Select(IdentifierRules.Quote));
         if (all.Count > 0 &&
-            await gate.ConfirmAsync(request, $"Remove {all.Count} profile(s) from list {listId}: {who}{(all.Count > 5 ? ", …" : "")}. Their consent is unchanged.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
+            await gate.ConfirmAsync(request, $"Remove {all.Count} profile(s) from list {IdentifierRules.Quote(listId)}: {who}{(all.Count > 5 ? ", …" : "")}. Their consent is unchanged.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
         {
             return unconfirmed;
         }

@@ -121,7 +121,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
         var listId = await names.ListIdAsync(list_id, list_name, cancellationToken).ConfigureAwait(false);
         var scope = listId is null
             ? $"from ALL {string.Join(" and ", channels)} marketing (global, no list)"
-            : $"from {string.Join(" and ", channels)} marketing of list {listId} (those not in that list: globally)";
+            : $"from {string.Join(" and ", channels)} marketing of list {IdentifierRules.Quote(listId)} (those not in that list: globally)";
         if (await gate.ConfirmAsync(request, $"Unsubscribe {unsubscribed.Count} profile(s) {scope}: {Sample(unsubscribed.Select(p => p.Email ?? p.Phone ?? ""))}.", cancellationToken).ConfigureAwait(false) is { } unconfirmed)
         {
             return unconfirmed;
@@ -174,7 +174,7 @@ public sealed class SubscriptionTools(KlaviyoClient klaviyo, ResourceNameResolve
     private static string Sample(IEnumerable<string> items)
     {
         var all = items.ToList();
-        return string.Join(", ", all.Take(10)) + (all.Count > 10 ? $" and {all.Count - 10} more" : "");
+        return string.Join(", ", all.Take(10).Select(IdentifierRules.Quote)) + (all.Count > 10 ? $" and {all.Count - 10} more" : "");
     }
 
     [ToolOperation("bulk_unsuppress_profiles")]

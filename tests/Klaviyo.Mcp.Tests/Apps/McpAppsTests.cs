@@ -315,4 +315,18 @@ public sealed class McpAppsTests
             },
             cancellationToken: TestContext.Current.CancellationToken);
     }
+
+    [Fact]
+    public async Task A_view_of_a_tool_the_caller_is_not_offered_is_not_read()
+    {
+        using var stub = new KlaviyoStub();
+        await using var mcp = await McpHarness.StartAsync(stub, new Dictionary<string, string?> { [ServerSettings.ToolsetsVariable] = "lists" }, capabilities: WithApps());
+
+        var listed = await mcp.Client.ListResourcesAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var refused = await Assert.ThrowsAsync<ModelContextProtocol.McpProtocolException>(() =>
+            mcp.Client.ReadResourceAsync(AppViews.All[0].Uri, cancellationToken: TestContext.Current.CancellationToken).AsTask());
+
+        Assert.Empty(listed);
+        Assert.Contains("No resource", refused.Message, StringComparison.Ordinal);
+    }
 }

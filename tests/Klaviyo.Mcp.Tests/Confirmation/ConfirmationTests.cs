@@ -53,7 +53,7 @@ public sealed class ConfirmationTests
         });
 
         var result = (await mcp.CallAsync("delete_list", """{"id":"L1"}""")).AssertSuccess();
-        Assert.Contains("Delete list L1", asked);
+        Assert.Contains("Delete list \"L1\"", asked);
         Assert.Equal(sent ? 1 : 0, stub.Requests.Count);
         if (!sent)
         {
@@ -97,5 +97,42 @@ public sealed class ConfirmationTests
 
         Assert.Contains("without asking the person; nothing was sent", refused.Message, StringComparison.Ordinal);
         Assert.Equal(1, sent);
+    }
+
+    [Fact]
+    public async Task A_client_that_fails_to_ask_the_person_gets_no_token_and_nothing_is_sent()
+    {
+        using var stub = new KlaviyoStub().Answer("DELETE", "/api/lists/L1", 204);
+
+        // A 2025 client over stdio: the server asks with elicitation/create, and the client answers with an error. The SDK
+        // fails the call (or the gate declines it): either way no token the agent could redeem alone, and nothing sent.
+        await using var mcp = await McpHarness.StartAsync(stub, s_confirm, elicitation: (_, _) => throw new InvalidOperationException("the dialog was closed"), protocolVersion: "2025-06-18");
+
+        try
+        {
+            var result = await mcp.CallAsync("delete_list", """{"id":"L1"}""");
+            Assert.False(result.StructuredContent is { } content && content.TryGetProperty("confirmation_token", out _));
+        }
+        catch (ModelContextProtocol.McpException)
+        {
+            // The call failed: nothing to redeem.
+        }
+
+        Assert.Empty(stub.Requests);
+    }
+
+    [Fact]
+    public async Task A_token_for_a_body_does_not_confirm_the_body_with_a_nested_null_added()
+    {
+        using var stub = new KlaviyoStub().Answer("POST", "/api/profile-suppression-bulk-create-jobs", 202);
+        await using var mcp = await McpHarness.StartAsync(stub, s_confirm);
+        const string Body = """{"data":{"type":"profile-suppression-bulk-create-job","attributes":{"profiles":{"data":[{"type":"profile","attributes":{"email":"a@b.example"}}]}}}}""";
+        const string WithNull = """{"data":{"type":"profile-suppression-bulk-create-job","attributes":{"profiles":{"data":[{"type":"profile","attributes":{"email":"a@b.example","phone_number":null}}]}}}}""";
+
+        var token = (await mcp.CallAsync("call_operation", $$"""{"operation":"bulk_suppress_profiles","body":{{Body}}}""")).AssertSuccess().StructuredContent!.Value.GetProperty("confirmation_token").GetString();
+        var other = await mcp.CallAsync("call_operation", $$"""{"operation":"bulk_suppress_profiles","body":{{WithNull}},"confirmation_token":"{{token}}"}""");
+
+        Assert.True(other.IsError);
+        Assert.Empty(stub.Requests);
     }
 }

@@ -179,6 +179,12 @@ public sealed class OidcTests : IDisposable
         var refused = await jane.CallToolAsync("delete_list", McpHarness.Arguments("""{"list_id":"Y6nRLr"}"""), cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(refused.IsError);
         Assert.Contains("the principal \"jane\" may only make changes that can be taken back", refused.Text(), StringComparison.Ordinal);
+
+        // The same email, which the issuer says it has not verified, names nobody: refused before any tool is listed.
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+            await (await server.ConnectAsync(idp.Token(Audience, subject: "user-9", email: "jane.doe@example.com", emailVerified: false))).ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken));
+        await using var verifiedJane = await server.ConnectAsync(idp.Token(Audience, subject: "user-4", email: "jane.doe@example.com", emailVerified: true));
+        Assert.Contains((await verifiedJane.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken)), t => t.Name == "create_list");
         Assert.Empty(stub.Requests);
     }
 

@@ -64,7 +64,8 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
         string? issuer = null,
         TimeSpan? lifetime = null,
         RSA? key = null,
-        string algorithm = "RS256")
+        string algorithm = "RS256",
+        bool? emailVerified = null)
     {
         var now = DateTimeOffset.UtcNow;
         var payload = new JsonObject
@@ -82,6 +83,11 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
         if (email is not null)
         {
             payload["email"] = email;
+        }
+
+        if (emailVerified is { } verified)
+        {
+            payload["email_verified"] = verified;
         }
 
         if (groups is not null)
