@@ -99,6 +99,7 @@ public static class KlaviyoMcpHost
         {
             builder.Services.AddSingleton(services => new RedisRateLimitStore(redis, services.GetRequiredService<ILogger<RedisRateLimitStore>>()));
             builder.Services.AddSingleton<ISharedRateLimitStore>(services => services.GetRequiredService<RedisRateLimitStore>());
+            builder.Services.AddSingleton<Confirmation.ConfirmationLedger>(services => new RedisConfirmationLedger(services.GetRequiredService<RedisRateLimitStore>(), services.GetRequiredService<TimeProvider>()));
         }
 
         configure?.Invoke(builder);

@@ -51,6 +51,7 @@ public static class KlaviyoMcpServer
         services.AddTransient<ProfileImporter>();
         services.AddTransient<Klaviyo.Mcp.Tools.Coupons.CouponCodeGenerator>();
         services.AddSingleton(new ConfirmationOptions(settings.Confirm));
+        services.TryAddSingleton<ConfirmationLedger>();
         services.AddSingleton<ConfirmationGate>();
         services.AddTransient<AudienceResolver>();
         services.AddSingleton<AccountCurrency>();

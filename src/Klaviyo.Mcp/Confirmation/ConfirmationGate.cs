@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -36,7 +35,7 @@ namespace Klaviyo.Mcp.Confirmation;
 /// this call, or the person's answer. The HMAC key is derived from the Klaviyo key the call uses (so every replica
 /// serving that account checks it alike, and a key no one else holds is needed to forge one), else a per-process key.
 /// </summary>
-public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider time)
+public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider time, ConfirmationLedger ledger)
 {
     public const string TokenArgument = "confirmation_token";
 
@@ -44,7 +43,6 @@ public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider t
     public const string InputKey = "confirm";
 
     private readonly byte[] _processKey = RandomNumberGenerator.GetBytes(32);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _used = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Asks the person to confirm <paramref name="summary"/> for the call in <paramref name="request"/>. Null means go on;
@@ -75,14 +73,14 @@ public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider t
         var call = new Call(tool, Caller(request.Services), Canonical(arguments), Key(request.Services));
         if (!string.IsNullOrWhiteSpace(token))
         {
-            Redeem(call, "token", token.Trim(), TokenArgument);
+            await RedeemAsync(call, "token", token.Trim(), TokenArgument, cancellationToken).ConfigureAwait(false);
             return null;
         }
 
         if (request.Params?.RequestState is { Length: > 0 } state)
         {
             // The retry of a multi round-trip confirmation: the state is ours for exactly this call, and the answer the person's.
-            Redeem(call, "state", state, "requestState");
+            await RedeemAsync(call, "state", state, "requestState", cancellationToken).ConfigureAwait(false);
             var answer = request.Params.InputResponses is { } responses && responses.TryGetValue(InputKey, out var response)
                 ? response.Deserialize(InputResponse.ElicitResultJsonTypeInfo)
                 : null;
@@ -223,7 +221,7 @@ public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider t
         return $"{expiry}.{nonce}.{Mac(call, purpose, expiry, nonce)}";
     }
 
-    private void Redeem(Call call, string purpose, string value, string argument)
+    private async Task RedeemAsync(Call call, string purpose, string value, string argument, CancellationToken cancellationToken)
     {
         var tool = call.Tool;
         var parts = value.Split('.');
@@ -242,15 +240,7 @@ public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider t
                 $"expired at {expires.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)} (confirmations last 10 minutes). Call {tool} without {TokenArgument} for a new summary, and confirm it with the person again");
         }
 
-        foreach (var (old, until) in _used)
-        {
-            if (until <= now)
-            {
-                _used.TryRemove(old, out _);
-            }
-        }
-
-        if (!_used.TryAdd(parts[1], expires))
+        if (!await ledger.TryUseAsync(parts[1], expires, cancellationToken).ConfigureAwait(false))
         {
             throw new ToolArgumentException(argument,
                 $"was already used: a confirmation confirms one call. Call {tool} without {TokenArgument} for a new summary, and confirm it with the person again");

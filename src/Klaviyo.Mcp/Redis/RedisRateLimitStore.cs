@@ -113,6 +113,32 @@ public sealed class RedisRateLimitStore : ISharedRateLimitStore, IAsyncDisposabl
         }
     }
 
+    /// <summary>
+    /// Sets <paramref name="key"/> for <paramref name="lifetime"/> if no replica has set it: true when this call set it,
+    /// false when it was set already, null when Redis cannot be reached (as for the rate limits, said once in the log).
+    /// </summary>
+    public async ValueTask<bool?> TrySetOnceAsync(string key, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var connection = await _connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!connection.IsConnected)
+        {
+            Unreachable("not connected");
+            return null;
+        }
+
+        try
+        {
+            var set = await connection.GetDatabase().StringSetAsync(key, 1, lifetime, When.NotExists).WaitAsync(cancellationToken).ConfigureAwait(false);
+            Reachable();
+            return set;
+        }
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+        {
+            Unreachable(ex.GetType().Name);
+            return null;
+        }
+    }
+
     /// <summary>The Redis key of an account's bucket: its key's fingerprint, never the key.</summary>
     public static string Key(string account, string bucket) => KeyPrefix + account + ":" + bucket;
 
