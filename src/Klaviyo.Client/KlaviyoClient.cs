@@ -100,16 +100,18 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
         var replayable = OperationAccessRules.IsSafeToRepeat(operation, body);
 
         // The request's own key (a person's or a team token's account, when serving over HTTP), else the configured one.
+        // A person's OAuth access token (sign in with Klaviyo), when the host set one, goes instead of any key.
+        var accessToken = string.IsNullOrWhiteSpace(credentials.AccessToken) ? null : credentials.AccessToken;
         var apiKey = string.IsNullOrWhiteSpace(credentials.ApiKey) ? _options.ApiKey : credentials.ApiKey;
-        if (string.IsNullOrWhiteSpace(apiKey))
+        if (accessToken is null && string.IsNullOrWhiteSpace(apiKey))
         {
             throw new KlaviyoConfigurationException(
                 "No Klaviyo API key is configured. Set KLAVIYO_API_KEY (or PRIVATE_API_KEY) to a private API key (pk_...) in the MCP server's environment, then restart the server.");
         }
 
         using var request = new HttpRequestMessage(method, new Uri(BaseAddress(_options.BaseUrl), relativePath));
-        request.Headers.TryAddWithoutValidation("Authorization", "Klaviyo-API-Key " + apiKey);
-        request.Options.Set(KlaviyoRequestOptions.Account, ApiKeyFingerprint.Of(apiKey));
+        request.Headers.TryAddWithoutValidation("Authorization", accessToken is not null ? "Bearer " + accessToken : "Klaviyo-API-Key " + apiKey);
+        request.Options.Set(KlaviyoRequestOptions.Account, accessToken is not null ? credentials.Account ?? ApiKeyFingerprint.Of(accessToken) : ApiKeyFingerprint.Of(apiKey!));
         request.Headers.TryAddWithoutValidation("revision", _options.Revision);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonApiMediaType));
         request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);

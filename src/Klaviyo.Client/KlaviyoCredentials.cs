@@ -1,12 +1,22 @@
 namespace Klaviyo.Client;
 
 /// <summary>
-/// The API key of the call being served, for a host that serves several people or accounts at once: it is scoped to one
-/// request and set before a tool runs. While it holds no key, <see cref="KlaviyoClient"/> uses
+/// The credentials of the call being served, for a host that serves several people or accounts at once: scoped to one
+/// request and set before a tool runs. Either a private API key, or a person's OAuth access token (sign in with
+/// Klaviyo), sent as <c>Authorization: Bearer</c>. While it holds neither, <see cref="KlaviyoClient"/> uses
 /// <see cref="KlaviyoClientOptions.ApiKey"/>, so a host with one configured key never touches it.
 /// </summary>
 public sealed class KlaviyoCredentials
 {
     /// <summary>The private API key (<c>pk_...</c>) for this request only; null means the configured one.</summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>A person's Klaviyo OAuth access token for this request only; when set it is used instead of any key.</summary>
+    public string? AccessToken { get; set; }
+
+    /// <summary>
+    /// With <see cref="AccessToken"/>: what the rate limits of its Klaviyo account count by, holding no secret (the
+    /// fingerprint of the account's id); null: the token's own fingerprint.
+    /// </summary>
+    public string? Account { get; set; }
 }

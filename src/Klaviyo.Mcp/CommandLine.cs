@@ -18,7 +18,7 @@ public sealed record CommandLine(IReadOnlyDictionary<string, string?> Overrides,
                klaviyo-mcp serve [--port N] [--host IP] [options]
                                                          Streamable HTTP at /mcp for a team, behind any load balancer;
                                                          needs KLAVIYO_HTTP_TOKENS_FILE or KLAVIYO_HTTP_ACCEPT_KLAVIYO_KEYS=true
-                                                         (or KLAVIYO_HTTP_AUTH=oidc: your identity provider)
+                                                         (or KLAVIYO_HTTP_AUTH=oidc or klaviyo: sign-in)
                klaviyo-mcp doctor                        check the key, the account and each toolset's scopes
 
         Options:

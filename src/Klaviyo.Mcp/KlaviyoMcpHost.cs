@@ -3,6 +3,7 @@ using Klaviyo.Client.RateLimiting;
 using Klaviyo.Mcp.Access;
 using Klaviyo.Mcp.Http;
 using Klaviyo.Mcp.Logging;
+using Klaviyo.Mcp.OAuth;
 using Klaviyo.Mcp.Redis;
 using Klaviyo.Mcp.Stdio;
 using Microsoft.AspNetCore.Builder;
@@ -95,6 +96,27 @@ public static class KlaviyoMcpHost
             OidcJwtBearer.Add(builder.Services, oidc);
         }
 
+        if (http.KlaviyoOAuth is { } signIn)
+        {
+            builder.Services.AddSingleton(signIn);
+            builder.Services.AddSingleton(services => new OAuthClients(signIn.AllowLoopbackClients));
+            builder.Services.AddSingleton(services => new OAuthGrants(services.GetService<TimeProvider>() ?? TimeProvider.System, signIn.AccessTokenLifetime));
+            builder.Services.AddSingleton(new TokenSealer(signIn.ClientId, signIn.ClientSecret));
+            builder.Services.AddHttpClient(nameof(KlaviyoTokenClient));
+            builder.Services.AddSingleton(services => new KlaviyoTokenClient(
+                services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(KlaviyoTokenClient)), signIn, services.GetService<TimeProvider>() ?? TimeProvider.System));
+            builder.Services.AddSingleton(services => new KlaviyoSignIn(
+                signIn,
+                settings,
+                services.GetRequiredService<OAuthClients>(),
+                services.GetRequiredService<OAuthGrants>(),
+                services.GetRequiredService<KlaviyoTokenClient>(),
+                services.GetRequiredService<TokenSealer>(),
+                services.GetService<TimeProvider>() ?? TimeProvider.System,
+                services.GetRequiredService<ILogger<KlaviyoSignIn>>()));
+            builder.Services.AddSingleton<KlaviyoSignInAuthentication>();
+        }
+
         if (http.Redis is { } redis)
         {
             builder.Services.AddSingleton(services => new RedisRateLimitStore(redis, services.GetRequiredService<ILogger<RedisRateLimitStore>>()));
@@ -123,7 +145,13 @@ public static class KlaviyoMcpHost
         var app = builder.Build();
         var origins = app.Services.GetRequiredService<OriginValidation>();
         app.Use(next => context => origins.InvokeAsync(context, next));
-        if (http.Oidc is not null)
+        if (http.KlaviyoOAuth is not null)
+        {
+            var signInAuthentication = app.Services.GetRequiredService<KlaviyoSignInAuthentication>();
+            app.Use(next => context => signInAuthentication.InvokeAsync(context, next));
+            app.Services.GetRequiredService<KlaviyoSignIn>().Map(app);
+        }
+        else if (http.Oidc is not null)
         {
             var oidcAuthentication = app.Services.GetRequiredService<OidcAuthentication>();
             app.Use(next => context => oidcAuthentication.InvokeAsync(context, next));
@@ -144,7 +172,7 @@ public static class KlaviyoMcpHost
                     baseUrl + BearerAuthentication.McpPath,
                     "Klaviyo MCP server",
                     ["header"],
-                    http.Oidc is { } issuer ? [issuer.Issuer] : null,
+                    http.Oidc is { } issuer ? [issuer.Issuer] : http.KlaviyoOAuth is { } signInIssuer ? [signInIssuer.Issuer] : null,
                     http.Oidc is { } scopes ? [scopes.ReadScope, scopes.WriteScope] : null),
                 ServeJsonContext.Default.ProtectedResourceMetadata);
         });
@@ -158,7 +186,8 @@ public static class KlaviyoMcpHost
             "{Server} {Version} serve: authentication by {Mode}; rate limits {Limits}; imports over HTTP {Imports}",
             KlaviyoMcpServer.ServerName,
             ServerSettings.ServerVersion,
-            http.Oidc is { } identity ? $"access tokens of {identity.Issuer} ({http.Tokens?.Principals.Count} principal(s))"
+            http.KlaviyoOAuth is { } oauthApp ? $"sign in with Klaviyo ({oauthApp})"
+                : http.Oidc is { } identity ? $"access tokens of {identity.Issuer} ({http.Tokens?.Principals.Count} principal(s))"
                 : http.Tokens is { } tokens ? $"{tokens.Tokens.Count} team token(s)" : "each caller's own Klaviyo key",
             http.Redis is null ? "counted in this process" : "shared through Redis",
             http.AllowImports ? "allowed" : "off");

@@ -42,13 +42,14 @@ internal static class ToolErrorFilter
                 var toolName = context.Params?.Name ?? "tool";
                 var logger = context.Services?.GetService<ILoggerFactory>()?.CreateLogger("Klaviyo.Mcp.Tools");
                 var apiKey = context.Services?.GetService<IOptions<KlaviyoClientOptions>>()?.Value.ApiKey;
-                var requestKey = context.Services?.GetService<KlaviyoCredentials>()?.ApiKey;
+                var requestCredentials = context.Services?.GetService<KlaviyoCredentials>();
+                var requestKey = requestCredentials?.ApiKey;
                 var binding = ArgumentBindingErrors.TryExplain(context, exception);
                 Log(logger, binding is null ? exception : null, toolName);
                 var message = binding is not null
                     ? ToolErrorMessages.InvalidArguments(binding)
                     : ToolErrorMessages.Describe(exception, toolName);
-                return ToolResults.Error(Secrets.Redact(Secrets.Redact(message, apiKey), requestKey));
+                return ToolResults.Error(Secrets.Redact(Secrets.Redact(Secrets.Redact(message, apiKey), requestKey), requestCredentials?.AccessToken));
             }
         };
 

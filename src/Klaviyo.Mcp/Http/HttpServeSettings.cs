@@ -42,6 +42,9 @@ public sealed record HttpServeSettings
     /// <summary><c>KLAVIYO_HTTP_AUTH=oidc</c>: the issuer whose JWT access tokens are accepted (and no other bearer); null in the other modes.</summary>
     public OidcSettings? Oidc { get; init; }
 
+    /// <summary><c>KLAVIYO_HTTP_AUTH=klaviyo</c>: the Klaviyo OAuth app people sign in through (and no other bearer); null in the other modes.</summary>
+    public Klaviyo.Mcp.OAuth.KlaviyoOAuthSettings? KlaviyoOAuth { get; init; }
+
     /// <summary>Bring-your-own-key mode: the bearer token is the caller's own Klaviyo private key.</summary>
     public bool AcceptKlaviyoKeys { get; init; }
 
@@ -79,12 +82,7 @@ public sealed record HttpServeSettings
         }
 
         var publicUrl = ReadPublicUrl(configuration[PublicUrlVariable], problems);
-        if (mode == "klaviyo")
-        {
-            // Its settings are read and checked already; the flow itself is not served yet.
-            Klaviyo.Mcp.OAuth.KlaviyoOAuthSettings.Read(configuration, publicUrl, problems);
-            problems.Add($"{AuthVariable}=klaviyo (sign in with Klaviyo) is not available in this version; {AuthVariable}=oidc signs people in with your identity provider");
-        }
+        var klaviyoOAuth = mode == "klaviyo" ? Klaviyo.Mcp.OAuth.KlaviyoOAuthSettings.Read(configuration, publicUrl, problems) : null;
 
         var settings = new HttpServeSettings
         {
@@ -98,6 +96,7 @@ public sealed record HttpServeSettings
             AllowedOrigins = ReadOrigins(configuration[AllowedOriginsVariable], problems),
             MaxConcurrentCalls = ServerSettings.ReadNumber(configuration, MaxConcurrentCallsVariable, 1, 1000, problems) is { } calls ? (int)calls : defaults.MaxConcurrentCalls,
             Redis = ServerSettings.NonEmpty(configuration[RedisVariable]),
+            KlaviyoOAuth = klaviyoOAuth,
         };
 
         if (mode == "oidc")
@@ -105,6 +104,13 @@ public sealed record HttpServeSettings
             if (settings.AcceptKlaviyoKeys)
             {
                 problems.Add($"{AuthVariable}=oidc and {AcceptKlaviyoKeysVariable}=true are two authentication modes: choose one");
+            }
+        }
+        else if (mode == "klaviyo")
+        {
+            if (settings.AcceptKlaviyoKeys || tokensFile is not null)
+            {
+                problems.Add($"{AuthVariable}=klaviyo signs people in with their Klaviyo login: leave {TokensFileVariable} and {AcceptKlaviyoKeysVariable} unset");
             }
         }
         else if (mode is not null)

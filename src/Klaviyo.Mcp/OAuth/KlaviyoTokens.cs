@@ -15,5 +15,17 @@ public sealed class KlaviyoTokens(string accessToken, string refreshToken, DateT
 
     public string Scope { get; } = scope;
 
+    /// <summary>The text <see cref="TokenSealer"/> seals: expiry, scope and both tokens, one a line (none holds a line break).</summary>
+    internal string ToSealable() => string.Join('\n', Expires.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), Scope, AccessToken, RefreshToken);
+
+    /// <summary>The tokens of a <see cref="ToSealable"/> text, or null when it is not one.</summary>
+    internal static KlaviyoTokens? FromSealable(string? text)
+    {
+        var parts = text?.Split('\n');
+        return parts is { Length: 4 } && long.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var expires)
+            ? new KlaviyoTokens(parts[2], parts[3], DateTimeOffset.FromUnixTimeMilliseconds(expires), parts[1])
+            : null;
+    }
+
     public override string ToString() => $"Klaviyo tokens (scope {Scope}, expiring {Expires:O})";
 }

@@ -27,6 +27,13 @@ public sealed class OAuthClients(bool allowLoopbackClients) : IDisposable
     /// <summary>Registers a public client (RFC 7591); the error is an RFC 7591 error code and description.</summary>
     public (OAuthClient? Client, string? Error, string? Description) Register(ClientMetadataDocument request)
     {
+        // A client asking for a secret (the C# SDK asks for client_secret_post) is registered as public all the same, as
+        // RFC 7591 §3.2.1 lets a server do: its answer says none, no secret is issued, and PKCE protects the code.
+        if (request.TokenEndpointAuthMethod is "client_secret_post" or "client_secret_basic")
+        {
+            request.TokenEndpointAuthMethod = "none";
+        }
+
         if (Check(request) is { } problem)
         {
             return (null, problem.Error, problem.Description);

@@ -19,6 +19,12 @@ public sealed class OAuthGrant(string id, string clientId, string resource, stri
     /// <summary>Klaviyo's access and refresh tokens, sealed; replaced when they are refreshed.</summary>
     public string SealedKlaviyoTokens { get; set; } = sealedKlaviyoTokens;
 
+    /// <summary>
+    /// What the rate limits of the person's Klaviyo account count by: the fingerprint of the account's id, read at
+    /// sign-in (the same for everyone signed in to that account, and no secret).
+    /// </summary>
+    public string? Account { get; set; }
+
     /// <summary>Set once, never cleared: every code and token of the grant is refused from then on.</summary>
     public bool Revoked { get; set; }
 

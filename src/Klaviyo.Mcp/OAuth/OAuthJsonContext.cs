@@ -7,4 +7,6 @@ namespace Klaviyo.Mcp.OAuth;
 [JsonSerializable(typeof(ClientMetadataDocument))]
 [JsonSerializable(typeof(AuthorizationServerMetadata))]
 [JsonSerializable(typeof(KlaviyoTokenResponse))]
+[JsonSerializable(typeof(OAuthTokenResponse))]
+[JsonSerializable(typeof(OAuthError))]
 internal sealed partial class OAuthJsonContext : JsonSerializerContext;

@@ -11,7 +11,7 @@ public sealed class KlaviyoOAuthSettingsTests
     private const string Secret = "kl-oauth-secret-7f6e5d4c3b2a";
 
     [Fact]
-    public void Every_missing_variable_is_named_in_one_problem_and_the_mode_is_not_served_yet()
+    public void Every_missing_variable_is_named_in_one_problem_and_another_authentication_mode_beside_it_is_refused()
     {
         var failure = Assert.Throws<ServerConfigurationException>(() => ReadServe(new() { [HttpServeSettings.AuthVariable] = "klaviyo" }));
 
@@ -19,7 +19,18 @@ public sealed class KlaviyoOAuthSettingsTests
         Assert.Contains(KlaviyoOAuthSettings.ClientIdVariable, missing, StringComparison.Ordinal);
         Assert.Contains(KlaviyoOAuthSettings.ClientSecretVariable, missing, StringComparison.Ordinal);
         Assert.Contains(HttpServeSettings.PublicUrlVariable, missing, StringComparison.Ordinal);
-        Assert.Contains(failure.Problems, p => p.Contains("not available in this version", StringComparison.Ordinal));
+        Assert.DoesNotContain(failure.Problems, p => p.Contains("not available", StringComparison.Ordinal));
+
+        var both = Assert.Throws<ServerConfigurationException>(() => ReadServe(new()
+        {
+            [HttpServeSettings.AuthVariable] = "klaviyo",
+            [KlaviyoOAuthSettings.ClientIdVariable] = "app-1",
+            [KlaviyoOAuthSettings.ClientSecretVariable] = Secret,
+            [HttpServeSettings.PublicUrlVariable] = "https://mcp.example.test",
+            [HttpServeSettings.AcceptKlaviyoKeysVariable] = "true",
+        }));
+        Assert.Contains(HttpServeSettings.AcceptKlaviyoKeysVariable, Assert.Single(both.Problems), StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, both.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed class OAuthClientsTests : IAsyncLifetime
     [Theory]
     [InlineData(null, null, "invalid_redirect_uri")]
     [InlineData("http://app.example.test/cb", null, "invalid_redirect_uri")]
-    [InlineData("https://app.example.test/cb", "client_secret_basic", "invalid_client_metadata")]
+    [InlineData("https://app.example.test/cb", "private_key_jwt", "invalid_client_metadata")]
     public void A_registration_with_unusable_metadata_is_refused(string? redirect, string? authMethod, string expected)
     {
         using var clients = new OAuthClients(false);

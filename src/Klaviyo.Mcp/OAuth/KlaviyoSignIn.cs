@@ -1,0 +1,295 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Klaviyo.Client;
+using Klaviyo.Mcp.Access;
+using Klaviyo.Mcp.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Klaviyo.Mcp.OAuth;
+
+/// <summary>
+/// <c>KLAVIYO_HTTP_AUTH=klaviyo</c>: the authorization server MCP clients sign in through, itself a client of Klaviyo's
+/// OAuth. Its endpoints (paths of <see cref="AuthorizationServerMetadata"/>): the RFC 8414 metadata, registration
+/// (RFC 7591), authorize (the client and its redirect URI checked before anything is redirected, PKCE S256 required,
+/// then the person is sent to Klaviyo with the server's own client id, state and PKCE pair), Klaviyo's callback (the
+/// code exchanged with the app's secret and the verifier, then the client gets a code of the server's own and its
+/// state back), token (codes and rotating refresh tokens of <see cref="OAuthGrants"/>) and revocation (always 200, and
+/// Klaviyo's grant revoked best effort). Klaviyo's tokens never leave the server, and are kept only sealed.
+/// </summary>
+internal sealed class KlaviyoSignIn(
+    KlaviyoOAuthSettings settings,
+    ServerSettings server,
+    OAuthClients clients,
+    OAuthGrants grants,
+    KlaviyoTokenClient klaviyo,
+    TokenSealer sealer,
+    TimeProvider time,
+    ILogger<KlaviyoSignIn> logger)
+{
+    public const string CallbackPath = "/oauth/callback";
+
+    /// <summary>How long a person may take at Klaviyo's consent page.</summary>
+    public static readonly TimeSpan AuthorizationLifetime = TimeSpan.FromMinutes(10);
+
+    private readonly ConcurrentDictionary<string, PendingAuthorization> _pending = new(StringComparer.Ordinal);
+
+    /// <summary>The resource (RFC 8707) the server's tokens are for: <c>&lt;public&gt;/mcp</c>.</summary>
+    public string Resource => settings.Issuer + BearerAuthentication.McpPath;
+
+    public void Map(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder app)
+    {
+        app.MapGet(AuthorizationServerMetadata.Path, (RequestDelegate)(context =>
+            context.Response.WriteAsJsonAsync(AuthorizationServerMetadata.For(settings.Issuer), OAuthJsonContext.Default.AuthorizationServerMetadata)));
+        app.MapPost(AuthorizationServerMetadata.RegisterPath, (RequestDelegate)RegisterAsync);
+        app.MapGet(AuthorizationServerMetadata.AuthorizePath, (RequestDelegate)AuthorizeAsync);
+        app.MapGet(CallbackPath, (RequestDelegate)CallbackAsync);
+        app.MapPost(AuthorizationServerMetadata.TokenPath, (RequestDelegate)TokenAsync);
+        app.MapPost(AuthorizationServerMetadata.RevokePath, (RequestDelegate)RevokeAsync);
+    }
+
+    private async Task RegisterAsync(HttpContext context)
+    {
+        ClientMetadataDocument? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(context.Request.Body, OAuthJsonContext.Default.ClientMetadataDocument, context.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            request = null;
+        }
+
+        if (request is null)
+        {
+            await ErrorAsync(context, "invalid_client_metadata", "The body must be a JSON client metadata document (RFC 7591).");
+            return;
+        }
+
+        var (client, error, description) = clients.Register(request);
+        if (client is null)
+        {
+            await ErrorAsync(context, error!, description!);
+            return;
+        }
+
+        logger.LogInformation("Registered the client {ClientId} ({ClientName})", client.ClientId, client.ClientName);
+        context.Response.StatusCode = StatusCodes.Status201Created;
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsJsonAsync(
+            new ClientMetadataDocument
+            {
+                ClientId = client.ClientId,
+                ClientName = client.ClientName,
+                RedirectUris = [.. client.RedirectUris],
+                TokenEndpointAuthMethod = "none",
+                GrantTypes = ["authorization_code", "refresh_token"],
+                ResponseTypes = ["code"],
+            },
+            OAuthJsonContext.Default.ClientMetadataDocument);
+    }
+
+    private async Task AuthorizeAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var (client, refusal) = await clients.FindAsync(query["client_id"], context.RequestAborted);
+        if (client is null)
+        {
+            // Never redirect for a client that is not known: the redirect URI could be anyone's.
+            await PageAsync(context, StatusCodes.Status400BadRequest, "This application is not known to this server: " + refusal + ".");
+            return;
+        }
+
+        string? redirectUri = query["redirect_uri"];
+        if (redirectUri is null && client.RedirectUris.Count == 1)
+        {
+            redirectUri = client.RedirectUris[0];
+        }
+
+        if (!client.Allows(redirectUri))
+        {
+            await PageAsync(context, StatusCodes.Status400BadRequest, "redirect_uri is not one this application registered.");
+            return;
+        }
+
+        string? state = query["state"];
+        if (query["response_type"] != "code")
+        {
+            Redirect(context, redirectUri!, state, ("error", "unsupported_response_type"), ("error_description", "response_type must be code"));
+            return;
+        }
+
+        string? challenge = query["code_challenge"];
+        if (!Pkce.IsAcceptedChallenge(challenge, query["code_challenge_method"]))
+        {
+            Redirect(context, redirectUri!, state, ("error", "invalid_request"), ("error_description", "PKCE is required: code_challenge with code_challenge_method=S256"));
+            return;
+        }
+
+        var resource = (string?)query["resource"] ?? Resource;
+        if (resource != Resource)
+        {
+            Redirect(context, redirectUri!, state, ("error", "invalid_target"), ("error_description", "resource must be " + Resource));
+            return;
+        }
+
+        var verifier = Pkce.NewVerifier();
+        var ownState = NewSecret();
+        Expire();
+        _pending[ownState] = new PendingAuthorization(client.ClientId, redirectUri!, state, challenge!, resource, verifier, time.GetUtcNow() + AuthorizationLifetime);
+        context.Response.Redirect(KlaviyoAuthorizationRequest.Url(settings, ownState, Pkce.Challenge(verifier), KlaviyoScopes.For(server.Access)).AbsoluteUri);
+    }
+
+    private async Task CallbackAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        if (query["state"].ToString() is not { Length: > 0 } ownState || !_pending.TryRemove(ownState, out var pending) || time.GetUtcNow() >= pending.Expires)
+        {
+            await PageAsync(context, StatusCodes.Status400BadRequest, "This sign-in is unknown or took too long: start again from your application.");
+            return;
+        }
+
+        if (query["error"].ToString() is { Length: > 0 } error)
+        {
+            // The person denied consent (access_denied) or Klaviyo refused: the client hears it with its state.
+            Redirect(context, pending.RedirectUri, pending.ClientState, ("error", error == "access_denied" ? error : "access_denied"), ("error_description", "The sign-in at Klaviyo was not completed."));
+            return;
+        }
+
+        KlaviyoTokens tokens;
+        try
+        {
+            tokens = await klaviyo.ExchangeAsync(query["code"].ToString(), pending.KlaviyoVerifier, context.RequestAborted);
+        }
+        catch (HttpRequestException ex)
+        {
+            logger.LogWarning("Klaviyo did not exchange the sign-in code of the client {ClientId}: {Reason}", pending.ClientId, ex.Message);
+            Redirect(context, pending.RedirectUri, pending.ClientState, ("error", "server_error"), ("error_description", "Klaviyo did not complete the sign-in; try again."));
+            return;
+        }
+
+        var grantId = NewSecret();
+        var grant = new OAuthGrant(grantId, pending.ClientId, pending.Resource, tokens.Scope, sealer.Seal(tokens.ToSealable(), grantId))
+        {
+            Account = await AccountAsync(context, tokens.AccessToken, grantId),
+        };
+        var code = grants.IssueCode(grant, pending.RedirectUri, pending.CodeChallenge);
+        logger.LogInformation("Signed a person in with Klaviyo for the client {ClientId}", pending.ClientId);
+        Redirect(context, pending.RedirectUri, pending.ClientState, ("code", code));
+    }
+
+    /// <summary>
+    /// What rate limits count by for this person: the fingerprint of their Klaviyo account's id (read with the new
+    /// token, <c>accounts:read</c> is always granted), so that everyone signed in to one account shares its limits as
+    /// Klaviyo counts them; when the account cannot be read, the grant's own (limits per person, never shared wrongly).
+    /// </summary>
+    private async Task<string> AccountAsync(HttpContext context, string accessToken, string grantId)
+    {
+        var credentials = context.RequestServices.GetRequiredService<KlaviyoCredentials>();
+        credentials.AccessToken = accessToken;
+        credentials.Account = ApiKeyFingerprint.Of("grant:" + grantId);
+        try
+        {
+            var accounts = await context.RequestServices.GetRequiredService<KlaviyoClient>().GetAccountsAsync(context.RequestAborted);
+            var data = accounts.Data;
+            var account = data.ValueKind == JsonValueKind.Array && data.GetArrayLength() > 0 ? data[0] : data;
+            if (account.ValueKind == JsonValueKind.Object && account.TryGetProperty("id", out var id) && id.GetString() is { Length: > 0 } accountId)
+            {
+                return ApiKeyFingerprint.Of("account:" + accountId);
+            }
+        }
+        catch (KlaviyoException ex)
+        {
+            logger.LogWarning("Could not read the signed-in person's Klaviyo account ({Error}); their rate limits count on their own", ex.GetType().Name);
+        }
+        finally
+        {
+            credentials.AccessToken = null;
+        }
+
+        return credentials.Account;
+    }
+
+    private async Task TokenAsync(HttpContext context)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            await ErrorAsync(context, "invalid_request", "The body must be application/x-www-form-urlencoded.");
+            return;
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        string? resource = form["resource"];
+        var result = (string?)form["grant_type"] switch
+        {
+            "authorization_code" => grants.Redeem(form["code"], form["client_id"], form["redirect_uri"], form["code_verifier"], resource),
+            "refresh_token" => grants.Refresh(form["refresh_token"], form["client_id"], resource),
+            _ => OAuthTokenResult.Fail("unsupported_grant_type", "grant_type must be authorization_code or refresh_token."),
+        };
+        context.Response.Headers.CacheControl = "no-store";
+        if (!result.Succeeded)
+        {
+            await ErrorAsync(context, result.Error!, result.ErrorDescription ?? result.Error!);
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(
+            new OAuthTokenResponse(result.AccessToken!, "Bearer", result.ExpiresIn, result.RefreshToken, result.Scope),
+            OAuthJsonContext.Default.OAuthTokenResponse);
+    }
+
+    private async Task RevokeAsync(HttpContext context)
+    {
+        if (context.Request.HasFormContentType && (await context.Request.ReadFormAsync(context.RequestAborted))["token"].ToString() is { Length: > 0 } token
+            && grants.RevokeToken(token) is { } grant)
+        {
+            logger.LogInformation("Revoked a sign-in of the client {ClientId}", grant.ClientId);
+            if (KlaviyoTokens.FromSealable(sealer.Open(grant.SealedKlaviyoTokens, grant.Id)) is { } tokens)
+            {
+                // Best effort: whether Klaviyo took it changes nothing in the answer.
+                await klaviyo.RevokeAsync(tokens.RefreshToken, context.RequestAborted);
+            }
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    private void Redirect(HttpContext context, string redirectUri, string? state, params (string Name, string Value)[] parameters)
+    {
+        var all = parameters.Concat(state is null ? [] : [("state", state)]).Append(("iss", settings.Issuer));
+        var query = string.Join('&', all.Select(p => p.Item1 + "=" + Uri.EscapeDataString(p.Item2)));
+        context.Response.Redirect(redirectUri + (redirectUri.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query);
+    }
+
+    private static Task ErrorAsync(HttpContext context, string error, string description)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return context.Response.WriteAsJsonAsync(new OAuthError(error, description), OAuthJsonContext.Default.OAuthError);
+    }
+
+    private static Task PageAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync("Sign in with Klaviyo: " + message + "\n");
+    }
+
+    private void Expire()
+    {
+        var now = time.GetUtcNow();
+        foreach (var (state, pending) in _pending)
+        {
+            if (now >= pending.Expires)
+            {
+                _pending.TryRemove(state, out _);
+            }
+        }
+    }
+
+    private static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private sealed record PendingAuthorization(string ClientId, string RedirectUri, string? ClientState, string CodeChallenge, string Resource, string KlaviyoVerifier, DateTimeOffset Expires);
+}

@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using Klaviyo.Client;
+using Klaviyo.Mcp.Access;
+using Klaviyo.Mcp.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Klaviyo.Mcp.OAuth;
+
+/// <summary>
+/// In front of <c>/mcp</c> with <c>KLAVIYO_HTTP_AUTH=klaviyo</c>: the bearer must be an access token of this server
+/// (<see cref="OAuthGrants"/>; a <c>pk_</c> key or a team token is not one), else 401 pointing to the resource
+/// metadata. The person's Klaviyo access token, opened from its seal, goes in the request's
+/// <see cref="KlaviyoCredentials"/> (sent as <c>Authorization: Bearer</c>, with the rate limits of their account); an
+/// expired one is first refreshed with Klaviyo's refresh token, once per grant at a time. When Klaviyo refuses that
+/// refresh (<c>invalid_grant</c>) the grant is revoked at once: this request and every later one with its tokens is a
+/// 401, and the person signs in again. The caller goes through the one access policy with the server's restrictions.
+/// </summary>
+internal sealed class KlaviyoSignInAuthentication(
+    HttpServeSettings settings,
+    OAuthGrants grants,
+    KlaviyoTokenClient klaviyo,
+    TokenSealer sealer,
+    TimeProvider time,
+    ILogger<KlaviyoSignInAuthentication> logger)
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshing = new(StringComparer.Ordinal);
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        if (!context.Request.Path.StartsWithSegments(BearerAuthentication.McpPath))
+        {
+            await next(context);
+            return;
+        }
+
+        if (BearerAuthentication.Bearer(context.Request) is not { } bearer)
+        {
+            await ChallengeAsync(context, "invalid_request", "This server needs Authorization: Bearer <an access token of this server>: sign in with Klaviyo through your MCP client.");
+            return;
+        }
+
+        if (grants.Authenticate(bearer) is not { } grant)
+        {
+            logger.LogInformation("Refused a request from {Remote}: its bearer is not a valid access token of this server", context.Connection.RemoteIpAddress);
+            await ChallengeAsync(context, "invalid_token", "The access token is not valid (unknown, expired or revoked): sign in with Klaviyo again.");
+            return;
+        }
+
+        KlaviyoTokens? tokens;
+        try
+        {
+            tokens = await CurrentTokensAsync(grant, context.RequestAborted);
+        }
+        catch (KlaviyoGrantRevokedException)
+        {
+            grants.Revoke(grant);
+            logger.LogInformation("Klaviyo refused to refresh the sign-in {Grant} (invalid_grant): it is revoked", grant.Id);
+            await ChallengeAsync(context, "invalid_token", "Klaviyo no longer accepts this sign-in (the app was removed or access revoked): sign in with Klaviyo again.");
+            return;
+        }
+        catch (HttpRequestException ex)
+        {
+            logger.LogWarning("Klaviyo did not refresh the sign-in {Grant}: {Reason}", grant.Id, ex.Message);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "5";
+            await context.Response.WriteAsJsonAsync(new AuthenticationError("temporarily_unavailable", "Klaviyo did not renew your sign-in just now; retry in a few seconds."), ServeJsonContext.Default.AuthenticationError);
+            return;
+        }
+
+        if (tokens is null)
+        {
+            // Sealed with another key (the client secret changed): the sign-in cannot be used any more.
+            grants.Revoke(grant);
+            await ChallengeAsync(context, "invalid_token", "This sign-in can no longer be read by the server: sign in with Klaviyo again.");
+            return;
+        }
+
+        var credentials = context.RequestServices.GetRequiredService<KlaviyoCredentials>();
+        credentials.AccessToken = tokens.AccessToken;
+        credentials.Account = grant.Account;
+        context.RequestServices.GetRequiredService<RequestCaller>().Current =
+            new Caller("your Klaviyo sign-in", "klaviyo:" + grant.Id, AccessRestrictions.None);
+        await next(context);
+    }
+
+    /// <summary>The grant's Klaviyo tokens, refreshed first when the access token has expired; null when the seal cannot be opened.</summary>
+    private async Task<KlaviyoTokens?> CurrentTokensAsync(OAuthGrant grant, CancellationToken cancellationToken)
+    {
+        var tokens = KlaviyoTokens.FromSealable(sealer.Open(grant.SealedKlaviyoTokens, grant.Id));
+        if (tokens is null || time.GetUtcNow() < tokens.Expires)
+        {
+            return tokens;
+        }
+
+        var gate = _refreshing.GetOrAdd(grant.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            // Another request may have refreshed while this one waited.
+            tokens = KlaviyoTokens.FromSealable(sealer.Open(grant.SealedKlaviyoTokens, grant.Id));
+            if (tokens is null || time.GetUtcNow() < tokens.Expires)
+            {
+                return tokens;
+            }
+
+            var fresh = await klaviyo.RefreshAsync(tokens.RefreshToken, cancellationToken);
+            grant.SealedKlaviyoTokens = sealer.Seal(fresh.ToSealable(), grant.Id);
+            return fresh;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private Task ChallengeAsync(HttpContext context, string error, string description) =>
+        BearerChallenge.WriteAsync(context, settings, StatusCodes.Status401Unauthorized, error, description);
+}

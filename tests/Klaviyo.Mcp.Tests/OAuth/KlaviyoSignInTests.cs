@@ -1,0 +1,365 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Web;
+using Klaviyo.Mcp.Http;
+using Klaviyo.Mcp.OAuth;
+using Klaviyo.Testing;
+using ModelContextProtocol.Client;
+
+namespace Klaviyo.Mcp.Tests;
+
+/// <summary>
+/// <c>KLAVIYO_HTTP_AUTH=klaviyo</c> end to end: serve as the authorization server of MCP clients and a client of a stub
+/// Klaviyo OAuth server (the stub's token and revoke endpoints; the test plays the person at Klaviyo's consent page by
+/// following the server's redirect and calling its callback): discovery, registration, authorize, callback, token,
+/// rotation, revocation, the person's Klaviyo token on every call, its refresh, and <c>invalid_grant</c>.
+/// </summary>
+public sealed class KlaviyoSignInTests
+{
+    private const string AppId = "kl-app-1";
+    private const string AppSecret = "kl-app-secret-0f1e2d3c4b5a";
+    private const string KlaviyoAccess = "kl-access-token-aaaa1111";
+    private const string KlaviyoRefresh = "kl-refresh-token-bbbb2222";
+    private const string KlaviyoAccess2 = "kl-access-token-cccc3333";
+    private const string ClientRedirect = "http://127.0.0.1:1/callback";
+    private const string ToolsList = """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""";
+    private const string Accounts = """{"data":[{"type":"account","id":"AbC123","attributes":{"contact_information":{"organization_name":"Acme"}}}]}""";
+
+    private static string TokenAnswer(string access, int expiresIn = 3600) =>
+        $$"""{"access_token":"{{access}}","refresh_token":"{{KlaviyoRefresh}}","expires_in":{{expiresIn}},"token_type":"Bearer","scope":"accounts:read events:read"}""";
+
+    private static Dictionary<string, string?> Environment(KlaviyoStub stub, string publicUrl, int? port = null)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            [HttpServeSettings.AuthVariable] = "klaviyo",
+            [HttpServeSettings.PublicUrlVariable] = publicUrl,
+            [KlaviyoOAuthSettings.ClientIdVariable] = AppId,
+            [KlaviyoOAuthSettings.ClientSecretVariable] = AppSecret,
+            [KlaviyoOAuthSettings.AuthorizeUrlVariable] = new Uri(stub.Url, "/oauth/authorize").AbsoluteUri,
+            [KlaviyoOAuthSettings.TokenUrlVariable] = new Uri(stub.Url, "/oauth/token").AbsoluteUri,
+            [KlaviyoOAuthSettings.RevokeUrlVariable] = new Uri(stub.Url, "/oauth/revoke").AbsoluteUri,
+        };
+        if (port is { } p)
+        {
+            environment[HttpServeSettings.PortVariable] = p.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return environment;
+    }
+
+    private static async Task<HttpHarness> StartAsync(KlaviyoStub stub)
+    {
+        var port = FreePort();
+        return await HttpHarness.StartAsync(stub.Url, Environment(stub, $"http://127.0.0.1:{port}", port));
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
+    public async Task Discovery_names_this_server_as_the_authorization_server_and_mcp_refuses_anything_but_its_own_tokens()
+    {
+        using var stub = new KlaviyoStub();
+        await using var server = await StartAsync(stub);
+        var issuer = server.Url.AbsoluteUri.TrimEnd('/');
+        using var http = new HttpClient();
+
+        foreach (var path in new[] { "/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp" })
+        {
+            var metadata = JsonNode.Parse(await http.GetStringAsync(new Uri(server.Url, path), TestContext.Current.CancellationToken))!;
+            Assert.Equal(issuer + "/mcp", (string?)metadata["resource"]);
+            Assert.Equal([issuer], metadata["authorization_servers"]!.AsArray().Select(s => (string?)s));
+        }
+
+        var authorizationServer = JsonNode.Parse(await http.GetStringAsync(new Uri(server.Url, AuthorizationServerMetadata.Path), TestContext.Current.CancellationToken))!;
+        Assert.Equal(issuer, (string?)authorizationServer["issuer"]);
+        Assert.Equal(issuer + "/oauth/token", (string?)authorizationServer["token_endpoint"]);
+        Assert.True((bool?)authorizationServer["client_id_metadata_document_supported"]);
+
+        foreach (var bearer in new[] { null, KlaviyoStub.ApiKey, "some-team-token" })
+        {
+            using var response = await PostAsync(server, bearer, ToolsList);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Contains($"resource_metadata=\"{issuer}/.well-known/oauth-protected-resource\"", Assert.Single(response.Headers.WwwAuthenticate).Parameter, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(stub.Requests);
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
+    public async Task The_SDKs_OAuth_client_registers_signs_in_at_Klaviyo_and_each_call_uses_the_persons_Klaviyo_token()
+    {
+        using var stub = new KlaviyoStub()
+            .Answer("POST", "/oauth/token", 200, TokenAnswer(KlaviyoAccess))
+            .Answer("GET", "/api/accounts", 200, Accounts);
+        await using var server = await StartAsync(stub);
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        Uri? klaviyoAuthorize = null;
+
+        var transport = new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = server.McpUrl,
+            TransportMode = HttpTransportMode.StreamableHttp,
+            OAuth = new ModelContextProtocol.Authentication.ClientOAuthOptions
+            {
+                RedirectUri = new Uri(ClientRedirect),
+                DynamicClientRegistration = new() { ClientName = "test client" },
+                AuthorizationCallbackHandler = async (context, cancellationToken) =>
+                {
+                    using var toKlaviyo = await browser.GetAsync(context.AuthorizationUri, cancellationToken);
+                    Assert.Equal(HttpStatusCode.Redirect, toKlaviyo.StatusCode);
+                    klaviyoAuthorize = toKlaviyo.Headers.Location!;
+                    var state = HttpUtility.ParseQueryString(klaviyoAuthorize.Query)["state"];
+
+                    // The person approves at Klaviyo, which sends them back to the server's callback.
+                    using var back = await browser.GetAsync(new Uri(server.Url, $"/oauth/callback?code=kl-code-1&state={Uri.EscapeDataString(state!)}"), cancellationToken);
+                    Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
+                    Assert.StartsWith(ClientRedirect, back.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+                    var query = HttpUtility.ParseQueryString(back.Headers.Location!.Query);
+                    return new ModelContextProtocol.Authentication.AuthorizationResult { Code = query["code"]!, State = query["state"], Iss = query["iss"] };
+                },
+            },
+        });
+        await using var client = await McpClient.CreateAsync(transport, cancellationToken: TestContext.Current.CancellationToken);
+
+        var tools = await client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var result = await client.CallToolAsync("get_account", new Dictionary<string, object?>(), cancellationToken: TestContext.Current.CancellationToken);
+
+        result.AssertSuccess();
+        Assert.Contains(tools, t => t.Name == "get_account");
+
+        // Klaviyo saw the server's own client id, state and PKCE pair, and the catalogue's scopes.
+        var authorize = HttpUtility.ParseQueryString(klaviyoAuthorize!.Query);
+        Assert.Equal(AppId, authorize["client_id"]);
+        Assert.Equal(server.Url.AbsoluteUri.TrimEnd('/') + "/oauth/callback", authorize["redirect_uri"]);
+        Assert.Equal("S256", authorize["code_challenge_method"]);
+        Assert.Contains("accounts:read", authorize["scope"]!.Split(' '));
+
+        // The code was exchanged with the app's secret by HTTP Basic and the verifier of that challenge.
+        var exchange = Assert.Single(stub.Requests, r => r.Path == "/oauth/token");
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(AppId + ":" + AppSecret)), exchange.Header("Authorization"));
+        var form = HttpUtility.ParseQueryString(exchange.Body!);
+        Assert.Equal("kl-code-1", form["code"]);
+        Assert.Equal(authorize["code_challenge"], Pkce.Challenge(form["code_verifier"]!));
+
+        // Every Klaviyo call (the account read at sign-in, and the tool's) carried the person's Klaviyo token.
+        Assert.All(stub.Requests.Where(r => r.Path.StartsWith("/api/", StringComparison.Ordinal)), r => Assert.Equal("Bearer " + KlaviyoAccess, r.Header("Authorization")));
+        Assert.Equal(2, stub.Requests.Count(r => r.Path == "/api/accounts"));
+        Assert.DoesNotContain(KlaviyoAccess, string.Join('\n', server.Logs.Lines), StringComparison.Ordinal);
+        Assert.DoesNotContain(KlaviyoRefresh, string.Join('\n', server.Logs.Lines), StringComparison.Ordinal);
+        Assert.DoesNotContain(AppSecret, string.Join('\n', server.Logs.Lines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
+    public async Task Authorize_refuses_unknown_clients_and_redirects_without_redirecting_and_requires_PKCE_S256()
+    {
+        using var stub = new KlaviyoStub();
+        await using var server = await StartAsync(stub);
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var clientId = await RegisterAsync(server);
+        var challenge = Pkce.Challenge(Pkce.NewVerifier());
+
+        using var unknown = await browser.GetAsync(Authorize(server, "mcp_unknown", ClientRedirect, challenge), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Null(unknown.Headers.Location);
+
+        using var foreign = await browser.GetAsync(Authorize(server, clientId, "https://evil.example.test/cb", challenge), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
+        Assert.Null(foreign.Headers.Location);
+
+        foreach (var method in new[] { "plain", "" })
+        {
+            using var noPkce = await browser.GetAsync(Authorize(server, clientId, ClientRedirect, challenge, method), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Redirect, noPkce.StatusCode);
+            var query = HttpUtility.ParseQueryString(noPkce.Headers.Location!.Query);
+            Assert.Equal("invalid_request", query["error"]);
+            Assert.Equal("client-state", query["state"]);
+        }
+
+        using var foreignResource = await browser.GetAsync(Authorize(server, clientId, ClientRedirect, challenge) + "&resource=" + Uri.EscapeDataString("https://other.example.test/mcp"), TestContext.Current.CancellationToken);
+        Assert.Equal("invalid_target", HttpUtility.ParseQueryString(foreignResource.Headers.Location!.Query)["error"]);
+
+        // A person who denies consent at Klaviyo: access_denied goes back to the client with its state.
+        using var toKlaviyo = await browser.GetAsync(Authorize(server, clientId, ClientRedirect, challenge), TestContext.Current.CancellationToken);
+        var state = HttpUtility.ParseQueryString(toKlaviyo.Headers.Location!.Query)["state"];
+        using var denied = await browser.GetAsync(new Uri(server.Url, $"/oauth/callback?error=access_denied&state={Uri.EscapeDataString(state!)}"), TestContext.Current.CancellationToken);
+        var deniedQuery = HttpUtility.ParseQueryString(denied.Headers.Location!.Query);
+        Assert.StartsWith(ClientRedirect, denied.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+        Assert.Equal("access_denied", deniedQuery["error"]);
+        Assert.Equal("client-state", deniedQuery["state"]);
+        Assert.Null(deniedQuery["code"]);
+        Assert.Empty(stub.Requests);
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
+    public async Task The_token_endpoint_checks_PKCE_and_resource_rotates_refresh_tokens_and_revocation_ends_the_sign_in_here_and_at_Klaviyo()
+    {
+        using var stub = new KlaviyoStub()
+            .Answer("POST", "/oauth/token", 200, TokenAnswer(KlaviyoAccess))
+            .Answer("POST", "/oauth/revoke", 200)
+            .Answer("GET", "/api/accounts", 200, Accounts);
+        await using var server = await StartAsync(stub);
+        using var http = new HttpClient();
+        var clientId = await RegisterAsync(server);
+        var resource = server.Url.AbsoluteUri.TrimEnd('/') + "/mcp";
+
+        var (code, verifier) = await SignInAsync(server, clientId);
+        var wrongVerifier = await TokenAsync(server, ("grant_type", "authorization_code"), ("code", code), ("client_id", clientId), ("redirect_uri", ClientRedirect), ("code_verifier", Pkce.NewVerifier()));
+        Assert.Equal("invalid_grant", (string?)wrongVerifier["error"]);
+
+        (code, verifier) = await SignInAsync(server, clientId);
+        var foreign = await TokenAsync(server, ("grant_type", "authorization_code"), ("code", code), ("client_id", clientId), ("redirect_uri", ClientRedirect), ("code_verifier", verifier), ("resource", "https://other.example.test/mcp"));
+        Assert.Equal("invalid_target", (string?)foreign["error"]);
+
+        (code, verifier) = await SignInAsync(server, clientId);
+        var tokens = await TokenAsync(server, ("grant_type", "authorization_code"), ("code", code), ("client_id", clientId), ("redirect_uri", ClientRedirect), ("code_verifier", verifier), ("resource", resource));
+        var access = (string)tokens["access_token"]!;
+        var refresh = (string)tokens["refresh_token"]!;
+        Assert.NotEqual(KlaviyoAccess, access);
+        Assert.NotEqual(KlaviyoRefresh, refresh);
+        var reused = await TokenAsync(server, ("grant_type", "authorization_code"), ("code", code), ("client_id", clientId), ("redirect_uri", ClientRedirect), ("code_verifier", verifier));
+        Assert.Equal("invalid_grant", (string?)reused["error"]);
+
+        using (var listed = await PostAsync(server, access, ToolsList))
+        {
+            Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        }
+
+        var rotated = await TokenAsync(server, ("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", clientId));
+        var access2 = (string)rotated["access_token"]!;
+        Assert.NotEqual(refresh, (string)rotated["refresh_token"]!);
+
+        using var revoke = await http.PostAsync(new Uri(server.Url, "/oauth/revoke"), new FormUrlEncodedContent([new("token", access2)]), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        using var unknown = await http.PostAsync(new Uri(server.Url, "/oauth/revoke"), new FormUrlEncodedContent([new("token", "nothing-known")]), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, unknown.StatusCode);
+
+        using var afterRevoke = await PostAsync(server, access2, ToolsList);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
+        var klaviyoRevoke = Assert.Single(stub.Requests, r => r.Path == "/oauth/revoke");
+        Assert.Equal(KlaviyoRefresh, HttpUtility.ParseQueryString(klaviyoRevoke.Body!)["token"]);
+        var refreshAfterRevoke = await TokenAsync(server, ("grant_type", "refresh_token"), ("refresh_token", (string)rotated["refresh_token"]!), ("client_id", clientId));
+        Assert.Equal("invalid_grant", (string?)refreshAfterRevoke["error"]);
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
+    public async Task An_expired_Klaviyo_token_is_refreshed_without_asking_and_invalid_grant_revokes_the_sign_in_until_the_person_signs_in_again()
+    {
+        // Klaviyo's first token is already expired (expires_in 0): the first call refreshes it; the second refresh is refused.
+        using var stub = new KlaviyoStub()
+            .AnswerInSequence(
+                "POST",
+                "/oauth/token",
+                r => r.WithStatusCode(200).WithBody(TokenAnswer(KlaviyoAccess, expiresIn: 0)),
+                r => r.WithStatusCode(200).WithBody(TokenAnswer(KlaviyoAccess2, expiresIn: 0)),
+                r => r.WithStatusCode(400).WithBody("""{"error":"invalid_grant"}"""),
+                r => r.WithStatusCode(200).WithBody(TokenAnswer(KlaviyoAccess, expiresIn: 3600)))
+            .Answer("GET", "/api/accounts", 200, Accounts);
+        await using var server = await StartAsync(stub);
+        var clientId = await RegisterAsync(server);
+        var access = await TokensAsync(server, clientId);
+
+        using (var first = await PostAsync(server, access, Call("get_account", "{}")))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        var refreshed = stub.Requests.Where(r => r.Path == "/oauth/token").ToList();
+        Assert.Equal("refresh_token", HttpUtility.ParseQueryString(refreshed[1].Body!)["grant_type"]);
+        Assert.Equal(KlaviyoRefresh, HttpUtility.ParseQueryString(refreshed[1].Body!)["refresh_token"]);
+        Assert.Equal("Bearer " + KlaviyoAccess2, stub.Requests.Last(r => r.Path == "/api/accounts").Header("Authorization"));
+
+        using (var revoked = await PostAsync(server, access, ToolsList))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+        }
+
+        using (var still = await PostAsync(server, access, ToolsList))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, still.StatusCode);
+        }
+
+        var again = await TokensAsync(server, clientId);
+        using var signedInAgain = await PostAsync(server, again, ToolsList);
+        Assert.Equal(HttpStatusCode.OK, signedInAgain.StatusCode);
+    }
+
+    private static async Task<string> RegisterAsync(HttpHarness server)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(
+            new Uri(server.Url, "/oauth/register"),
+            new StringContent($$"""{"client_name":"test","redirect_uris":["{{ClientRedirect}}"]}""", Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (string)JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["client_id"]!;
+    }
+
+    private static string Authorize(HttpHarness server, string clientId, string redirectUri, string challenge, string method = "S256") =>
+        new Uri(server.Url, "/oauth/authorize").AbsoluteUri
+        + $"?response_type=code&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(redirectUri)}&state=client-state"
+        + $"&code_challenge={challenge}" + (method.Length > 0 ? "&code_challenge_method=" + method : "");
+
+    /// <summary>Authorize, consent at the stub Klaviyo, callback: the server's code for the client, and the client's verifier.</summary>
+    private static async Task<(string Code, string Verifier)> SignInAsync(HttpHarness server, string clientId)
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var verifier = Pkce.NewVerifier();
+        using var toKlaviyo = await browser.GetAsync(Authorize(server, clientId, ClientRedirect, Pkce.Challenge(verifier)), TestContext.Current.CancellationToken);
+        var state = HttpUtility.ParseQueryString(toKlaviyo.Headers.Location!.Query)["state"];
+        using var back = await browser.GetAsync(new Uri(server.Url, $"/oauth/callback?code=kl-code&state={Uri.EscapeDataString(state!)}"), TestContext.Current.CancellationToken);
+        var query = HttpUtility.ParseQueryString(back.Headers.Location!.Query);
+        Assert.Equal("client-state", query["state"]);
+        return (query["code"]!, verifier);
+    }
+
+    private static async Task<string> TokensAsync(HttpHarness server, string clientId)
+    {
+        var (code, verifier) = await SignInAsync(server, clientId);
+        var tokens = await TokenAsync(server, ("grant_type", "authorization_code"), ("code", code), ("client_id", clientId), ("redirect_uri", ClientRedirect), ("code_verifier", verifier));
+        return (string)tokens["access_token"]!;
+    }
+
+    private static async Task<JsonNode> TokenAsync(HttpHarness server, params (string Name, string Value)[] form)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(
+            new Uri(server.Url, "/oauth/token"),
+            new FormUrlEncodedContent(form.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))),
+            TestContext.Current.CancellationToken);
+        var node = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        Assert.Equal(node["error"] is null ? HttpStatusCode.OK : HttpStatusCode.BadRequest, response.StatusCode);
+        return node;
+    }
+
+    private static string Call(string tool, string arguments) =>
+        """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":""" + "\"" + tool + "\",\"arguments\":" + arguments + "}}";
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpHarness server, string? bearer, string body)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, server.McpUrl) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        request.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        await response.Content.LoadIntoBufferAsync(TestContext.Current.CancellationToken);
+        return response;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
