@@ -88,7 +88,8 @@ public static class KlaviyoMcpServer
             .WithManifestPrompts<InsightPrompts>(McpJson.Options)
             .WithListResourcesHandler(AppViews.ListAsync)
             .WithReadResourceHandler(AppViews.ReadAsync)
-            .WithRequestFilters(AddFilters);
+            .WithRequestFilters(AddFilters)
+            .WithMessageFilters(filters => filters.AddOutgoingFilter(McpAppsExtension.OnlyForDeclaringClients));
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 
 namespace Klaviyo.Mcp.Apps;
 
@@ -45,6 +46,32 @@ public static class McpAppsExtension
         capabilities.Extensions ??= new Dictionary<string, object>();
         capabilities.Extensions[Id] = new JsonObject { ["mimeTypes"] = new JsonArray(MimeType) };
     }
+
+    /// <summary>
+    /// An outgoing message filter: the server's capabilities (in the answer to <c>initialize</c>, or to
+    /// <c>server/discover</c>) name the extension, and the resources that serve its views, only to a client that declared
+    /// the extension; every other client sees the capabilities it saw before MCP Apps.
+    /// </summary>
+    public static McpMessageHandler OnlyForDeclaringClients(McpMessageHandler next) => (context, cancellationToken) =>
+    {
+        if (context.JsonRpcMessage is JsonRpcResponse { Result: JsonObject result } &&
+            result["capabilities"] is JsonObject capabilities && (result.ContainsKey("protocolVersion") || result.ContainsKey("supportedVersions")) &&
+            !DeclaredBy(context.Server.ClientCapabilities))
+        {
+            if (capabilities["extensions"] is JsonObject extensions)
+            {
+                extensions.Remove(Id);
+                if (extensions.Count == 0)
+                {
+                    capabilities.Remove("extensions");
+                }
+            }
+
+            capabilities.Remove("resources");
+        }
+
+        return next(context, cancellationToken);
+    };
 
     /// <summary>
     /// <paramref name="tool"/> as a client with the extension sees it: a copy carrying <c>_meta.ui</c> (its view, visible to

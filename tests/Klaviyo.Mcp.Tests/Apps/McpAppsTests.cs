@@ -329,4 +329,20 @@ public sealed class McpAppsTests
         Assert.Empty(listed);
         Assert.Contains("No resource", refused.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("2025-06-18")]
+    public async Task Only_a_client_that_declared_the_extension_sees_it_and_resources_in_the_servers_capabilities(string? revision)
+    {
+        using var stub = new KlaviyoStub();
+        await using var plain = await McpHarness.StartAsync(stub, protocolVersion: revision);
+        await using var apps = await McpHarness.StartAsync(stub, capabilities: WithApps(), protocolVersion: revision);
+
+        Assert.Null(plain.Client.ServerCapabilities.Resources);
+        Assert.False(plain.Client.ServerCapabilities.Extensions?.ContainsKey(McpAppsExtension.Id) ?? false);
+        Assert.NotNull(plain.Client.ServerCapabilities.Tools);
+        Assert.NotNull(apps.Client.ServerCapabilities.Resources);
+        Assert.True(apps.Client.ServerCapabilities.Extensions?.ContainsKey(McpAppsExtension.Id));
+    }
 }
