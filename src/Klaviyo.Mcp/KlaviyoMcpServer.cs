@@ -135,7 +135,11 @@ public static class KlaviyoMcpServer
         });
         filters.AddCallToolFilter(AccountCurrency.AddToReports);
         filters.AddCallToolFilter(next => async (context, cancellationToken) =>
-            UntrustedValues.Mark(await next(context, cancellationToken).ConfigureAwait(false), context.Services?.GetService<AccessPolicy>()?.AllowsUserContent ?? true));
+        {
+            var allowed = context.Services?.GetService<AccessPolicy>()?.AllowsUserContent ?? true;
+            UntrustedValues.Allowed = allowed;
+            return UntrustedValues.Mark(await next(context, cancellationToken).ConfigureAwait(false), allowed);
+        });
         filters.AddCallToolFilter(ToolErrorFilter.Wrap);
         filters.AddCallToolFilter(next => (context, cancellationToken) =>
             context.Services?.GetService<CallerConcurrency>() is { } concurrency ? concurrency.InvokeAsync(context, next, cancellationToken) : next(context, cancellationToken));

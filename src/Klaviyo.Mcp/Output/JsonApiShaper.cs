@@ -42,7 +42,7 @@ public static class JsonApiShaper
             }
         }
 
-        UntrustedValues.Classify(flat, resource.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null);
+        UntrustedValues.Classify(flat, resource.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null, attributes);
         return flat;
     }
 

@@ -31,6 +31,17 @@ public static class ToolResults
     public static CallToolResult Resource(JsonObject resource, ResultBudget budget)
     {
         Fit(resource, budget.MaxBytes - EnvelopeBytes - UntrustedValues.PointerOverhead(resource));
+        var pointers = new List<string>();
+        if (UntrustedValues.MarkInPlace(resource, "", pointers) > 0)
+        {
+            resource["note"] = resource["note"] is JsonValue note && note.TryGetValue<string>(out var text) ? text + " " + UntrustedValues.WithheldNote : UntrustedValues.WithheldNote;
+        }
+
+        if (pointers.Count > 0)
+        {
+            resource[UntrustedValues.Member] = new JsonArray([.. pointers.Select(p => (JsonNode)JsonValue.Create(p))]);
+        }
+
         return Success(resource, ToolJsonContext.Default.JsonObject);
     }
 
@@ -85,8 +96,17 @@ public static class ToolResults
             notes.Add("An item larger than the result size budget had its largest fields removed (listed in its omitted_fields); fetch it alone, with fewer fields, to see them.");
         }
 
+        var pointers = new List<string>();
+        for (var i = 0; i < kept.Count; i++)
+        {
+            if (UntrustedValues.MarkInPlace(kept[i], "/items/" + i.ToString(CultureInfo.InvariantCulture), pointers) > 0 && !notes.Contains(UntrustedValues.WithheldNote))
+            {
+                notes.Add(UntrustedValues.WithheldNote);
+            }
+        }
+
         return Success(
-            new CollectionResult { Items = kept, NextCursor = next?.Encode(), Note = notes.Count == 0 ? null : string.Join(' ', notes) },
+            new CollectionResult { Items = kept, NextCursor = next?.Encode(), Note = notes.Count == 0 ? null : string.Join(' ', notes), Untrusted = pointers.Count == 0 ? null : pointers },
             ToolJsonContext.Default.CollectionResult);
     }
 

@@ -99,13 +99,52 @@ public static class UntrustedText
         if (value.TryGetValue<System.Text.Json.JsonElement>(out var element))
         {
             var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
-            if (raw.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) < 0 && !raw.Contains((byte)'\\'))
+            if (!raw.Contains((byte)'\\'))
             {
-                return false;
+                // No escapes: the raw bytes are the text's UTF-8 (control characters are always escaped in JSON text).
+                return HasRemovableUtf8(raw);
             }
         }
 
         return FirstRemovable(value.GetValue<string>()) >= 0;
+    }
+
+    /// <summary>
+    /// Whether UTF-8 text holds a character <see cref="Sanitize(string)"/> may remove, the zero-width joiner included (it
+    /// is then decided on the string), found by its encoding: C1 controls (C2 80–9F), U+200B–200F and U+202A–202E (E2 80 …),
+    /// U+2060–2064 and U+2066–2069 (E2 81 …), U+FEFF (EF BB BF) and tag characters (F3 A0 80–81 …).
+    /// </summary>
+    /// <summary>
+    /// Whether raw JSON text (a value as it came over the wire, escapes and all) may hold something to sanitize: an escape
+    /// (which may stand for anything), or a removable character's UTF-8. False means it comes back unchanged.
+    /// </summary>
+    public static bool MayNeedSanitizing(ReadOnlySpan<byte> rawJson) => rawJson.Contains((byte)'\\') || HasRemovableUtf8(rawJson);
+
+    private static readonly System.Buffers.SearchValues<byte> s_leadBytes = System.Buffers.SearchValues.Create([0xC2, 0xE2, 0xEF, 0xF3]);
+
+    private static bool HasRemovableUtf8(ReadOnlySpan<byte> utf8)
+    {
+        for (var i = utf8.IndexOfAny(s_leadBytes); i >= 0;)
+        {
+            var rest = utf8[i..];
+            var found = rest[0] switch
+            {
+                0xC2 => rest.Length > 1 && rest[1] is >= 0x80 and <= 0x9F,
+                0xE2 => rest.Length > 2 && ((rest[1] == 0x80 && rest[2] is (>= 0x8B and <= 0x8F) or (>= 0xAA and <= 0xAE)) ||
+                    (rest[1] == 0x81 && rest[2] is (>= 0xA0 and <= 0xA4) or (>= 0xA6 and <= 0xA9))),
+                0xEF => rest.Length > 2 && rest[1] == 0xBB && rest[2] == 0xBF,
+                _ => rest.Length > 2 && rest[1] == 0xA0 && rest[2] is 0x80 or 0x81,
+            };
+            if (found)
+            {
+                return true;
+            }
+
+            var next = rest[1..].IndexOfAny(s_leadBytes);
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+
+        return false;
     }
 
     private static JsonNode? Copy(JsonNode? node)

@@ -34,7 +34,7 @@ public static class UntrustedValues
     private static readonly byte[] s_markerUtf8 = Encoding.UTF8.GetBytes(MarkerText);
 
     /// <summary>Sanitizes the untrusted members of a flattened resource of <paramref name="type"/> in place and lists them under <see cref="Marker"/>.</summary>
-    public static void Classify(JsonObject flat, string? type)
+    public static void Classify(JsonObject flat, string? type, JsonElement attributes = default)
     {
         if (type is null || !UntrustedFields.ByType.TryGetValue(type, out var paths))
         {
@@ -51,10 +51,14 @@ public static class UntrustedValues
                 continue;
             }
 
-            var clean = UntrustedText.Sanitize(value);
-            if (!ReferenceEquals(clean, value))
+            // The attribute as Klaviyo sent it: when its raw JSON has nothing to remove (most text), it is left as it is.
+            if (MayNeedSanitizing(attributes, path))
             {
-                owner[name] = clean;
+                var clean = UntrustedText.Sanitize(value);
+                if (!ReferenceEquals(clean, value))
+                {
+                    owner[name] = clean;
+                }
             }
 
             (marked ??= []).Add((JsonNode)JsonValue.Create(path));
@@ -64,6 +68,22 @@ public static class UntrustedValues
         {
             flat[Marker] = marked;
         }
+    }
+
+    // Whether the attribute at path ('/'-separated) of the resource's attributes, as Klaviyo sent it, may need sanitizing
+    // (true when it cannot be found there).
+    private static bool MayNeedSanitizing(JsonElement attributes, string path)
+    {
+        var element = attributes;
+        foreach (var name in path.Split('/'))
+        {
+            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out element))
+            {
+                return true;
+            }
+        }
+
+        return UntrustedText.MayNeedSanitizing(JsonMarshal.GetRawUtf8Value(element));
     }
 
     /// <summary>
@@ -82,6 +102,91 @@ public static class UntrustedValues
     /// Whether <paramref name="json"/> (a result's compact JSON text) holds flattened resources with untrusted members.
     /// </summary>
     public static bool HasMarkers(string json) => json.Contains(MarkerText, StringComparison.Ordinal);
+
+    private static readonly AsyncLocal<bool?> s_allowed = new();
+
+    /// <summary>
+    /// Whether the tool call in progress may return user content (set by the request filter from the caller's access
+    /// policy); null outside a call, which means allowed.
+    /// </summary>
+    public static bool? Allowed
+    {
+        get => s_allowed.Value;
+        set => s_allowed.Value = value;
+    }
+
+    /// <summary>
+    /// Replaces the markers under <paramref name="node"/>, a part of a result about to be serialized found at
+    /// <paramref name="pointer"/>, in place: the pointers to its untrusted values are added to <paramref name="pointers"/>,
+    /// or, where user content is not allowed (<see cref="Allowed"/>), the values are removed and counted. The result then
+    /// needs no second pass (<see cref="Mark(CallToolResult, bool)"/> finds no marker).
+    /// </summary>
+    public static int MarkInPlace(JsonNode? node, string pointer, List<string> pointers)
+    {
+        var withheld = 0;
+        Walk(node, pointer, null, Allowed ?? true, pointers, ref withheld);
+        return withheld;
+    }
+
+    private static void Walk(JsonNode? node, string pointer, List<string>? inherited, bool allowed, List<string> pointers, ref int withheld)
+    {
+        if (node is JsonArray array)
+        {
+            for (var i = 0; i < array.Count; i++)
+            {
+                Walk(array[i], pointer + "/" + i.ToString(CultureInfo.InvariantCulture), null, allowed, pointers, ref withheld);
+            }
+
+            return;
+        }
+
+        if (node is not JsonObject obj)
+        {
+            return;
+        }
+
+        var marked = inherited;
+        if (obj[Marker] is JsonArray own)
+        {
+            marked = [.. inherited ?? [], .. own.Select(p => p?.GetValue<string>() ?? "")];
+            obj.Remove(Marker);
+        }
+
+        foreach (var (name, value) in obj.ToList())
+        {
+            var memberPointer = pointer + "/" + Escape(name);
+            if (marked is null)
+            {
+                Walk(value, memberPointer, null, allowed, pointers, ref withheld);
+                continue;
+            }
+
+            var below = marked.Where(p => p.StartsWith(name + "/", StringComparison.Ordinal)).Select(p => p[(name.Length + 1)..]).ToList();
+            if (marked.Contains(name) || (below.Count > 0 && value is not JsonObject))
+            {
+                if (allowed)
+                {
+                    pointers.Add(memberPointer);
+                }
+                else
+                {
+                    obj.Remove(name);
+                    withheld++;
+                }
+
+                continue;
+            }
+
+            if (below.Count > 0 && !allowed && value is JsonObject inner && inner.All(m => below.Contains(m.Key)))
+            {
+                withheld += inner.Count;
+                obj.Remove(name);
+                continue;
+            }
+
+            Walk(value, memberPointer, below.Count > 0 ? below : null, allowed, pointers, ref withheld);
+        }
+    }
 
     /// <summary>
     /// <paramref name="result"/> with its markers replaced, in both its structured content and its text: by the

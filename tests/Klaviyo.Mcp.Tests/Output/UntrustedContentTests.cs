@@ -40,6 +40,23 @@ public sealed class UntrustedContentTests
         Assert.DoesNotContain(sanitized.EnumerateRunes(), r => UntrustedText.IsRemoved(r.Value));
     }
 
+    [Fact]
+    public void The_raw_byte_check_never_passes_over_text_that_sanitizing_would_change()
+    {
+        // Raw JSON as it comes over the wire, unescaped where JSON allows (the check's fast path).
+        foreach (var text in Hostile.Select(h => h.Text).Concat(Ordinary).Where(t => !t.Any(c => c is '"' or '\\' || c < 0x20)))
+        {
+            var raw = System.Text.Encoding.UTF8.GetBytes("\"" + text + "\"");
+            if (UntrustedText.Sanitize(text) != text)
+            {
+                Assert.True(UntrustedText.MayNeedSanitizing(raw), text);
+            }
+        }
+
+        Assert.False(UntrustedText.MayNeedSanitizing("\"Zoë, 東京, 👍🏽\""u8));
+        Assert.True(UntrustedText.MayNeedSanitizing("\"a\\u200Bb\""u8));
+    }
+
     [Theory]
     [MemberData(nameof(OrdinaryTexts))]
     public void Ordinary_text_and_emoji_come_back_unchanged(string text) =>
