@@ -24,7 +24,9 @@ internal static class HttpBenchmark
     /// benchmarks/Klaviyo.Mcp.EmptyServer published with -p:EmptyServerHttp=true), the same clients first call its tool the same
     /// way, in the same run, and the server's calls a second are reported as a ratio of the baseline's.
     /// </summary>
-    public static async Task<int> RunAsync(string server, Uri stub, int replicas, string? redis, int clients, TimeSpan duration, TimeSpan pace, string? baseline = null)
+    /// <param name="local">Call describe_operation (answered from the embedded catalogue, no Klaviyo request) instead of
+    /// create_event: the server's own stack against the empty server's, without the stub's round trip in each call.</param>
+    public static async Task<int> RunAsync(string server, Uri stub, int replicas, string? redis, int clients, TimeSpan duration, TimeSpan pace, string? baseline = null, bool local = false)
     {
         double? baselineRate = null;
         if (baseline is not null)
@@ -39,7 +41,9 @@ internal static class HttpBenchmark
             baselineRate = rate;
         }
 
-        var (line, callsPerSecond, errors) = await MeasureAsync(server, stub, replicas, redis, clients, duration, pace, "create_event", Arguments);
+        var (line, callsPerSecond, errors) = local
+            ? await MeasureAsync(server, stub, replicas, redis, clients, duration, pace, "describe_operation", """{"operation":"get_lists"}""")
+            : await MeasureAsync(server, stub, replicas, redis, clients, duration, pace, "create_event", Arguments);
         Console.WriteLine(baselineRate is { } floor
             ? line[..^1] + string.Create(CultureInfo.InvariantCulture, $",\"ratio_to_empty_server\":{callsPerSecond / floor:0.00}}}")
             : line);

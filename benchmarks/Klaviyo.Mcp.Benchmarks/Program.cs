@@ -15,7 +15,8 @@ using Microsoft.Extensions.Logging;
 //   import --rows N --stub URL    one import in a fresh process: CPU, wall time, peak memory
 //   server                        the stdio server as a child process: cold start, call overhead, memory
 //   startup --server EXE --baseline EMPTY   start-up page faults, time and idle memory against an empty MCP server, in one run
-//   http                          serve replicas under concurrent HTTP clients: requests a second, latency, memory
+//   http [--baseline EMPTY] [--local-tool]   serve replicas under concurrent HTTP clients: requests a second, latency,
+//                                 memory; --local-tool calls describe_operation (no Klaviyo request) instead of create_event
 //   limiter --redis HOST:PORT     what taking a rate-limit permit costs, in process and in Redis
 //   untrusted [--rounds N]        what sanitizing and marking strangers' text adds to shaping a page of 100 profiles
 return args.FirstOrDefault() switch
@@ -34,7 +35,8 @@ return args.FirstOrDefault() switch
         int.Parse(OptionOr("--clients", "64"), CultureInfo.InvariantCulture),
         TimeSpan.FromSeconds(double.Parse(OptionOr("--seconds", "10"), CultureInfo.InvariantCulture)),
         TimeSpan.FromMilliseconds(double.Parse(OptionOr("--pace-ms", "0"), CultureInfo.InvariantCulture)),
-        args.Contains("--baseline") ? Option("--baseline") : null),
+        args.Contains("--baseline") ? Option("--baseline") : null,
+        args.Contains("--local-tool")),
     "profiles" => await Profiles(int.Parse(Option("--rows"), CultureInfo.InvariantCulture), new Uri(Option("--stub")), Option("--folder"), args.Contains("--no-client-limit")),
     "import" => await Import(int.Parse(Option("--rows"), CultureInfo.InvariantCulture), new Uri(Option("--stub")), Option("--folder"), args.Contains("--no-client-limit")),
     _ => Usage(),
