@@ -66,7 +66,7 @@ public sealed class OidcTests : IDisposable
             Assert.Equal(["klaviyo.read", "klaviyo.write"], metadata["scopes_supported"]!.AsArray().Select(s => (string?)s));
         }
 
-        using var response = await PostAsync(server, null, ToolsList);
+        using var response = await HttpHarness.PostRawAsync(server, null, ToolsList);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         var challenge = Assert.Single(response.Headers.WwwAuthenticate);
@@ -87,7 +87,7 @@ public sealed class OidcTests : IDisposable
 
         // The good token works, so each refusal below is for the one thing that differs.
         var good = idp.Token(Audience);
-        using (var accepted = await PostAsync(server, good, ToolsList))
+        using (var accepted = await HttpHarness.PostRawAsync(server, good, ToolsList))
         {
             Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         }
@@ -110,7 +110,7 @@ public sealed class OidcTests : IDisposable
 
         foreach (var (what, token) in bad)
         {
-            using var response = await PostAsync(server, token, ToolsList);
+            using var response = await HttpHarness.PostRawAsync(server, token, ToolsList);
 
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{what}: {response.StatusCode}");
             var challenge = Assert.Single(response.Headers.WwwAuthenticate);
@@ -143,7 +143,7 @@ public sealed class OidcTests : IDisposable
         Assert.Equal("Klaviyo-API-Key " + KlaviyoStub.ApiKey, request.Header("Authorization"));
         Assert.DoesNotContain(server.Logs.Lines, line => line.Contains(KlaviyoStub.ApiKey, StringComparison.Ordinal) || line.Contains(token, StringComparison.Ordinal));
 
-        using var stranger = await PostAsync(server, idp.Token(Audience, subject: "user-9", email: "nobody@example.com", groups: ["sales"]), ToolsList);
+        using var stranger = await HttpHarness.PostRawAsync(server, idp.Token(Audience, subject: "user-9", email: "nobody@example.com", groups: ["sales"]), ToolsList);
         Assert.Equal(HttpStatusCode.Forbidden, stranger.StatusCode);
         Assert.Empty(stranger.Headers.WwwAuthenticate);
         Assert.Equal("access_denied", (string?)JsonNode.Parse(await stranger.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["error"]);
@@ -198,13 +198,13 @@ public sealed class OidcTests : IDisposable
         var readOnlyToken = idp.Token(Audience, subject: "user-1", scope: "openid klaviyo.read");
 
         // Reads, tools/list and call_operation of a read go through.
-        using (var list = await PostAsync(server, readOnlyToken, ToolsList))
+        using (var list = await HttpHarness.PostRawAsync(server, readOnlyToken, ToolsList))
         {
             Assert.Equal(HttpStatusCode.OK, list.StatusCode);
             Assert.Contains("create_event", await list.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         }
 
-        using (var read = await PostAsync(server, readOnlyToken, Call("call_operation", """{"operation":"get_lists"}""")))
+        using (var read = await HttpHarness.PostRawAsync(server, readOnlyToken, HttpHarness.ToolCall("call_operation", """{"operation":"get_lists"}""")))
         {
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         }
@@ -213,7 +213,7 @@ public sealed class OidcTests : IDisposable
         var reads = stub.Requests.Count;
         foreach (var (tool, arguments) in new[] { ("create_event", Event), ("call_operation", """{"operation":"create_list","body":{"data":{"type":"list","attributes":{"name":"VIP"}}}}""") })
         {
-            using var response = await PostAsync(server, readOnlyToken, Call(tool, arguments));
+            using var response = await HttpHarness.PostRawAsync(server, readOnlyToken, HttpHarness.ToolCall(tool, arguments));
 
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
             var challenge = Assert.Single(response.Headers.WwwAuthenticate);
@@ -223,16 +223,16 @@ public sealed class OidcTests : IDisposable
         }
 
         // A write hidden in a batch, or behind a property written twice, is held too.
-        foreach (var body in new[] { $"[{ToolsList},{Call("create_event", Event)}]", Call("get_profiles", "{}").Replace("\"name\":\"get_profiles\"", "\"name\":\"create_event\",\"name\":\"get_profiles\"", StringComparison.Ordinal) })
+        foreach (var body in new[] { $"[{ToolsList},{HttpHarness.ToolCall("create_event", Event)}]", HttpHarness.ToolCall("get_profiles", "{}").Replace("\"name\":\"get_profiles\"", "\"name\":\"create_event\",\"name\":\"get_profiles\"", StringComparison.Ordinal) })
         {
-            using var response = await PostAsync(server, readOnlyToken, body);
+            using var response = await HttpHarness.PostRawAsync(server, readOnlyToken, body);
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         }
 
         Assert.Equal(reads, stub.Requests.Count);
 
         // The same write with both scopes is sent.
-        using (var written = await PostAsync(server, idp.Token(Audience, subject: "user-1"), Call("create_event", Event)))
+        using (var written = await HttpHarness.PostRawAsync(server, idp.Token(Audience, subject: "user-1"), HttpHarness.ToolCall("create_event", Event)))
         {
             Assert.Equal(HttpStatusCode.OK, written.StatusCode);
         }
@@ -240,12 +240,12 @@ public sealed class OidcTests : IDisposable
         Assert.Contains(stub.Requests, r => r.Method == "POST" && r.Path == "/api/events");
 
         // Without the read scope nothing goes through: 403 naming the read scope.
-        using var noScope = await PostAsync(server, idp.Token(Audience, subject: "user-1", scope: "openid profile"), ToolsList);
+        using var noScope = await HttpHarness.PostRawAsync(server, idp.Token(Audience, subject: "user-1", scope: "openid profile"), ToolsList);
         Assert.Equal(HttpStatusCode.Forbidden, noScope.StatusCode);
         Assert.Contains("scope=\"klaviyo.read\"", Assert.Single(noScope.Headers.WwwAuthenticate).Parameter, StringComparison.Ordinal);
 
         // A read-only principal's write is the access policy's refusal (more scope would not help), not a step-up.
-        using var analyst = await PostAsync(server, idp.Token(Audience, subject: "user-2", scope: "klaviyo.read", groups: ["analysts"]), Call("create_event", Event));
+        using var analyst = await HttpHarness.PostRawAsync(server, idp.Token(Audience, subject: "user-2", scope: "klaviyo.read", groups: ["analysts"]), HttpHarness.ToolCall("create_event", Event));
         Assert.Equal(HttpStatusCode.OK, analyst.StatusCode);
         Assert.Contains("is read-only", await analyst.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
@@ -256,7 +256,7 @@ public sealed class OidcTests : IDisposable
     {
         await using var idp = await TestIdentityProvider.StartAsync();
         using var stub = new KlaviyoStub().Answer("POST", "/api/events", 202);
-        var port = FreePort();
+        var port = HttpHarness.FreePort();
         var publicUrl = $"http://127.0.0.1:{port}";
         var environment = Environment(idp, publicUrl);
         environment[HttpServeSettings.PortVariable] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -292,31 +292,5 @@ public sealed class OidcTests : IDisposable
         Assert.Contains("klaviyo.write", idp.RequestedScopes.Last(), StringComparison.Ordinal);
         var request = Assert.Single(stub.Requests);
         Assert.Equal("Klaviyo-API-Key " + KlaviyoStub.ApiKey, request.Header("Authorization"));
-    }
-
-    private static string Call(string tool, string arguments) =>
-        """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":""" + "\"" + tool + "\",\"arguments\":" + arguments + "}}";
-
-    private static async Task<HttpResponseMessage> PostAsync(HttpHarness server, string? bearer, string body)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, server.McpUrl) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
-        request.Headers.Add("MCP-Protocol-Version", "2025-11-25");
-        if (bearer is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        }
-
-        var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
-        await response.Content.LoadIntoBufferAsync(TestContext.Current.CancellationToken);
-        return response;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -52,7 +52,7 @@ public sealed class KlaviyoSignInTests
 
     private static async Task<HttpHarness> StartAsync(KlaviyoStub stub)
     {
-        var port = FreePort();
+        var port = HttpHarness.FreePort();
         return await HttpHarness.StartAsync(stub.Url, Environment(stub, $"http://127.0.0.1:{port}", port));
     }
 
@@ -79,7 +79,7 @@ public sealed class KlaviyoSignInTests
 
         foreach (var bearer in new[] { null, KlaviyoStub.ApiKey, "some-team-token" })
         {
-            using var response = await PostAsync(server, bearer, ToolsList);
+            using var response = await HttpHarness.PostRawAsync(server, bearer, ToolsList);
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
             Assert.Contains($"resource_metadata=\"{issuer}/.well-known/oauth-protected-resource\"", Assert.Single(response.Headers.WwwAuthenticate).Parameter, StringComparison.Ordinal);
         }
@@ -224,7 +224,7 @@ public sealed class KlaviyoSignInTests
         var reused = await TokenAsync(server, ("grant_type", "authorization_code"), ("code", code), ("client_id", clientId), ("redirect_uri", ClientRedirect), ("code_verifier", verifier));
         Assert.Equal("invalid_grant", (string?)reused["error"]);
 
-        using (var listed = await PostAsync(server, access, ToolsList))
+        using (var listed = await HttpHarness.PostRawAsync(server, access, ToolsList))
         {
             Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         }
@@ -238,7 +238,7 @@ public sealed class KlaviyoSignInTests
         using var unknown = await http.PostAsync(new Uri(server.Url, "/oauth/revoke"), new FormUrlEncodedContent([new("token", "nothing-known")]), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, unknown.StatusCode);
 
-        using var afterRevoke = await PostAsync(server, access2, ToolsList);
+        using var afterRevoke = await HttpHarness.PostRawAsync(server, access2, ToolsList);
         Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
         var klaviyoRevoke = Assert.Single(stub.Requests, r => r.Path == "/oauth/revoke");
         Assert.Equal(KlaviyoRefresh, HttpUtility.ParseQueryString(klaviyoRevoke.Body!)["token"]);
@@ -264,7 +264,7 @@ public sealed class KlaviyoSignInTests
         var clientId = await RegisterAsync(server);
         var access = await TokensAsync(server, clientId);
 
-        using (var first = await PostAsync(server, access, Call("get_account", "{}")))
+        using (var first = await HttpHarness.PostRawAsync(server, access, HttpHarness.ToolCall("get_account", "{}")))
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
@@ -274,18 +274,18 @@ public sealed class KlaviyoSignInTests
         Assert.Equal(KlaviyoRefresh, HttpUtility.ParseQueryString(refreshed[1].Body!)["refresh_token"]);
         Assert.Equal("Bearer " + KlaviyoAccess2, stub.Requests.Last(r => r.Path == "/api/accounts").Header("Authorization"));
 
-        using (var revoked = await PostAsync(server, access, ToolsList))
+        using (var revoked = await HttpHarness.PostRawAsync(server, access, ToolsList))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
         }
 
-        using (var still = await PostAsync(server, access, ToolsList))
+        using (var still = await HttpHarness.PostRawAsync(server, access, ToolsList))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, still.StatusCode);
         }
 
         var again = await TokensAsync(server, clientId);
-        using var signedInAgain = await PostAsync(server, again, ToolsList);
+        using var signedInAgain = await HttpHarness.PostRawAsync(server, again, ToolsList);
         Assert.Equal(HttpStatusCode.OK, signedInAgain.StatusCode);
     }
 
@@ -335,31 +335,5 @@ public sealed class KlaviyoSignInTests
         var node = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
         Assert.Equal(node["error"] is null ? HttpStatusCode.OK : HttpStatusCode.BadRequest, response.StatusCode);
         return node;
-    }
-
-    private static string Call(string tool, string arguments) =>
-        """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":""" + "\"" + tool + "\",\"arguments\":" + arguments + "}}";
-
-    private static async Task<HttpResponseMessage> PostAsync(HttpHarness server, string? bearer, string body)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, server.McpUrl) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
-        request.Headers.Add("MCP-Protocol-Version", "2025-11-25");
-        if (bearer is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        }
-
-        var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
-        await response.Content.LoadIntoBufferAsync(TestContext.Current.CancellationToken);
-        return response;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -106,4 +106,33 @@ internal sealed class HttpHarness : IAsyncDisposable
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
     }
+
+    /// <summary>A raw JSON-RPC tools/call body.</summary>
+    public static string ToolCall(string tool, string arguments) =>
+        """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":""" + "\"" + tool + "\",\"arguments\":" + arguments + "}}";
+
+    /// <summary>POSTs <paramref name="body"/> to <paramref name="server"/>'s /mcp as a 2025-11-25 client would, the answer buffered.</summary>
+    public static async Task<HttpResponseMessage> PostRawAsync(HttpHarness server, string? bearer, string body)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, server.McpUrl) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        request.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        await response.Content.LoadIntoBufferAsync(TestContext.Current.CancellationToken);
+        return response;
+    }
+
+    /// <summary>A free port on 127.0.0.1.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }
