@@ -10,13 +10,14 @@ public sealed class ReliabilityTests
     {
         using var stub = new KlaviyoStub().Answer("GET", "/api/profiles", 200, """{"data":[],"links":{"self":"x"}}""",
             new Dictionary<string, string> { ["RateLimit-Limit"] = "750", ["RateLimit-Remaining"] = "0", ["RateLimit-Reset"] = "42" });
-        using var harness = new ClientHarness(stub, o => o.MaxRateLimitWait = TimeSpan.FromMilliseconds(500));
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var harness = new ClientHarness(stub, o => o.MaxRateLimitWait = TimeSpan.FromMilliseconds(500), time);
 
         await harness.Client.GetProfilesAsync(new KlaviyoQuery(), TestContext.Current.CancellationToken);
         var limited = await Assert.ThrowsAsync<KlaviyoRateLimitedException>(() => harness.Client.GetProfilesAsync(new KlaviyoQuery(), TestContext.Current.CancellationToken));
 
         Assert.Equal("GET /api/profiles", limited.Bucket);
-        Assert.InRange(limited.RetryAfter, TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(42));
+        Assert.Equal(TimeSpan.FromSeconds(42), limited.RetryAfter);
         Assert.Contains("retry after 42 s", limited.Message);
         Assert.Single(stub.Requests);
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Klaviyo.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Klaviyo.Mcp.Tests;
 
@@ -265,16 +266,21 @@ public sealed class InsightToolsTests
     public async Task Reports_wait_their_turn_within_the_bound_and_beyond_it_say_when_to_retry()
     {
         using var stub = new KlaviyoStub().Answer("POST", "/api/flow-values-reports", 200, """{"data":{"type":"flow-values-report","id":"r","attributes":{"results":[]}},"links":{"self":"x"}}""");
-        await using var mcp = await McpHarness.StartAsync(stub, new Dictionary<string, string?> { [ServerSettings.MaxRateLimitWaitVariable] = "5" });
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var mcp = await McpHarness.StartAsync(stub, new Dictionary<string, string?> { [ServerSettings.MaxRateLimitWaitVariable] = "5" },
+            services: s => s.AddSingleton<TimeProvider>(time));
         const string Call = """{"statistics":["opens"],"timeframe":"last_7_days","conversion_metric_id":"M1"}""";
 
         (await mcp.CallAsync("query_flow_values", Call)).AssertSuccess();
-        (await mcp.CallAsync("query_flow_values", Call)).AssertSuccess();
+        var second = mcp.CallAsync("query_flow_values", Call);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.False(second.IsCompleted, "the second report went within the same second");
+        Assert.Single(stub.Requests);
+        time.Advance(TimeSpan.FromSeconds(1));
+        (await second.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).AssertSuccess();
         var third = await mcp.CallAsync("query_flow_values", Call);
 
-        var sent = stub.Requests;
-        Assert.Equal(2, sent.Count);
-        Assert.True(sent[1].ReceivedAt - sent[0].ReceivedAt >= TimeSpan.FromSeconds(1), "two reports were sent within one second");
+        Assert.Equal(2, stub.Requests.Count);
         Assert.True(third.IsError);
         Assert.Matches(@"rate limit for POST /api/flow-values-reports \(1/s, 2/min, 225/day\) is used up; retry after (5[0-9]|60|61) s", third.Text());
     }
