@@ -29,9 +29,10 @@ internal static class HttpBenchmark
     public static async Task<int> RunAsync(string server, Uri stub, int replicas, string? redis, int clients, TimeSpan duration, TimeSpan pace, string? baseline = null, bool local = false)
     {
         double? baselineRate = null;
+        var baselineCpu = 0.0;
         if (baseline is not null)
         {
-            var (baselineLine, rate, baselineErrors) = await MeasureAsync(baseline, stub, replicas, null, clients, duration, pace, "echo", """{"message":"Bench"}""");
+            var (baselineLine, rate, baselineCpuPerCall, baselineErrors) = await MeasureAsync(baseline, stub, replicas, null, clients, duration, pace, "echo", """{"message":"Bench"}""");
             Console.WriteLine(baselineLine.Replace("{\"replicas\"", $"{{\"server\":\"{Path.GetFileName(baseline)}\",\"replicas\"", StringComparison.Ordinal));
             if (baselineErrors > 0)
             {
@@ -39,18 +40,19 @@ internal static class HttpBenchmark
             }
 
             baselineRate = rate;
+            baselineCpu = baselineCpuPerCall;
         }
 
-        var (line, callsPerSecond, errors) = local
+        var (line, callsPerSecond, cpuPerCall, errors) = local
             ? await MeasureAsync(server, stub, replicas, redis, clients, duration, pace, "describe_operation", """{"operation":"get_lists"}""")
             : await MeasureAsync(server, stub, replicas, redis, clients, duration, pace, "create_event", Arguments);
         Console.WriteLine(baselineRate is { } floor
-            ? line[..^1] + string.Create(CultureInfo.InvariantCulture, $",\"ratio_to_empty_server\":{callsPerSecond / floor:0.00}}}")
+            ? line[..^1] + string.Create(CultureInfo.InvariantCulture, $",\"ratio_to_empty_server\":{callsPerSecond / floor:0.00},\"cpu_per_call_to_empty_server\":{cpuPerCall / baselineCpu:0.00}}}")
             : line);
         return errors == 0 ? 0 : 1;
     }
 
-    private static async Task<(string Line, double CallsPerSecond, int Errors)> MeasureAsync(
+    private static async Task<(string Line, double CallsPerSecond, double CpuMicrosecondsPerCall, int Errors)> MeasureAsync(
         string server, Uri stub, int replicas, string? redis, int clients, TimeSpan duration, TimeSpan pace, string tool, string json)
     {
         var processes = new List<(Process Process, Uri Url)>();
@@ -75,6 +77,7 @@ internal static class HttpBenchmark
 
             var latencies = new List<double>[clients];
             var errors = 0;
+            var cpuBefore = ServerCpu(processes);
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(connected.Select(async (client, n) =>
             {
@@ -96,6 +99,7 @@ internal static class HttpBenchmark
                 }
             }));
             var elapsed = clock.Elapsed;
+            var cpu = ServerCpu(processes) - cpuBefore;
 
             var all = latencies.SelectMany(l => l).Order().ToArray();
             var peaks = processes.Select(p => PeakMegabytes(p.Process)).ToArray();
@@ -104,13 +108,14 @@ internal static class HttpBenchmark
                 $"{{\"replicas\":{replicas},\"redis\":{(redis is null ? "false" : "true")},\"clients\":{clients},\"pace_ms\":{pace.TotalMilliseconds:0}," +
                 $"\"calls\":{all.Length},\"errors\":{errors},\"calls_per_second\":{callsPerSecond:0}," +
                 $"\"p50_ms\":{all[all.Length / 2]:0.00},\"p99_ms\":{all[(int)(all.Length * 0.99)]:0.00}," +
+                $"\"server_cpu_us_per_call\":{cpu.TotalMicroseconds / all.Length:0}," +
                 $"\"peak_mb\":[{string.Join(",", peaks.Select(p => p.ToString("0.0", CultureInfo.InvariantCulture)))}]}}");
             foreach (var client in connected)
             {
                 await client.DisposeAsync();
             }
 
-            return (line, callsPerSecond, errors);
+            return (line, callsPerSecond, cpu.TotalMicroseconds / all.Length, errors);
         }
         finally
         {
@@ -121,6 +126,14 @@ internal static class HttpBenchmark
             }
         }
     }
+
+    /// <summary>The processor time the replicas have used so far (user and system), whatever else runs on the machine.</summary>
+    private static TimeSpan ServerCpu(List<(Process Process, Uri Url)> processes) =>
+        processes.Aggregate(TimeSpan.Zero, (sum, p) =>
+        {
+            p.Process.Refresh();
+            return sum + p.Process.TotalProcessorTime;
+        });
 
     private static async Task<McpClient> ConnectAsync(Uri server, int n) =>
         await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions

@@ -111,7 +111,7 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
 
         using var request = new HttpRequestMessage(method, new Uri(BaseAddress(_options.BaseUrl), relativePath));
         request.Headers.TryAddWithoutValidation("Authorization", accessToken is not null ? "Bearer " + accessToken : "Klaviyo-API-Key " + apiKey);
-        request.Options.Set(KlaviyoRequestOptions.Account, accessToken is not null ? credentials.Account ?? ApiKeyFingerprint.Of(accessToken) : ApiKeyFingerprint.Of(apiKey!));
+        request.Options.Set(KlaviyoRequestOptions.Account, credentials.Account ?? ApiKeyFingerprint.Of(accessToken ?? apiKey!));
         request.Headers.TryAddWithoutValidation("revision", _options.Revision);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonApiMediaType));
         request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);

@@ -15,8 +15,9 @@ public sealed class KlaviyoCredentials
     public string? AccessToken { get; set; }
 
     /// <summary>
-    /// With <see cref="AccessToken"/>: what the rate limits of its Klaviyo account count by, holding no secret (the
-    /// fingerprint of the account's id); null: the token's own fingerprint.
+    /// What the rate limits of the request's Klaviyo account count by, holding no secret: with <see cref="AccessToken"/>,
+    /// the fingerprint of the account's id; with <see cref="ApiKey"/>, the key's <see cref="ApiKeyFingerprint"/> when
+    /// the host has it already. Null: the fingerprint of the token or key the request is sent with.
     /// </summary>
     public string? Account { get; set; }
 }

@@ -13,6 +13,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Server;
 
 namespace Klaviyo.Mcp;
 
@@ -141,6 +143,9 @@ public static class KlaviyoMcpHost
                     return Task.CompletedTask;
                 };
             });
+
+        // Stateless: the server's options are asked for on every request; configure them once, copy them per request.
+        builder.Services.AddSingleton<IOptionsFactory<McpServerOptions>, ConfiguredOnceServerOptions>();
 
         var app = builder.Build();
         var origins = app.Services.GetRequiredService<OriginValidation>();

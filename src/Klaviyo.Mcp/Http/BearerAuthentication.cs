@@ -54,8 +54,10 @@ internal sealed class BearerAuthentication(HttpServeSettings settings, ILogger<B
                 return ChallengeAsync(context, "invalid_token", "The bearer token must be your Klaviyo private API key (it starts with pk_).");
             }
 
+            var fingerprint = ApiKeyFingerprint.Of(bearer);
             credentials.ApiKey = bearer;
-            caller.Current = new Caller("your key", "key:" + ApiKeyFingerprint.Of(bearer), AccessRestrictions.None);
+            credentials.Account = fingerprint;
+            caller.Current = new Caller("your key", "key:" + fingerprint, AccessRestrictions.None);
         }
 
         return next(context);
