@@ -17,6 +17,7 @@ using Klaviyo.Mcp.Tools.Lists;
 using Klaviyo.Mcp.Tools.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -95,7 +96,8 @@ public static class KlaviyoMcpServer
     /// <summary>
     /// Every request filter of the server, in one place. tools/list shows each tool as the request's
     /// <see cref="AccessPolicy"/> presents it, then, for a client that declared MCP Apps (<see cref="McpAppsExtension"/>),
-    /// the report tools with their views in <c>_meta.ui</c>. tools/call runs through, outermost first:
+    /// the report tools with their views in <c>_meta.ui</c>. prompts/list shows, and prompts/get gives, only the prompts
+    /// whose tools the caller may use all of. tools/call runs through, outermost first:
     /// <list type="number">
     /// <item>the access policy: a tool the caller may not use is refused with the reason, before anything else runs;</item>
     /// <item><see cref="ConfirmationScope"/>: each call begins unconfirmed, and the one call path sends nothing the
@@ -124,6 +126,23 @@ public static class KlaviyoMcpServer
 
             return result;
         });
+        filters.AddListPromptsFilter(next => async (context, cancellationToken) =>
+        {
+            var result = await next(context, cancellationToken).ConfigureAwait(false);
+            if (context.Services?.GetService<AccessPolicy>() is { } access && context.Server.ServerOptions.PromptCollection is { } prompts)
+            {
+                result.Prompts = [.. result.Prompts.Where(p =>
+                    !prompts.TryGetPrimitive(p.Name, out var prompt) || prompt is not ManifestPrompt manifest ||
+                    access.PromptRefusal(p.Name, manifest.Tools, context.Server.ServerOptions.ToolCollection) is null)];
+            }
+
+            return result;
+        });
+        filters.AddGetPromptFilter(next => (context, cancellationToken) =>
+            context.MatchedPrimitive is ManifestPrompt prompt &&
+            context.Services?.GetService<AccessPolicy>()?.PromptRefusal(prompt.ProtocolPrompt.Name, prompt.Tools, context.Server.ServerOptions.ToolCollection) is { } refusal
+                ? throw new McpProtocolException(refusal, McpErrorCode.InvalidParams)
+                : next(context, cancellationToken));
         filters.AddCallToolFilter(next => (context, cancellationToken) =>
             context.MatchedPrimitive is McpServerTool tool && context.Services?.GetService<AccessPolicy>()?.Refusal(tool.ProtocolTool) is { } refusal
                 ? ValueTask.FromResult(ToolResults.Error(refusal))

@@ -2,6 +2,7 @@ using Klaviyo.Client.Operations;
 using Klaviyo.Mcp.Http;
 using Klaviyo.Mcp.Tools;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 
 namespace Klaviyo.Mcp.Access;
 
@@ -94,6 +95,28 @@ public sealed class AccessPolicy
     /// <summary>Why call_operation may not call <paramref name="operation"/> for this caller, or null when it may.</summary>
     public string? Refusal(ApiOperation operation) =>
         OperationRefusal(operation, _server, null) ?? (Caller is { } caller ? OperationRefusal(operation, caller.Restrictions, caller.Name) : null);
+
+    /// <summary>
+    /// Why this caller is not offered a prompt that tells the agent to call <paramref name="promptTools"/> (found among
+    /// <paramref name="tools"/>), or null when it may use every one of them.
+    /// </summary>
+    public string? PromptRefusal(string prompt, IReadOnlyList<string> promptTools, McpServerPrimitiveCollection<McpServerTool>? tools)
+    {
+        foreach (var name in promptTools)
+        {
+            if (tools is null || !tools.TryGetPrimitive(name, out var tool))
+            {
+                return $"The prompt {prompt} uses {name}, which this server does not have.";
+            }
+
+            if (Refusal(tool.ProtocolTool) is { } refusal)
+            {
+                return $"The prompt {prompt} uses {name}, which this caller may not use: {refusal}";
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// <paramref name="tool"/> as tools/list shows it to this caller, or null when it is not offered. Where only reads

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using Klaviyo.Mcp.Prompts;
 using ModelContextProtocol.Server;
 
 namespace Klaviyo.Mcp.Manifest;
@@ -62,8 +63,11 @@ internal static class ToolManifest
             builder.Services.AddSingleton<McpServerPrompt>(services =>
             {
                 var prompt = Read(resource, (JsonTypeInfo<Prompt>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(Prompt)));
-                return new ManifestPrompt(prompt, () => McpServerPrompt.Create(
-                    Method<TPrompts, McpServerPromptAttribute>(prompt.Name, a => a.Name), target: null, PromptOptions(services, serializerOptions)));
+                var method = Method<TPrompts, McpServerPromptAttribute>(prompt.Name, a => a.Name);
+                return new ManifestPrompt(
+                    prompt,
+                    method.GetCustomAttribute<PromptToolsAttribute>()?.Tools ?? [],
+                    () => McpServerPrompt.Create(method, target: null, PromptOptions(services, serializerOptions)));
             });
         }
 

@@ -8,6 +8,7 @@ namespace Klaviyo.Mcp.Prompts;
 public sealed class InsightPrompts
 {
     [McpServerPrompt(Name = "weekly_performance_review", Title = "Weekly performance review")]
+    [PromptTools("get_account", "query_campaign_values", "query_flow_values")]
     [Description("Review the last 7 days of campaigns and flows against the 7 days before, and say what changed and what to do about it.")]
     public static string WeeklyPerformanceReview(
         [Description("The statistics to compare; default: recipients, open_rate, click_rate, conversions, conversion_value, revenue_per_recipient, unsubscribe_rate.")] string? statistics = null)
@@ -33,6 +34,7 @@ public sealed class InsightPrompts
     }
 
     [McpServerPrompt(Name = "flow_health_check", Title = "Flow health check")]
+    [PromptTools("get_flows", "query_flow_values", "get_flow")]
     [Description("Check every live flow: is it sending, converting and not driving unsubscribes? Flag what needs attention.")]
     public static string FlowHealthCheck(
         [Description("A timeframe key for the report; default last_30_days.")] string? timeframe = null) =>
@@ -48,6 +50,6 @@ public sealed class InsightPrompts
         - live flows with no recipients in the period (a broken trigger, or a list nobody joins);
         - delivery_rate below 95%, unsubscribe_rate above 0.5%, spam_complaint_rate above 0.05%;
         - flows in "manual" that look like they were meant to be live.
-        Do not change any flow's status: suggest it, and let the user decide (update_flow_status "live" sends to real people).
+        Do not change any flow's status: suggest it, and let the user decide (a flow set live sends to real people).
         """;
 }
