@@ -10,7 +10,9 @@ namespace Klaviyo.Mcp.OAuth;
 /// public clients, redirect URIs by <see cref="RedirectUris"/>), and Client ID Metadata Documents (the client id is an
 /// https URL whose JSON names that same <c>client_id</c> and the redirect URIs; fetched without cookies or redirects,
 /// at most <see cref="MaxDocumentBytes"/> within <see cref="FetchTimeout"/>; an http loopback URL only when the
-/// operator allows loopback clients, for tests; any other id URL is refused without being fetched). Registrations are
+/// operator allows loopback clients, for tests; any other id URL is refused without being fetched). A document is
+/// fetched only from a public address (<see cref="PublicAddressConnector"/>: the address actually connected to is
+/// checked, so neither a private host name nor DNS rebinding reaches the server's own network). Registrations are
 /// kept in this process for now (Redis: a later slice).
 /// </summary>
 public sealed class OAuthClients(bool allowLoopbackClients) : IDisposable
@@ -18,7 +20,15 @@ public sealed class OAuthClients(bool allowLoopbackClients) : IDisposable
     public const int MaxDocumentBytes = 16 * 1024;
     public static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly HttpClient http = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = FetchTimeout }) { Timeout = FetchTimeout };
+    private readonly HttpClient http = new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        UseProxy = false,
+        ConnectTimeout = FetchTimeout,
+        ConnectCallback = new PublicAddressConnector(allowLoopbackClients).ConnectAsync,
+    })
+    { Timeout = FetchTimeout };
 
     private readonly ConcurrentDictionary<string, OAuthClient> _registered = new(StringComparer.Ordinal);
 
@@ -119,6 +129,10 @@ public sealed class OAuthClients(bool allowLoopbackClients) : IDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return (null, $"the client id metadata document did not arrive within {FetchTimeout.TotalSeconds:0} s");
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is NonPublicAddressException refused)
+        {
+            return (null, refused.Message);
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException)
         {

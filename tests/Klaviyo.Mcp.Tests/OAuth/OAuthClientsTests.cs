@@ -125,4 +125,56 @@ public sealed class OAuthClientsTests : IAsyncLifetime
         Assert.NotNull(refusal);
         Assert.Empty(_fetched);
     }
+
+    [Theory]
+    [InlineData("https://127.0.0.1:{v4}/client.json", "resolves to a loopback address")]
+    [InlineData("https://[::1]:{v6}/client.json", "resolves to a loopback address")]
+    [InlineData("https://localhost:{v4}/client.json", "resolves to a loopback address")]
+    [InlineData("https://10.0.0.1/client.json", "resolves to a private address")]
+    [InlineData("https://169.254.169.254/latest/meta-data", "resolves to a link-local address")]
+    [InlineData("https://100.64.0.1/client.json", "resolves to a carrier-grade NAT address")]
+    public async Task A_document_on_a_non_public_address_is_refused_without_connecting(string clientId, string reason)
+    {
+        using var v4 = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        using var v6 = new System.Net.Sockets.TcpListener(System.Net.IPAddress.IPv6Loopback, 0);
+        v4.Start();
+        v6.Start();
+        using var clients = new OAuthClients(allowLoopbackClients: false);
+        var url = clientId
+            .Replace("{v4}", ((System.Net.IPEndPoint)v4.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{v6}", ((System.Net.IPEndPoint)v6.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        var (client, refusal) = await clients.FindAsync(url, TestContext.Current.CancellationToken);
+
+        Assert.Null(client);
+        Assert.Contains(reason, refusal, StringComparison.Ordinal);
+        Assert.Contains("which this server does not fetch from", refusal, StringComparison.Ordinal);
+        Assert.False(v4.Pending(), "the loopback listener saw a connection");
+        Assert.False(v6.Pending(), "the IPv6 loopback listener saw a connection");
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", false, "a loopback address")]
+    [InlineData("127.0.0.1", true, null)]
+    [InlineData("::1", true, null)]
+    [InlineData("10.1.2.3", true, "a private address")]
+    [InlineData("172.16.0.1", true, "a private address")]
+    [InlineData("172.31.255.255", true, "a private address")]
+    [InlineData("192.168.1.1", true, "a private address")]
+    [InlineData("fd12::1", true, "a private address")]
+    [InlineData("fe80::1", true, "a link-local address")]
+    [InlineData("169.254.169.254", true, "a link-local address")]
+    [InlineData("100.127.0.1", true, "a carrier-grade NAT address")]
+    [InlineData("0.0.0.0", true, "an unspecified address")]
+    [InlineData("::", true, "an unspecified address")]
+    [InlineData("224.0.0.1", true, "a multicast address")]
+    [InlineData("ff02::1", true, "a multicast address")]
+    [InlineData("::ffff:10.0.0.1", true, "a private address")]
+    [InlineData("::ffff:127.0.0.1", false, "a loopback address")]
+    [InlineData("172.32.0.1", false, null)]
+    [InlineData("100.128.0.1", false, null)]
+    [InlineData("93.184.215.14", false, null)]
+    [InlineData("2606:4700:4700::1111", false, null)]
+    public void Only_public_addresses_are_fetched_from_and_loopback_only_with_the_operators_leave(string address, bool allowLoopback, string? expected) =>
+        Assert.Equal(expected, new PublicAddressConnector(allowLoopback).Refusal(System.Net.IPAddress.Parse(address)));
 }
