@@ -15,7 +15,8 @@ namespace Klaviyo.Mcp.OAuth;
 /// <see cref="KlaviyoCredentials"/> (sent as <c>Authorization: Bearer</c>, with the rate limits of their account); an
 /// expired one is first refreshed with Klaviyo's refresh token, once per grant at a time. When Klaviyo refuses that
 /// refresh (<c>invalid_grant</c>) the grant is revoked at once: this request and every later one with its tokens is a
-/// 401, and the person signs in again. The caller goes through the one access policy with the server's restrictions.
+/// 401, and the person signs in again. A token Klaviyo answers 401 to before its expiry is refreshed the same way
+/// (<see cref="KlaviyoCredentials.RefreshAccessToken"/>) and the request sent once more. The caller goes through the one access policy with the server's restrictions.
 /// </summary>
 internal sealed class KlaviyoSignInAuthentication(
     HttpServeSettings settings,
@@ -80,6 +81,7 @@ internal sealed class KlaviyoSignInAuthentication(
         var credentials = context.RequestServices.GetRequiredService<KlaviyoCredentials>();
         credentials.AccessToken = tokens.AccessToken;
         credentials.Account = grant.Account;
+        credentials.RefreshAccessToken = (refused, cancellationToken) => RefreshRefusedAsync(grant, refused, cancellationToken);
         context.RequestServices.GetRequiredService<RequestCaller>().Current =
             new Caller("your Klaviyo sign-in", "klaviyo:" + grant.Id, AccessRestrictions.None);
         await next(context);
@@ -108,6 +110,51 @@ internal sealed class KlaviyoSignInAuthentication(
             var fresh = await klaviyo.RefreshAsync(tokens.RefreshToken, cancellationToken);
             grant.SealedKlaviyoTokens = sealer.Seal(fresh.ToSealable(), grant.Id);
             return fresh;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Klaviyo answered 401 to <paramref name="refused"/> before its expiry: the new access token after one refresh
+    /// (once per grant at a time; a request that waited gets the one another just obtained), or null. When Klaviyo
+    /// refuses the refresh (<c>invalid_grant</c>) the grant is revoked at once, as for an expired token: the call fails
+    /// and the person's server tokens are refused from then on.
+    /// </summary>
+    private async Task<string?> RefreshRefusedAsync(OAuthGrant grant, string refused, CancellationToken cancellationToken)
+    {
+        var gate = _refreshing.GetOrAdd(grant.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var tokens = KlaviyoTokens.FromSealable(sealer.Open(grant.SealedKlaviyoTokens, grant.Id));
+            if (tokens is null || grant.Revoked)
+            {
+                return null;
+            }
+
+            if (tokens.AccessToken != refused)
+            {
+                return tokens.AccessToken;
+            }
+
+            var fresh = await klaviyo.RefreshAsync(tokens.RefreshToken, cancellationToken);
+            grant.SealedKlaviyoTokens = sealer.Seal(fresh.ToSealable(), grant.Id);
+            logger.LogInformation("Klaviyo refused the access token of the sign-in {Grant} before its expiry: refreshed it", grant.Id);
+            return fresh.AccessToken;
+        }
+        catch (KlaviyoGrantRevokedException)
+        {
+            grants.Revoke(grant);
+            logger.LogInformation("Klaviyo refused to refresh the sign-in {Grant} (invalid_grant): it is revoked", grant.Id);
+            return null;
+        }
+        catch (HttpRequestException ex)
+        {
+            logger.LogWarning("Klaviyo did not refresh the sign-in {Grant}: {Reason}", grant.Id, ex.Message);
+            return null;
         }
         finally
         {

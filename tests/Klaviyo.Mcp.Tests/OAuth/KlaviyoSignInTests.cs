@@ -289,6 +289,91 @@ public sealed class KlaviyoSignInTests
         Assert.Equal(HttpStatusCode.OK, signedInAgain.StatusCode);
     }
 
+    [Fact]
+    [Trait("Category", "Http")]
+    public async Task A_Klaviyo_401_to_an_unexpired_token_refreshes_it_once_and_resends_the_request_with_the_new_token()
+    {
+        using var stub = new KlaviyoStub()
+            .AnswerInSequence(
+                "POST",
+                "/oauth/token",
+                r => r.WithStatusCode(200).WithBody(TokenAnswer(KlaviyoAccess)),
+                r => r.WithStatusCode(200).WithBody(TokenAnswer(KlaviyoAccess2)))
+            .AnswerInSequence(
+                "GET",
+                "/api/accounts",
+                r => r.WithStatusCode(200).WithBody(Accounts),
+                r => r.WithStatusCode(401).WithBody(KlaviyoStub.ErrorBody(401, "not_authenticated", "Incorrect authentication credentials.")),
+                r => r.WithStatusCode(200).WithBody(Accounts));
+        await using var server = await StartAsync(stub);
+        var access = await TokensAsync(server, await RegisterAsync(server));
+
+        using (var call = await HttpHarness.PostRawAsync(server, access, HttpHarness.ToolCall("get_account", "{}")))
+        {
+            Assert.Equal(HttpStatusCode.OK, call.StatusCode);
+            var body = await call.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.Contains("AbC123", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"isError\":true", body, StringComparison.Ordinal);
+        }
+
+        var tokenRequests = stub.Requests.Where(r => r.Path == "/oauth/token").ToList();
+        Assert.Equal(2, tokenRequests.Count);
+        Assert.Equal("refresh_token", HttpUtility.ParseQueryString(tokenRequests[1].Body!)["grant_type"]);
+        Assert.Equal(KlaviyoRefresh, HttpUtility.ParseQueryString(tokenRequests[1].Body!)["refresh_token"]);
+        var calls = stub.Requests.Where(r => r.Path == "/api/accounts").Skip(1).Select(r => r.Header("Authorization")).ToList();
+        Assert.Equal(["Bearer " + KlaviyoAccess, "Bearer " + KlaviyoAccess2], calls);
+
+        // The next call uses the new token at once: no second refresh.
+        using (var next = await HttpHarness.PostRawAsync(server, access, HttpHarness.ToolCall("get_account", "{}")))
+        {
+            Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        }
+
+        Assert.Equal(2, stub.Requests.Count(r => r.Path == "/oauth/token"));
+        Assert.Equal("Bearer " + KlaviyoAccess2, stub.Requests.Last(r => r.Path == "/api/accounts").Header("Authorization"));
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
+    public async Task A_Klaviyo_401_whose_refresh_is_invalid_grant_fails_the_call_and_revokes_the_sign_in_until_the_person_signs_in_again()
+    {
+        using var stub = new KlaviyoStub()
+            .AnswerInSequence(
+                "POST",
+                "/oauth/token",
+                r => r.WithStatusCode(200).WithBody(TokenAnswer(KlaviyoAccess)),
+                r => r.WithStatusCode(400).WithBody("""{"error":"invalid_grant"}"""),
+                r => r.WithStatusCode(200).WithBody(TokenAnswer(KlaviyoAccess2)))
+            .AnswerInSequence(
+                "GET",
+                "/api/accounts",
+                r => r.WithStatusCode(200).WithBody(Accounts),
+                r => r.WithStatusCode(401).WithBody(KlaviyoStub.ErrorBody(401, "not_authenticated", "Incorrect authentication credentials.")),
+                r => r.WithStatusCode(200).WithBody(Accounts));
+        await using var server = await StartAsync(stub);
+        var clientId = await RegisterAsync(server);
+        var access = await TokensAsync(server, clientId);
+
+        using (var call = await HttpHarness.PostRawAsync(server, access, HttpHarness.ToolCall("get_account", "{}")))
+        {
+            var body = await call.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.Contains("\"isError\":true", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("AbC123", body, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("refresh_token", HttpUtility.ParseQueryString(stub.Requests.Where(r => r.Path == "/oauth/token").ElementAt(1).Body!)["grant_type"]);
+        Assert.Equal(2, stub.Requests.Count(r => r.Path == "/api/accounts"));
+        using (var refused = await HttpHarness.PostRawAsync(server, access, ToolsList))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        var again = await TokensAsync(server, clientId);
+        using var signedInAgain = await HttpHarness.PostRawAsync(server, again, HttpHarness.ToolCall("get_account", "{}"));
+        Assert.Equal(HttpStatusCode.OK, signedInAgain.StatusCode);
+        Assert.Contains("AbC123", await signedInAgain.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
     private static async Task<string> RegisterAsync(HttpHarness server)
     {
         using var http = new HttpClient();
