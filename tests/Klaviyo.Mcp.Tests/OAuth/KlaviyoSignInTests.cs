@@ -6,6 +6,7 @@ using System.Web;
 using Klaviyo.Mcp.Http;
 using Klaviyo.Mcp.OAuth;
 using Klaviyo.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 
 namespace Klaviyo.Mcp.Tests;
@@ -372,6 +373,46 @@ public sealed class KlaviyoSignInTests
         using var signedInAgain = await HttpHarness.PostRawAsync(server, again, HttpHarness.ToolCall("get_account", "{}"));
         Assert.Equal(HttpStatusCode.OK, signedInAgain.StatusCode);
         Assert.Contains("AbC123", await signedInAgain.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
+    public async Task A_confirmation_token_issued_by_one_replica_is_accepted_by_another_and_refused_for_another_account()
+    {
+        const string otherAccount = """{"data":[{"type":"account","id":"XyZ789","attributes":{"contact_information":{"organization_name":"Other"}}}]}""";
+        using var stub = new KlaviyoStub()
+            .Answer("POST", "/oauth/token", 200, TokenAnswer(KlaviyoAccess))
+            .AnswerInSequence("GET", "/api/accounts", r => r.WithStatusCode(200).WithBody(Accounts), r => r.WithStatusCode(200).WithBody(otherAccount))
+            .Answer("DELETE", "/api/lists/L1", 204);
+
+        // Two replicas that share their sign-ins (as Redis makes them), and nothing else: each has its own process key.
+        var shared = new OAuthGrants(TimeProvider.System, TimeSpan.FromHours(1));
+        var firstPort = HttpHarness.FreePort();
+        var secondPort = HttpHarness.FreePort();
+        await using var first = await HttpHarness.StartAsync(stub.Url, Confirming(Environment(stub, $"http://127.0.0.1:{firstPort}", firstPort)), configure: b => b.Services.AddSingleton(shared));
+        await using var second = await HttpHarness.StartAsync(stub.Url, Confirming(Environment(stub, $"http://127.0.0.1:{secondPort}", secondPort)), configure: b => b.Services.AddSingleton(shared));
+        var clientId = await RegisterAsync(first);
+        var person = await TokensAsync(first, clientId);
+        var otherPerson = await TokensAsync(first, clientId);
+        await using var onFirst = await first.ConnectAsync(person);
+        await using var onSecond = await second.ConnectAsync(person);
+        await using var otherOnSecond = await second.ConnectAsync(otherPerson);
+
+        var asked = await onFirst.CallToolAsync("delete_list", McpHarness.Arguments("""{"id":"L1"}"""), cancellationToken: TestContext.Current.CancellationToken);
+        var token = asked.AssertSuccess().StructuredContent!.Value.GetProperty("confirmation_token").GetString();
+        var withToken = McpHarness.Arguments($$"""{"id":"L1","confirmation_token":"{{token}}"}""");
+        var byOther = await otherOnSecond.CallToolAsync("delete_list", withToken, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(byOther.IsError);
+        Assert.DoesNotContain(stub.Requests, r => r.Method == "DELETE");
+
+        (await onSecond.CallToolAsync("delete_list", withToken, cancellationToken: TestContext.Current.CancellationToken)).AssertSuccess();
+        Assert.Single(stub.Requests, r => r.Method == "DELETE");
+    }
+
+    private static Dictionary<string, string?> Confirming(Dictionary<string, string?> environment)
+    {
+        environment[ServerSettings.ConfirmVariable] = "true";
+        return environment;
     }
 
     private static async Task<string> RegisterAsync(HttpHarness server)
