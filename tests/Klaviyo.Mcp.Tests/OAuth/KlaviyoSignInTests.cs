@@ -386,7 +386,7 @@ public sealed class KlaviyoSignInTests
             .Answer("DELETE", "/api/lists/L1", 204);
 
         // Two replicas that share their sign-ins (as Redis makes them), and nothing else: each has its own process key.
-        var shared = new OAuthGrants(TimeProvider.System, TimeSpan.FromHours(1));
+        IOAuthStore shared = new InMemoryOAuthStore(TimeProvider.System);
         var firstPort = HttpHarness.FreePort();
         var secondPort = HttpHarness.FreePort();
         await using var first = await HttpHarness.StartAsync(stub.Url, Confirming(Environment(stub, $"http://127.0.0.1:{firstPort}", firstPort)), configure: b => b.Services.AddSingleton(shared));
