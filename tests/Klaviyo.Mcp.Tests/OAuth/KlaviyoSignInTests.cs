@@ -409,6 +409,115 @@ public sealed class KlaviyoSignInTests
         Assert.Single(stub.Requests, r => r.Method == "DELETE");
     }
 
+    [Fact]
+    [Trait("Category", "Http")]
+    [Trait("Category", "Redis")]
+    public async Task Three_replicas_sharing_Redis_serve_every_step_of_a_sign_in_and_a_revocation_holds_on_all_at_once()
+    {
+        // Klaviyo's first token is already expired: the first call (on replica 2) refreshes it, and replica 3 uses the new one.
+        using var stub = new KlaviyoStub()
+            .AnswerInSequence(
+                "POST",
+                "/oauth/token",
+                r => r.WithStatusCode(200).WithBody(TokenAnswer(KlaviyoAccess, expiresIn: 0)),
+                r => r.WithStatusCode(200).WithBody(TokenAnswer(KlaviyoAccess2)))
+            .Answer("POST", "/oauth/revoke", 200)
+            .Answer("GET", "/api/accounts", 200, Accounts);
+        var publicPort = HttpHarness.FreePort();
+        var environment = Environment(stub, $"http://127.0.0.1:{publicPort}");
+        environment[HttpServeSettings.RedisVariable] = RedisServer.Shared.Endpoint;
+        await using var one = await HttpHarness.StartAsync(stub.Url, new Dictionary<string, string?>(environment) { [HttpServeSettings.PortVariable] = publicPort.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await using var two = await HttpHarness.StartAsync(stub.Url, environment);
+        await using var three = await HttpHarness.StartAsync(stub.Url, environment);
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+
+        var clientId = await RegisterAsync(one);
+        var verifier = Pkce.NewVerifier();
+        using var toKlaviyo = await browser.GetAsync(Authorize(two, clientId, ClientRedirect, Pkce.Challenge(verifier)), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Redirect, toKlaviyo.StatusCode);
+        var state = HttpUtility.ParseQueryString(toKlaviyo.Headers.Location!.Query)["state"];
+        using var back = await browser.GetAsync(new Uri(three.Url, $"/oauth/callback?code=kl-code&state={Uri.EscapeDataString(state!)}"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
+        var code = HttpUtility.ParseQueryString(back.Headers.Location!.Query)["code"]!;
+        var tokens = await TokenAsync(one, ("grant_type", "authorization_code"), ("code", code), ("client_id", clientId), ("redirect_uri", ClientRedirect), ("code_verifier", verifier));
+        var access = (string)tokens["access_token"]!;
+        var refresh = (string)tokens["refresh_token"]!;
+
+        foreach (var replica in new[] { two, three })
+        {
+            using var call = await HttpHarness.PostRawAsync(replica, access, HttpHarness.ToolCall("get_account", "{}"));
+            Assert.Equal(HttpStatusCode.OK, call.StatusCode);
+            Assert.Contains("AbC123", await call.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        }
+
+        // Klaviyo's token was refreshed once, by replica 2; replica 3 used the refreshed one it found in Redis.
+        Assert.Equal(2, stub.Requests.Count(r => r.Path == "/oauth/token"));
+        Assert.Equal("Bearer " + KlaviyoAccess2, stub.Requests.Last(r => r.Path == "/api/accounts").Header("Authorization"));
+
+        var rotated = await TokenAsync(three, ("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", clientId));
+        var newAccess = (string)rotated["access_token"]!;
+        var newRefresh = (string)rotated["refresh_token"]!;
+        using (var withNew = await HttpHarness.PostRawAsync(two, newAccess, ToolsList))
+        {
+            Assert.Equal(HttpStatusCode.OK, withNew.StatusCode);
+        }
+
+        // Nothing in Redis holds a server token, a code or a Klaviyo token in clear.
+        var secrets = new[] { access, refresh, newAccess, newRefresh, code, KlaviyoAccess, KlaviyoAccess2, KlaviyoRefresh, AppSecret, verifier };
+        var stored = await RedisContentsAsync();
+        Assert.Contains(stored, s => s.Contains("oauth:grant:", StringComparison.Ordinal));
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(stored, s => s.Contains(secret, StringComparison.Ordinal));
+        }
+
+        using (var revoke = await new HttpClient().PostAsync(new Uri(one.Url, "/oauth/revoke"), new FormUrlEncodedContent([new("token", newRefresh)]), TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        }
+
+        foreach (var replica in new[] { two, three })
+        {
+            foreach (var token in new[] { access, newAccess })
+            {
+                using var refused = await HttpHarness.PostRawAsync(replica, token, ToolsList);
+                Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            }
+        }
+
+        Assert.Equal(KlaviyoRefresh, HttpUtility.ParseQueryString(stub.Requests.Single(r => r.Path == "/oauth/revoke").Body!)["token"]);
+        Assert.Equal("invalid_grant", (string?)(await TokenAsync(two, ("grant_type", "refresh_token"), ("refresh_token", newRefresh), ("client_id", clientId)))["error"]);
+    }
+
+    /// <summary>Every key of the server in the shared Redis, and every value, member and field it holds, as text.</summary>
+    private static async Task<List<string>> RedisContentsAsync()
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisServer.Shared.Endpoint);
+        var database = redis.GetDatabase();
+        var contents = new List<string>();
+        foreach (var endpoint in redis.GetEndPoints())
+        {
+            await foreach (var key in redis.GetServer(endpoint).KeysAsync(pattern: "klaviyo-mcp:*"))
+            {
+                contents.Add(key!);
+                switch (await database.KeyTypeAsync(key))
+                {
+                    case StackExchange.Redis.RedisType.String:
+                        contents.Add((string?)await database.StringGetAsync(key) ?? "");
+                        break;
+                    case StackExchange.Redis.RedisType.Hash:
+                        contents.AddRange((await database.HashGetAllAsync(key)).Select(e => e.Name + "=" + e.Value));
+                        break;
+                    case StackExchange.Redis.RedisType.SortedSet:
+                        contents.AddRange((await database.SortedSetRangeByRankAsync(key)).Select(m => (string?)m ?? ""));
+                        break;
+                }
+            }
+        }
+
+        return contents;
+    }
+
     private static Dictionary<string, string?> Confirming(Dictionary<string, string?> environment)
     {
         environment[ServerSettings.ConfirmVariable] = "true";
