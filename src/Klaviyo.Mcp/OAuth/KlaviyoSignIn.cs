@@ -41,12 +41,29 @@ internal sealed class KlaviyoSignIn(
     {
         app.MapGet(AuthorizationServerMetadata.Path, (RequestDelegate)(context =>
             context.Response.WriteAsJsonAsync(AuthorizationServerMetadata.For(settings.Issuer), OAuthJsonContext.Default.AuthorizationServerMetadata)));
-        app.MapPost(AuthorizationServerMetadata.RegisterPath, (RequestDelegate)RegisterAsync);
-        app.MapGet(AuthorizationServerMetadata.AuthorizePath, (RequestDelegate)AuthorizeAsync);
-        app.MapGet(CallbackPath, (RequestDelegate)CallbackAsync);
-        app.MapPost(AuthorizationServerMetadata.TokenPath, (RequestDelegate)TokenAsync);
-        app.MapPost(AuthorizationServerMetadata.RevokePath, (RequestDelegate)RevokeAsync);
+        app.MapPost(AuthorizationServerMetadata.RegisterPath, Guarded(RegisterAsync));
+        app.MapGet(AuthorizationServerMetadata.AuthorizePath, Guarded(AuthorizeAsync));
+        app.MapGet(CallbackPath, Guarded(CallbackAsync));
+        app.MapPost(AuthorizationServerMetadata.TokenPath, Guarded(TokenAsync));
+        app.MapPost(AuthorizationServerMetadata.RevokePath, Guarded(RevokeAsync));
     }
+
+    /// <summary><paramref name="endpoint"/>, answering 503 (to be retried) while the store of sign-ins (Redis) cannot be reached.</summary>
+    private RequestDelegate Guarded(RequestDelegate endpoint) => async context =>
+    {
+        try
+        {
+            await endpoint(context);
+        }
+        catch (OAuthStoreUnavailableException ex) when (!context.Response.HasStarted)
+        {
+            logger.LogWarning("{Path}: {Reason}", context.Request.Path, ex.Message);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "5";
+            context.Response.Headers.CacheControl = "no-store";
+            await context.Response.WriteAsJsonAsync(new OAuthError("temporarily_unavailable", "The server cannot reach where sign-ins are kept just now; retry in a few seconds."), OAuthJsonContext.Default.OAuthError);
+        }
+    };
 
     private async Task RegisterAsync(HttpContext context)
     {

@@ -489,6 +489,29 @@ public sealed class KlaviyoSignInTests
         Assert.Equal("invalid_grant", (string?)(await TokenAsync(two, ("grant_type", "refresh_token"), ("refresh_token", newRefresh), ("client_id", clientId)))["error"]);
     }
 
+    [Fact]
+    [Trait("Category", "Http")]
+    public async Task While_the_Redis_of_sign_ins_cannot_be_reached_sign_in_steps_and_calls_answer_503_to_be_retried()
+    {
+        using var stub = new KlaviyoStub();
+        var port = HttpHarness.FreePort();
+        var environment = Environment(stub, $"http://127.0.0.1:{port}", port);
+        environment[HttpServeSettings.RedisVariable] = $"127.0.0.1:{HttpHarness.FreePort()},connectTimeout=200";
+        await using var server = await HttpHarness.StartAsync(stub.Url, environment);
+        using var http = new HttpClient();
+
+        using var register = await http.PostAsync(
+            new Uri(server.Url, "/oauth/register"),
+            new StringContent($$"""{"redirect_uris":["{{ClientRedirect}}"]}""", Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+        using var call = await HttpHarness.PostRawAsync(server, "some-access-token", ToolsList);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, register.StatusCode);
+        Assert.Equal("temporarily_unavailable", (string?)JsonNode.Parse(await register.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["error"]);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, call.StatusCode);
+        Assert.Equal("5", call.Headers.RetryAfter?.ToString());
+    }
+
     /// <summary>Every key of the server in the shared Redis, and every value, member and field it holds, as text.</summary>
     private static async Task<List<string>> RedisContentsAsync()
     {
