@@ -359,6 +359,8 @@ public sealed class KlaviyoSignInTests
         {
             var body = await call.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
             Assert.Contains("\"isError\":true", body, StringComparison.Ordinal);
+            Assert.Contains("sign in with Klaviyo again", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("API key", body, StringComparison.Ordinal);
             Assert.DoesNotContain("AbC123", body, StringComparison.Ordinal);
         }
 
