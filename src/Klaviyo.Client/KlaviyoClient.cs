@@ -109,34 +109,67 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
                 "No Klaviyo API key is configured. Set KLAVIYO_API_KEY (or PRIVATE_API_KEY) to a private API key (pk_...) in the MCP server's environment, then restart the server.");
         }
 
-        using var request = new HttpRequestMessage(method, new Uri(BaseAddress(_options.BaseUrl), relativePath));
-        request.Headers.TryAddWithoutValidation("Authorization", accessToken is not null ? "Bearer " + accessToken : "Klaviyo-API-Key " + apiKey);
-        request.Options.Set(KlaviyoRequestOptions.Account, credentials.Account ?? ApiKeyFingerprint.Of(accessToken ?? apiKey!));
-        request.Headers.TryAddWithoutValidation("revision", _options.Revision);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonApiMediaType));
-        request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
-        if (body is not null)
+        var request = Build(accessToken);
+        try
         {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonApiMediaType);
+            var response = await SendOnceAsync(request, method, relativePath, maxRateLimitWait, cancellationToken).ConfigureAwait(false);
+
+            // A person's token Klaviyo refused before its time (revoked, or rotated elsewhere): refreshed once, and the
+            // request sent once more with the new one, as a new request (its own rate-limit permit and retries).
+            if (response.StatusCode == HttpStatusCode.Unauthorized && accessToken is not null && credentials.RefreshAccessToken is { } refresh
+                && await refresh(accessToken, cancellationToken).ConfigureAwait(false) is { Length: > 0 } fresh)
+            {
+                response.Dispose();
+                request.Content = null; // an upload's form goes again, in the new request
+                request.Dispose();
+                credentials.AccessToken = fresh;
+                request = Build(fresh);
+                response = await SendOnceAsync(request, method, relativePath, maxRateLimitWait, cancellationToken).ConfigureAwait(false);
+            }
+
+            return await CheckAsync(response, operation, request, cancellationToken).ConfigureAwait(false);
         }
-        else if (content is not null)
+        finally
         {
-            request.Content = content;
+            request.Dispose();
         }
 
-        if (replayable)
+        HttpRequestMessage Build(string? bearer)
         {
-            request.Options.Set(KlaviyoRequestOptions.Replayable, true);
-        }
+            var built = new HttpRequestMessage(method, new Uri(BaseAddress(_options.BaseUrl), relativePath));
+            built.Headers.TryAddWithoutValidation("Authorization", bearer is not null ? "Bearer " + bearer : "Klaviyo-API-Key " + apiKey);
+            built.Options.Set(KlaviyoRequestOptions.Account, credentials.Account ?? ApiKeyFingerprint.Of(bearer ?? apiKey!));
+            built.Headers.TryAddWithoutValidation("revision", _options.Revision);
+            built.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonApiMediaType));
+            built.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
+            if (body is not null)
+            {
+                built.Content = new ByteArrayContent(body);
+                built.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonApiMediaType);
+            }
+            else if (content is not null)
+            {
+                built.Content = content;
+            }
 
+            if (replayable)
+            {
+                built.Options.Set(KlaviyoRequestOptions.Replayable, true);
+            }
+
+            return built;
+        }
+    }
+
+    /// <summary>One request through the rate limiter and the resilience pipeline, its transport failures mapped to <see cref="KlaviyoTransportException"/>.</summary>
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, HttpMethod method, string relativePath, TimeSpan? maxRateLimitWait, CancellationToken cancellationToken)
+    {
         await limiter.AcquireAsync(request, maxRateLimitWait ?? _options.MaxRateLimitWait, cancellationToken).ConfigureAwait(false);
         request.Options.Set(KlaviyoRequestOptions.PermitTaken, true);
 
-        HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -163,7 +196,11 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
         {
             throw new KlaviyoTransportException($"The connection to Klaviyo failed during {method} /{relativePath}: {ex.Message}.{Unknown(request)}", ex, MaybeProcessed(request));
         }
+    }
 
+    /// <summary>The answer of a successful request, else its error (a repeated DELETE's 404 counting as done).</summary>
+    private async Task<HttpResponseMessage> CheckAsync(HttpResponseMessage response, ApiOperation operation, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         if (response.IsSuccessStatusCode)
         {
             return response;

@@ -20,4 +20,11 @@ public sealed class KlaviyoCredentials
     /// the host has it already. Null: the fingerprint of the token or key the request is sent with.
     /// </summary>
     public string? Account { get; set; }
+
+    /// <summary>
+    /// With <see cref="AccessToken"/>: how the host renews it when Klaviyo answers 401 to it before its time. Given the
+    /// refused token, it returns a new one (and <see cref="KlaviyoClient"/> sends the request once more with it), or
+    /// null when there is none (the 401 stands). Null: a 401 stays a 401, as for an API key.
+    /// </summary>
+    public Func<string, CancellationToken, Task<string?>>? RefreshAccessToken { get; set; }
 }

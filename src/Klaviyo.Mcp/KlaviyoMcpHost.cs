@@ -101,8 +101,11 @@ public static class KlaviyoMcpHost
         if (http.KlaviyoOAuth is { } signIn)
         {
             builder.Services.AddSingleton(signIn);
-            builder.Services.AddSingleton(services => new OAuthClients(signIn.AllowLoopbackClients));
-            builder.Services.AddSingleton(services => new OAuthGrants(services.GetService<TimeProvider>() ?? TimeProvider.System, signIn.AccessTokenLifetime));
+            builder.Services.AddSingleton<IOAuthStore>(services => http.Redis is null
+                ? new InMemoryOAuthStore(services.GetService<TimeProvider>() ?? TimeProvider.System)
+                : new RedisOAuthStore(services.GetRequiredService<RedisRateLimitStore>(), services.GetService<TimeProvider>() ?? TimeProvider.System));
+            builder.Services.AddSingleton(services => new OAuthClients(signIn.AllowLoopbackClients, services.GetRequiredService<IOAuthStore>()));
+            builder.Services.AddSingleton(services => new OAuthGrants(services.GetRequiredService<IOAuthStore>(), services.GetService<TimeProvider>() ?? TimeProvider.System, signIn.AccessTokenLifetime));
             builder.Services.AddSingleton(new TokenSealer(signIn.ClientId, signIn.ClientSecret));
             builder.Services.AddHttpClient(nameof(KlaviyoTokenClient));
             builder.Services.AddSingleton(services => new KlaviyoTokenClient(
@@ -112,6 +115,7 @@ public static class KlaviyoMcpHost
                 settings,
                 services.GetRequiredService<OAuthClients>(),
                 services.GetRequiredService<OAuthGrants>(),
+                services.GetRequiredService<IOAuthStore>(),
                 services.GetRequiredService<KlaviyoTokenClient>(),
                 services.GetRequiredService<TokenSealer>(),
                 services.GetService<TimeProvider>() ?? TimeProvider.System,

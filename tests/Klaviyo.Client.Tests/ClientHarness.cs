@@ -37,6 +37,9 @@ internal sealed class ClientHarness : IDisposable
 
     public KlaviyoClient Client { get; }
 
+    /// <summary>The credentials the client reads (the root scope's: this harness serves one caller).</summary>
+    public KlaviyoCredentials Credentials => _services.GetRequiredService<KlaviyoCredentials>();
+
     public CapturedLogs Logs { get; } = new();
 
     public void Dispose() => _services.Dispose();

@@ -7,6 +7,7 @@ using Klaviyo.Mcp.Output;
 using Klaviyo.Mcp.Validation;
 using Klaviyo.Client;
 using Klaviyo.Mcp.Access;
+using Klaviyo.Mcp.OAuth;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
@@ -33,7 +34,9 @@ namespace Klaviyo.Mcp.Confirmation;
 /// Accept with <c>confirm: true</c> proceeds; decline, cancel or anything else is a normal result saying nothing was
 /// sent. Nothing in the data a tool read can confirm anything: only a token or state this server signed for exactly
 /// this call, or the person's answer. The HMAC key is derived from the Klaviyo key the call uses (so every replica
-/// serving that account checks it alike, and a key no one else holds is needed to forge one), else a per-process key.
+/// serving that account checks it alike, and a key no one else holds is needed to forge one); for a person signed in
+/// with Klaviyo, from the OAuth app's client secret and their Klaviyo account
+/// (<see cref="KlaviyoOAuthSettings.ConfirmationKey"/>); else a per-process key.
 /// </summary>
 public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider time, ConfirmationLedger ledger)
 {
@@ -250,10 +253,19 @@ public sealed class ConfirmationGate(ConfirmationOptions options, TimeProvider t
     private static string Mac(Call call, string purpose, string expiry, string nonce) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(call.Key, Encoding.UTF8.GetBytes($"{purpose}\n{call.Tool}\n{call.Caller}\n{call.Arguments}\n{expiry}\n{nonce}")));
 
-    /// <summary>The HMAC key: derived from the Klaviyo key the request uses (a caller's over HTTP, else the configured one), else this process's.</summary>
+    /// <summary>
+    /// The HMAC key: for a person signed in with Klaviyo, derived from the secret every replica shares and their
+    /// account; else from the Klaviyo key the request uses (a caller's over HTTP, else the configured one); else this process's.
+    /// </summary>
     private byte[] Key(IServiceProvider? services)
     {
-        var apiKey = services?.GetService<KlaviyoCredentials>()?.ApiKey is { Length: > 0 } own ? own : services?.GetService<IOptions<KlaviyoClientOptions>>()?.Value.ApiKey;
+        var credentials = services?.GetService<KlaviyoCredentials>();
+        if (credentials is { AccessToken.Length: > 0, Account.Length: > 0 } && services?.GetService<KlaviyoOAuthSettings>() is { } signIn)
+        {
+            return signIn.ConfirmationKey(credentials.Account);
+        }
+
+        var apiKey = credentials?.ApiKey is { Length: > 0 } own ? own : services?.GetService<IOptions<KlaviyoClientOptions>>()?.Value.ApiKey;
         return string.IsNullOrEmpty(apiKey)
             ? _processKey
             : HMACSHA256.HashData(Encoding.UTF8.GetBytes(apiKey), "klaviyo-mcp confirmation v1"u8);

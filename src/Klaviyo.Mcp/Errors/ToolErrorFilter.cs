@@ -48,7 +48,7 @@ internal static class ToolErrorFilter
                 Log(logger, binding is null ? exception : null, toolName);
                 var message = binding is not null
                     ? ToolErrorMessages.InvalidArguments(binding)
-                    : ToolErrorMessages.Describe(exception, toolName);
+                    : ToolErrorMessages.Describe(exception, toolName, signedIn: !string.IsNullOrEmpty(requestCredentials?.AccessToken));
                 return ToolResults.Error(Secrets.Redact(Secrets.Redact(Secrets.Redact(message, apiKey), requestKey), requestCredentials?.AccessToken));
             }
         };

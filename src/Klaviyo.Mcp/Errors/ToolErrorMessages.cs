@@ -11,8 +11,11 @@ public static class ToolErrorMessages
 {
     public const string NothingSent = "nothing was sent to Klaviyo";
 
-    public static string Describe(Exception exception, string toolName) => exception switch
+    /// <summary>The text of <paramref name="exception"/>; <paramref name="signedIn"/>: the caller signed in with Klaviyo (no API key of theirs is involved).</summary>
+    public static string Describe(Exception exception, string toolName, bool signedIn = false) => exception switch
     {
+        KlaviyoToolException { Failure: KlaviyoApiException { StatusCode: HttpStatusCode.Unauthorized } } or KlaviyoApiException { StatusCode: HttpStatusCode.Unauthorized } when signedIn =>
+            "Klaviyo did not accept your sign-in (401), even after renewing it (access was revoked, or the app removed, at Klaviyo): sign in with Klaviyo again in your MCP client.",
         ToolArgumentException invalid => InvalidArguments(invalid.Violations, invalid.NothingSent),
         KlaviyoToolException { Failure: var failure, Operation: var operation, Progress: var progress } =>
             progress is null ? DescribeKlaviyo(failure, operation) : DescribeKlaviyo(failure, operation) + "\n" + progress,

@@ -105,6 +105,19 @@ public sealed class KlaviyoOAuthSettings
         };
     }
 
+    /// <summary>
+    /// The HMAC key of confirmation tokens for people signed in to the Klaviyo account <paramref name="account"/> (the
+    /// fingerprint of its id): HKDF-SHA256 of the client secret, which every replica shares, with this purpose as salt
+    /// and the account as info. Every replica checks a token alike; a token for one account proves nothing for another.
+    /// </summary>
+    internal byte[] ConfirmationKey(string account) =>
+        System.Security.Cryptography.HKDF.DeriveKey(
+            System.Security.Cryptography.HashAlgorithmName.SHA256,
+            System.Text.Encoding.UTF8.GetBytes(ClientSecret),
+            32,
+            "klaviyo-mcp oauth: confirmation tokens v1"u8.ToArray(),
+            System.Text.Encoding.UTF8.GetBytes(ClientId + "\n" + account));
+
     public override string ToString() => $"Klaviyo OAuth app {ClientId}";
 
     private static Uri ReadUrl(IConfiguration configuration, string variable, Uri fallback, List<string> problems)

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Klaviyo.Client;
 using Klaviyo.Mcp.Access;
@@ -25,6 +23,7 @@ internal sealed class KlaviyoSignIn(
     ServerSettings server,
     OAuthClients clients,
     OAuthGrants grants,
+    IOAuthStore store,
     KlaviyoTokenClient klaviyo,
     TokenSealer sealer,
     TimeProvider time,
@@ -35,8 +34,6 @@ internal sealed class KlaviyoSignIn(
     /// <summary>How long a person may take at Klaviyo's consent page.</summary>
     public static readonly TimeSpan AuthorizationLifetime = TimeSpan.FromMinutes(10);
 
-    private readonly ConcurrentDictionary<string, PendingAuthorization> _pending = new(StringComparer.Ordinal);
-
     /// <summary>The resource (RFC 8707) the server's tokens are for: <c>&lt;public&gt;/mcp</c>.</summary>
     public string Resource => settings.Issuer + BearerAuthentication.McpPath;
 
@@ -44,12 +41,29 @@ internal sealed class KlaviyoSignIn(
     {
         app.MapGet(AuthorizationServerMetadata.Path, (RequestDelegate)(context =>
             context.Response.WriteAsJsonAsync(AuthorizationServerMetadata.For(settings.Issuer), OAuthJsonContext.Default.AuthorizationServerMetadata)));
-        app.MapPost(AuthorizationServerMetadata.RegisterPath, (RequestDelegate)RegisterAsync);
-        app.MapGet(AuthorizationServerMetadata.AuthorizePath, (RequestDelegate)AuthorizeAsync);
-        app.MapGet(CallbackPath, (RequestDelegate)CallbackAsync);
-        app.MapPost(AuthorizationServerMetadata.TokenPath, (RequestDelegate)TokenAsync);
-        app.MapPost(AuthorizationServerMetadata.RevokePath, (RequestDelegate)RevokeAsync);
+        app.MapPost(AuthorizationServerMetadata.RegisterPath, Guarded(RegisterAsync));
+        app.MapGet(AuthorizationServerMetadata.AuthorizePath, Guarded(AuthorizeAsync));
+        app.MapGet(CallbackPath, Guarded(CallbackAsync));
+        app.MapPost(AuthorizationServerMetadata.TokenPath, Guarded(TokenAsync));
+        app.MapPost(AuthorizationServerMetadata.RevokePath, Guarded(RevokeAsync));
     }
+
+    /// <summary><paramref name="endpoint"/>, answering 503 (to be retried) while the store of sign-ins (Redis) cannot be reached.</summary>
+    private RequestDelegate Guarded(RequestDelegate endpoint) => async context =>
+    {
+        try
+        {
+            await endpoint(context);
+        }
+        catch (OAuthStoreUnavailableException ex) when (!context.Response.HasStarted)
+        {
+            logger.LogWarning("{Path}: {Reason}", context.Request.Path, ex.Message);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "5";
+            context.Response.Headers.CacheControl = "no-store";
+            await context.Response.WriteAsJsonAsync(new OAuthError("temporarily_unavailable", "The server cannot reach where sign-ins are kept just now; retry in a few seconds."), OAuthJsonContext.Default.OAuthError);
+        }
+    };
 
     private async Task RegisterAsync(HttpContext context)
     {
@@ -69,7 +83,7 @@ internal sealed class KlaviyoSignIn(
             return;
         }
 
-        var (client, error, description) = clients.Register(request);
+        var (client, error, description) = await clients.RegisterAsync(request, context.RequestAborted);
         if (client is null)
         {
             await ErrorAsync(context, error!, description!);
@@ -137,16 +151,22 @@ internal sealed class KlaviyoSignIn(
         }
 
         var verifier = Pkce.NewVerifier();
-        var ownState = NewSecret();
-        Expire();
-        _pending[ownState] = new PendingAuthorization(client.ClientId, redirectUri!, state, challenge!, resource, verifier, time.GetUtcNow() + AuthorizationLifetime);
+        var ownState = OAuthGrants.NewSecret();
+        var stateHash = OAuthGrants.Hash(ownState);
+        await store.SavePendingAsync(
+            stateHash,
+            new PendingAuthorization(client.ClientId, redirectUri!, state, challenge!, resource, sealer.Seal(verifier, stateHash), time.GetUtcNow() + AuthorizationLifetime),
+            context.RequestAborted);
         context.Response.Redirect(KlaviyoAuthorizationRequest.Url(settings, ownState, Pkce.Challenge(verifier), KlaviyoScopes.For(server.Access)).AbsoluteUri);
     }
 
     private async Task CallbackAsync(HttpContext context)
     {
         var query = context.Request.Query;
-        if (query["state"].ToString() is not { Length: > 0 } ownState || !_pending.TryRemove(ownState, out var pending) || time.GetUtcNow() >= pending.Expires)
+        if (query["state"].ToString() is not { Length: > 0 } ownState
+            || await store.TakePendingAsync(OAuthGrants.Hash(ownState), context.RequestAborted) is not { } pending
+            || time.GetUtcNow() >= pending.Expires
+            || sealer.Open(pending.SealedKlaviyoVerifier, OAuthGrants.Hash(ownState)) is not { } klaviyoVerifier)
         {
             await PageAsync(context, StatusCodes.Status400BadRequest, "This sign-in is unknown or took too long: start again from your application.");
             return;
@@ -162,7 +182,7 @@ internal sealed class KlaviyoSignIn(
         KlaviyoTokens tokens;
         try
         {
-            tokens = await klaviyo.ExchangeAsync(query["code"].ToString(), pending.KlaviyoVerifier, context.RequestAborted);
+            tokens = await klaviyo.ExchangeAsync(query["code"].ToString(), klaviyoVerifier, context.RequestAborted);
         }
         catch (HttpRequestException ex)
         {
@@ -171,12 +191,12 @@ internal sealed class KlaviyoSignIn(
             return;
         }
 
-        var grantId = NewSecret();
+        var grantId = OAuthGrants.NewSecret();
         var grant = new OAuthGrant(grantId, pending.ClientId, pending.Resource, tokens.Scope, sealer.Seal(tokens.ToSealable(), grantId))
         {
             Account = await AccountAsync(context, tokens.AccessToken, grantId),
         };
-        var code = grants.IssueCode(grant, pending.RedirectUri, pending.CodeChallenge);
+        var code = await grants.IssueCodeAsync(grant, pending.RedirectUri, pending.CodeChallenge, context.RequestAborted);
         logger.LogInformation("Signed a person in with Klaviyo for the client {ClientId}", pending.ClientId);
         Redirect(context, pending.RedirectUri, pending.ClientState, ("code", code));
     }
@@ -225,8 +245,8 @@ internal sealed class KlaviyoSignIn(
         string? resource = form["resource"];
         var result = (string?)form["grant_type"] switch
         {
-            "authorization_code" => grants.Redeem(form["code"], form["client_id"], form["redirect_uri"], form["code_verifier"], resource),
-            "refresh_token" => grants.Refresh(form["refresh_token"], form["client_id"], resource),
+            "authorization_code" => await grants.RedeemAsync(form["code"], form["client_id"], form["redirect_uri"], form["code_verifier"], resource, context.RequestAborted),
+            "refresh_token" => await grants.RefreshAsync(form["refresh_token"], form["client_id"], resource, context.RequestAborted),
             _ => OAuthTokenResult.Fail("unsupported_grant_type", "grant_type must be authorization_code or refresh_token."),
         };
         context.Response.Headers.CacheControl = "no-store";
@@ -244,7 +264,7 @@ internal sealed class KlaviyoSignIn(
     private async Task RevokeAsync(HttpContext context)
     {
         if (context.Request.HasFormContentType && (await context.Request.ReadFormAsync(context.RequestAborted))["token"].ToString() is { Length: > 0 } token
-            && grants.RevokeToken(token) is { } grant)
+            && await grants.RevokeTokenAsync(token, context.RequestAborted) is { } grant)
         {
             logger.LogInformation("Revoked a sign-in of the client {ClientId}", grant.ClientId);
             if (KlaviyoTokens.FromSealable(sealer.Open(grant.SealedKlaviyoTokens, grant.Id)) is { } tokens)
@@ -276,20 +296,4 @@ internal sealed class KlaviyoSignIn(
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync("Sign in with Klaviyo: " + message + "\n");
     }
-
-    private void Expire()
-    {
-        var now = time.GetUtcNow();
-        foreach (var (state, pending) in _pending)
-        {
-            if (now >= pending.Expires)
-            {
-                _pending.TryRemove(state, out _);
-            }
-        }
-    }
-
-    private static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private sealed record PendingAuthorization(string ClientId, string RedirectUri, string? ClientState, string CodeChallenge, string Resource, string KlaviyoVerifier, DateTimeOffset Expires);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -10,22 +9,30 @@ namespace Klaviyo.Mcp.OAuth;
 /// public clients, redirect URIs by <see cref="RedirectUris"/>), and Client ID Metadata Documents (the client id is an
 /// https URL whose JSON names that same <c>client_id</c> and the redirect URIs; fetched without cookies or redirects,
 /// at most <see cref="MaxDocumentBytes"/> within <see cref="FetchTimeout"/>; an http loopback URL only when the
-/// operator allows loopback clients, for tests; any other id URL is refused without being fetched). Registrations are
-/// kept in this process for now (Redis: a later slice).
+/// operator allows loopback clients, for tests; any other id URL is refused without being fetched). A document is
+/// fetched only from a public address (<see cref="PublicAddressConnector"/>: the address actually connected to is
+/// checked, so neither a private host name nor DNS rebinding reaches the server's own network). Registrations are
+/// kept in the <see cref="IOAuthStore"/> (this process, or Redis for every replica).
 /// </summary>
-public sealed class OAuthClients(bool allowLoopbackClients) : IDisposable
+public sealed class OAuthClients(bool allowLoopbackClients, IOAuthStore store) : IDisposable
 {
     public const int MaxDocumentBytes = 16 * 1024;
     public static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly HttpClient http = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = FetchTimeout }) { Timeout = FetchTimeout };
-
-    private readonly ConcurrentDictionary<string, OAuthClient> _registered = new(StringComparer.Ordinal);
+    private readonly HttpClient http = new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        UseProxy = false,
+        ConnectTimeout = FetchTimeout,
+        ConnectCallback = new PublicAddressConnector(allowLoopbackClients).ConnectAsync,
+    })
+    { Timeout = FetchTimeout };
 
     public void Dispose() => http.Dispose();
 
     /// <summary>Registers a public client (RFC 7591); the error is an RFC 7591 error code and description.</summary>
-    public (OAuthClient? Client, string? Error, string? Description) Register(ClientMetadataDocument request)
+    public async Task<(OAuthClient? Client, string? Error, string? Description)> RegisterAsync(ClientMetadataDocument request, CancellationToken cancellationToken)
     {
         // A client asking for a secret (the C# SDK asks for client_secret_post) is registered as public all the same, as
         // RFC 7591 §3.2.1 lets a server do: its answer says none, no secret is issued, and PKCE protects the code.
@@ -40,7 +47,7 @@ public sealed class OAuthClients(bool allowLoopbackClients) : IDisposable
         }
 
         var client = new OAuthClient("mcp_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), request.ClientName, [.. request.RedirectUris!]);
-        _registered[client.ClientId] = client;
+        await store.SaveClientAsync(client, cancellationToken).ConfigureAwait(false);
         return (client, null, null);
     }
 
@@ -52,7 +59,7 @@ public sealed class OAuthClients(bool allowLoopbackClients) : IDisposable
             return (null, "client_id is missing");
         }
 
-        if (_registered.TryGetValue(clientId, out var registered))
+        if (await store.FindClientAsync(clientId, cancellationToken).ConfigureAwait(false) is { } registered)
         {
             return (registered, null);
         }
@@ -119,6 +126,10 @@ public sealed class OAuthClients(bool allowLoopbackClients) : IDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return (null, $"the client id metadata document did not arrive within {FetchTimeout.TotalSeconds:0} s");
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is NonPublicAddressException refused)
+        {
+            return (null, refused.Message);
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException)
         {

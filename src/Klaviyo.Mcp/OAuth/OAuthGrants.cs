@@ -1,39 +1,38 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace Klaviyo.Mcp.OAuth;
 
 /// <summary>
-/// The server's own authorization codes and tokens (never Klaviyo's) and the grants they stand for, in this process
-/// (Redis: a later slice). Codes, access tokens and refresh tokens are random 256-bit values kept only as their
-/// SHA-256. Codes are single use (the first attempt consumes one, right or wrong) and live <see cref="CodeLifetime"/>;
-/// an access token expires exactly at its lifetime, with no clock-skew allowance; a refresh token is replaced at each
-/// use (rotation), and a used one presented again revokes the whole grant (it was stolen, or the client is confused:
-/// either way the person signs in again). A revoked grant refuses every code and token it had.
+/// The server's own authorization codes and tokens (never Klaviyo's) and the grants they stand for, kept in an
+/// <see cref="IOAuthStore"/> (this process, or Redis shared by every replica). Codes, access tokens and refresh tokens
+/// are random 256-bit values kept only as their SHA-256. Codes are single use (the first attempt consumes one, right or
+/// wrong) and live <see cref="CodeLifetime"/>; an access token expires exactly at its lifetime, with no clock-skew
+/// allowance; a refresh token lives <see cref="RefreshTokenLifetime"/> and is replaced at each use (rotation), and a
+/// used one presented again revokes the whole grant (it was stolen, or the client is confused: either way the person
+/// signs in again). A revoked grant refuses every code and token it had. A grant is kept as long as its newest refresh token.
 /// </summary>
-public sealed class OAuthGrants(TimeProvider time, TimeSpan accessTokenLifetime)
+public sealed class OAuthGrants(IOAuthStore store, TimeProvider time, TimeSpan accessTokenLifetime)
 {
     public static readonly TimeSpan CodeLifetime = TimeSpan.FromSeconds(60);
 
-    private readonly ConcurrentDictionary<string, OAuthGrant> _grants = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IssuedCode> _codes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (string GrantId, DateTimeOffset Expires)> _accessTokens = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, RefreshToken> _refreshTokens = new(StringComparer.Ordinal);
+    /// <summary>How long a refresh token of the server's own may be used: 30 days (each use gives a new one).</summary>
+    public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(30);
 
     /// <summary>Keeps <paramref name="grant"/> and returns a code for it, bound to the client, its redirect URI and its PKCE challenge.</summary>
-    public string IssueCode(OAuthGrant grant, string redirectUri, string codeChallenge)
+    public async Task<string> IssueCodeAsync(OAuthGrant grant, string redirectUri, string codeChallenge, CancellationToken cancellationToken)
     {
-        _grants[grant.Id] = grant;
+        var now = time.GetUtcNow();
+        await store.SaveGrantAsync(grant, now + RefreshTokenLifetime, cancellationToken).ConfigureAwait(false);
         var code = NewSecret();
-        _codes[Hash(code)] = new IssuedCode(grant.Id, grant.ClientId, redirectUri, codeChallenge, time.GetUtcNow() + CodeLifetime);
+        await store.SaveCodeAsync(Hash(code), new IssuedCode(grant.Id, grant.ClientId, redirectUri, codeChallenge, now + CodeLifetime), cancellationToken).ConfigureAwait(false);
         return code;
     }
 
     /// <summary>The token endpoint's <c>authorization_code</c> grant: the code once, its client, redirect URI, PKCE verifier and resource.</summary>
-    public OAuthTokenResult Redeem(string? code, string? clientId, string? redirectUri, string? codeVerifier, string? resource)
+    public async Task<OAuthTokenResult> RedeemAsync(string? code, string? clientId, string? redirectUri, string? codeVerifier, string? resource, CancellationToken cancellationToken)
     {
-        if (code is null || !_codes.TryRemove(Hash(code), out var issued))
+        if (code is null || await store.TakeCodeAsync(Hash(code), cancellationToken).ConfigureAwait(false) is not { } issued)
         {
             return OAuthTokenResult.Fail("invalid_grant", "The code is unknown or was used already.");
         }
@@ -58,7 +57,7 @@ public sealed class OAuthGrants(TimeProvider time, TimeSpan accessTokenLifetime)
             return OAuthTokenResult.Fail("invalid_grant", "code_verifier does not match the code_challenge.");
         }
 
-        if (!_grants.TryGetValue(issued.GrantId, out var grant) || grant.Revoked)
+        if (await store.FindGrantAsync(issued.GrantId, cancellationToken).ConfigureAwait(false) is not { Revoked: false } grant)
         {
             return OAuthTokenResult.Fail("invalid_grant", "The sign-in was revoked.");
         }
@@ -68,13 +67,15 @@ public sealed class OAuthGrants(TimeProvider time, TimeSpan accessTokenLifetime)
             return OAuthTokenResult.Fail("invalid_target", "resource is not this server's.");
         }
 
-        return IssueTokens(grant);
+        return await IssueTokensAsync(grant, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The token endpoint's <c>refresh_token</c> grant, with rotation and reuse detection.</summary>
-    public OAuthTokenResult Refresh(string? refreshToken, string? clientId, string? resource)
+    public async Task<OAuthTokenResult> RefreshAsync(string? refreshToken, string? clientId, string? resource, CancellationToken cancellationToken)
     {
-        if (refreshToken is null || !_refreshTokens.TryGetValue(Hash(refreshToken), out var entry) || !_grants.TryGetValue(entry.GrantId, out var grant))
+        if (refreshToken is null
+            || await store.FindRefreshTokenAsync(Hash(refreshToken), cancellationToken).ConfigureAwait(false) is not { } known
+            || await store.FindGrantAsync(known.GrantId, cancellationToken).ConfigureAwait(false) is not { } grant)
         {
             return OAuthTokenResult.Fail("invalid_grant", "The refresh token is unknown.");
         }
@@ -84,15 +85,15 @@ public sealed class OAuthGrants(TimeProvider time, TimeSpan accessTokenLifetime)
             return OAuthTokenResult.Fail("invalid_grant", "The refresh token was issued to another client.");
         }
 
-        lock (entry)
+        if (await store.UseRefreshTokenAsync(Hash(refreshToken), cancellationToken).ConfigureAwait(false) is not { } use)
         {
-            if (entry.Used)
-            {
-                Revoke(grant);
-                return OAuthTokenResult.Fail("invalid_grant", "The refresh token was used already; the sign-in is revoked: sign in again.");
-            }
+            return OAuthTokenResult.Fail("invalid_grant", "The refresh token is unknown.");
+        }
 
-            entry.Used = true;
+        if (!use.First)
+        {
+            await RevokeAsync(grant, cancellationToken).ConfigureAwait(false);
+            return OAuthTokenResult.Fail("invalid_grant", "The refresh token was used already; the sign-in is revoked: sign in again.");
         }
 
         if (grant.Revoked)
@@ -105,71 +106,68 @@ public sealed class OAuthGrants(TimeProvider time, TimeSpan accessTokenLifetime)
             return OAuthTokenResult.Fail("invalid_target", "resource is not this server's.");
         }
 
-        return IssueTokens(grant);
+        return await IssueTokensAsync(grant, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The grant of a valid access token (unexpired, to the second; grant not revoked), or null.</summary>
-    public OAuthGrant? Authenticate(string accessToken)
+    public async Task<OAuthGrant?> AuthenticateAsync(string accessToken, CancellationToken cancellationToken)
     {
-        if (!_accessTokens.TryGetValue(Hash(accessToken), out var entry) || time.GetUtcNow() >= entry.Expires)
+        if (await store.FindAccessTokenAsync(Hash(accessToken), cancellationToken).ConfigureAwait(false) is not { } token || time.GetUtcNow() >= token.Expires)
         {
             return null;
         }
 
-        return _grants.TryGetValue(entry.GrantId, out var grant) && !grant.Revoked ? grant : null;
+        return await store.FindGrantAsync(token.GrantId, cancellationToken).ConfigureAwait(false) is { Revoked: false } grant ? grant : null;
+    }
+
+    /// <summary>The grant <paramref name="grantId"/> as it is now (its Klaviyo tokens perhaps refreshed by another request or replica), or null.</summary>
+    public async Task<OAuthGrant?> FindAsync(string grantId, CancellationToken cancellationToken) =>
+        await store.FindGrantAsync(grantId, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Replaces the grant's sealed Klaviyo tokens, after a refresh at Klaviyo.</summary>
+    public async Task SetKlaviyoTokensAsync(OAuthGrant grant, string sealedKlaviyoTokens, CancellationToken cancellationToken)
+    {
+        grant.SealedKlaviyoTokens = sealedKlaviyoTokens;
+        await store.SetKlaviyoTokensAsync(grant.Id, sealedKlaviyoTokens, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// RFC 7009: revokes the grant of an access or refresh token (the whole sign-in: its other tokens too); an unknown
     /// token changes nothing. Returns the revoked grant, so that the caller revokes Klaviyo's grant too.
     /// </summary>
-    public OAuthGrant? RevokeToken(string token)
+    public async Task<OAuthGrant?> RevokeTokenAsync(string token, CancellationToken cancellationToken)
     {
         var hash = Hash(token);
-        var grantId = _accessTokens.TryGetValue(hash, out var access) ? access.GrantId
-            : _refreshTokens.TryGetValue(hash, out var refresh) ? refresh.GrantId
-            : null;
-        if (grantId is null || !_grants.TryGetValue(grantId, out var grant))
+        var grantId = (await store.FindAccessTokenAsync(hash, cancellationToken).ConfigureAwait(false))?.GrantId
+            ?? (await store.FindRefreshTokenAsync(hash, cancellationToken).ConfigureAwait(false))?.GrantId;
+        if (grantId is null || await store.FindGrantAsync(grantId, cancellationToken).ConfigureAwait(false) is not { } grant)
         {
             return null;
         }
 
-        Revoke(grant);
+        await RevokeAsync(grant, cancellationToken).ConfigureAwait(false);
         return grant;
     }
 
-    /// <summary>Revokes <paramref name="grant"/>: every code and token of it is refused from now on, on this process.</summary>
-    public void Revoke(OAuthGrant grant)
+    /// <summary>Revokes <paramref name="grant"/>: every code and token of it is refused from now on, on every replica that shares the store.</summary>
+    public async Task RevokeAsync(OAuthGrant grant, CancellationToken cancellationToken)
     {
         grant.Revoked = true;
-        foreach (var (hash, token) in _accessTokens)
-        {
-            if (token.GrantId == grant.Id)
-            {
-                _accessTokens.TryRemove(hash, out _);
-            }
-        }
+        await store.RevokeGrantAsync(grant.Id, cancellationToken).ConfigureAwait(false);
     }
 
-    private OAuthTokenResult IssueTokens(OAuthGrant grant)
+    private async Task<OAuthTokenResult> IssueTokensAsync(OAuthGrant grant, CancellationToken cancellationToken)
     {
         var access = NewSecret();
         var refresh = NewSecret();
-        _accessTokens[Hash(access)] = (grant.Id, time.GetUtcNow() + accessTokenLifetime);
-        _refreshTokens[Hash(refresh)] = new RefreshToken(grant.Id);
+        var now = time.GetUtcNow();
+        await store.SaveAccessTokenAsync(Hash(access), new IssuedToken(grant.Id, now + accessTokenLifetime), cancellationToken).ConfigureAwait(false);
+        await store.SaveRefreshTokenAsync(Hash(refresh), new IssuedToken(grant.Id, now + RefreshTokenLifetime), cancellationToken).ConfigureAwait(false);
         return new OAuthTokenResult(access, refresh, (int)accessTokenLifetime.TotalSeconds, grant.Scope, null, null);
     }
 
-    private static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    internal static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
-
-    private sealed record IssuedCode(string GrantId, string ClientId, string RedirectUri, string CodeChallenge, DateTimeOffset Expires);
-
-    private sealed class RefreshToken(string grantId)
-    {
-        public string GrantId { get; } = grantId;
-
-        public bool Used { get; set; }
-    }
+    /// <summary>How a code, token or state is kept: its SHA-256, in hex.</summary>
+    internal static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }

@@ -9,4 +9,7 @@ namespace Klaviyo.Mcp.OAuth;
 [JsonSerializable(typeof(KlaviyoTokenResponse))]
 [JsonSerializable(typeof(OAuthTokenResponse))]
 [JsonSerializable(typeof(OAuthError))]
+[JsonSerializable(typeof(PendingAuthorization))]
+[JsonSerializable(typeof(IssuedCode))]
+[JsonSerializable(typeof(IssuedToken))]
 internal sealed partial class OAuthJsonContext : JsonSerializerContext;

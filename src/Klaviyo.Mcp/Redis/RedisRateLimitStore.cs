@@ -139,6 +139,13 @@ public sealed class RedisRateLimitStore : ISharedRateLimitStore, IAsyncDisposabl
         }
     }
 
+    /// <summary>The connection, for the other things replicas share through this Redis (sign-ins); null while it is not connected.</summary>
+    internal async Task<IDatabase?> DatabaseAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return connection.IsConnected ? connection.GetDatabase() : null;
+    }
+
     /// <summary>The Redis key of an account's bucket: its key's fingerprint, never the key.</summary>
     public static string Key(string account, string bucket) => KeyPrefix + account + ":" + bucket;
 

@@ -6,6 +6,7 @@ using System.Web;
 using Klaviyo.Mcp.Http;
 using Klaviyo.Mcp.OAuth;
 using Klaviyo.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 
 namespace Klaviyo.Mcp.Tests;
@@ -287,6 +288,265 @@ public sealed class KlaviyoSignInTests
         var again = await TokensAsync(server, clientId);
         using var signedInAgain = await HttpHarness.PostRawAsync(server, again, ToolsList);
         Assert.Equal(HttpStatusCode.OK, signedInAgain.StatusCode);
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
+    public async Task A_Klaviyo_401_to_an_unexpired_token_refreshes_it_once_and_resends_the_request_with_the_new_token()
+    {
+        using var stub = new KlaviyoStub()
+            .AnswerInSequence(
+                "POST",
+                "/oauth/token",
+                r => r.WithStatusCode(200).WithBody(TokenAnswer(KlaviyoAccess)),
+                r => r.WithStatusCode(200).WithBody(TokenAnswer(KlaviyoAccess2)))
+            .AnswerInSequence(
+                "GET",
+                "/api/accounts",
+                r => r.WithStatusCode(200).WithBody(Accounts),
+                r => r.WithStatusCode(401).WithBody(KlaviyoStub.ErrorBody(401, "not_authenticated", "Incorrect authentication credentials.")),
+                r => r.WithStatusCode(200).WithBody(Accounts));
+        await using var server = await StartAsync(stub);
+        var access = await TokensAsync(server, await RegisterAsync(server));
+
+        using (var call = await HttpHarness.PostRawAsync(server, access, HttpHarness.ToolCall("get_account", "{}")))
+        {
+            Assert.Equal(HttpStatusCode.OK, call.StatusCode);
+            var body = await call.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.Contains("AbC123", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"isError\":true", body, StringComparison.Ordinal);
+        }
+
+        var tokenRequests = stub.Requests.Where(r => r.Path == "/oauth/token").ToList();
+        Assert.Equal(2, tokenRequests.Count);
+        Assert.Equal("refresh_token", HttpUtility.ParseQueryString(tokenRequests[1].Body!)["grant_type"]);
+        Assert.Equal(KlaviyoRefresh, HttpUtility.ParseQueryString(tokenRequests[1].Body!)["refresh_token"]);
+        var calls = stub.Requests.Where(r => r.Path == "/api/accounts").Skip(1).Select(r => r.Header("Authorization")).ToList();
+        Assert.Equal(["Bearer " + KlaviyoAccess, "Bearer " + KlaviyoAccess2], calls);
+
+        // The next call uses the new token at once: no second refresh.
+        using (var next = await HttpHarness.PostRawAsync(server, access, HttpHarness.ToolCall("get_account", "{}")))
+        {
+            Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        }
+
+        Assert.Equal(2, stub.Requests.Count(r => r.Path == "/oauth/token"));
+        Assert.Equal("Bearer " + KlaviyoAccess2, stub.Requests.Last(r => r.Path == "/api/accounts").Header("Authorization"));
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
+    public async Task A_Klaviyo_401_whose_refresh_is_invalid_grant_fails_the_call_and_revokes_the_sign_in_until_the_person_signs_in_again()
+    {
+        using var stub = new KlaviyoStub()
+            .AnswerInSequence(
+                "POST",
+                "/oauth/token",
+                r => r.WithStatusCode(200).WithBody(TokenAnswer(KlaviyoAccess)),
+                r => r.WithStatusCode(400).WithBody("""{"error":"invalid_grant"}"""),
+                r => r.WithStatusCode(200).WithBody(TokenAnswer(KlaviyoAccess2)))
+            .AnswerInSequence(
+                "GET",
+                "/api/accounts",
+                r => r.WithStatusCode(200).WithBody(Accounts),
+                r => r.WithStatusCode(401).WithBody(KlaviyoStub.ErrorBody(401, "not_authenticated", "Incorrect authentication credentials.")),
+                r => r.WithStatusCode(200).WithBody(Accounts));
+        await using var server = await StartAsync(stub);
+        var clientId = await RegisterAsync(server);
+        var access = await TokensAsync(server, clientId);
+
+        using (var call = await HttpHarness.PostRawAsync(server, access, HttpHarness.ToolCall("get_account", "{}")))
+        {
+            var body = await call.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.Contains("\"isError\":true", body, StringComparison.Ordinal);
+            Assert.Contains("sign in with Klaviyo again", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("API key", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("AbC123", body, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("refresh_token", HttpUtility.ParseQueryString(stub.Requests.Where(r => r.Path == "/oauth/token").ElementAt(1).Body!)["grant_type"]);
+        Assert.Equal(2, stub.Requests.Count(r => r.Path == "/api/accounts"));
+        using (var refused = await HttpHarness.PostRawAsync(server, access, ToolsList))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        var again = await TokensAsync(server, clientId);
+        using var signedInAgain = await HttpHarness.PostRawAsync(server, again, HttpHarness.ToolCall("get_account", "{}"));
+        Assert.Equal(HttpStatusCode.OK, signedInAgain.StatusCode);
+        Assert.Contains("AbC123", await signedInAgain.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
+    public async Task A_confirmation_token_issued_by_one_replica_is_accepted_by_another_and_refused_for_another_account()
+    {
+        const string otherAccount = """{"data":[{"type":"account","id":"XyZ789","attributes":{"contact_information":{"organization_name":"Other"}}}]}""";
+        using var stub = new KlaviyoStub()
+            .Answer("POST", "/oauth/token", 200, TokenAnswer(KlaviyoAccess))
+            .AnswerInSequence("GET", "/api/accounts", r => r.WithStatusCode(200).WithBody(Accounts), r => r.WithStatusCode(200).WithBody(otherAccount))
+            .Answer("DELETE", "/api/lists/L1", 204);
+
+        // Two replicas that share their sign-ins (as Redis makes them), and nothing else: each has its own process key.
+        IOAuthStore shared = new InMemoryOAuthStore(TimeProvider.System);
+        var firstPort = HttpHarness.FreePort();
+        var secondPort = HttpHarness.FreePort();
+        await using var first = await HttpHarness.StartAsync(stub.Url, Confirming(Environment(stub, $"http://127.0.0.1:{firstPort}", firstPort)), configure: b => b.Services.AddSingleton(shared));
+        await using var second = await HttpHarness.StartAsync(stub.Url, Confirming(Environment(stub, $"http://127.0.0.1:{secondPort}", secondPort)), configure: b => b.Services.AddSingleton(shared));
+        var clientId = await RegisterAsync(first);
+        var person = await TokensAsync(first, clientId);
+        var otherPerson = await TokensAsync(first, clientId);
+        await using var onFirst = await first.ConnectAsync(person);
+        await using var onSecond = await second.ConnectAsync(person);
+        await using var otherOnSecond = await second.ConnectAsync(otherPerson);
+
+        var asked = await onFirst.CallToolAsync("delete_list", McpHarness.Arguments("""{"id":"L1"}"""), cancellationToken: TestContext.Current.CancellationToken);
+        var token = asked.AssertSuccess().StructuredContent!.Value.GetProperty("confirmation_token").GetString();
+        var withToken = McpHarness.Arguments($$"""{"id":"L1","confirmation_token":"{{token}}"}""");
+        var byOther = await otherOnSecond.CallToolAsync("delete_list", withToken, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(byOther.IsError);
+        Assert.DoesNotContain(stub.Requests, r => r.Method == "DELETE");
+
+        (await onSecond.CallToolAsync("delete_list", withToken, cancellationToken: TestContext.Current.CancellationToken)).AssertSuccess();
+        Assert.Single(stub.Requests, r => r.Method == "DELETE");
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
+    [Trait("Category", "Redis")]
+    public async Task Three_replicas_sharing_Redis_serve_every_step_of_a_sign_in_and_a_revocation_holds_on_all_at_once()
+    {
+        // Klaviyo's first token is already expired: the first call (on replica 2) refreshes it, and replica 3 uses the new one.
+        using var stub = new KlaviyoStub()
+            .AnswerInSequence(
+                "POST",
+                "/oauth/token",
+                r => r.WithStatusCode(200).WithBody(TokenAnswer(KlaviyoAccess, expiresIn: 0)),
+                r => r.WithStatusCode(200).WithBody(TokenAnswer(KlaviyoAccess2)))
+            .Answer("POST", "/oauth/revoke", 200)
+            .Answer("GET", "/api/accounts", 200, Accounts);
+        var publicPort = HttpHarness.FreePort();
+        var environment = Environment(stub, $"http://127.0.0.1:{publicPort}");
+        environment[HttpServeSettings.RedisVariable] = RedisServer.Shared.Endpoint;
+        await using var one = await HttpHarness.StartAsync(stub.Url, new Dictionary<string, string?>(environment) { [HttpServeSettings.PortVariable] = publicPort.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await using var two = await HttpHarness.StartAsync(stub.Url, environment);
+        await using var three = await HttpHarness.StartAsync(stub.Url, environment);
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+
+        var clientId = await RegisterAsync(one);
+        var verifier = Pkce.NewVerifier();
+        using var toKlaviyo = await browser.GetAsync(Authorize(two, clientId, ClientRedirect, Pkce.Challenge(verifier)), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Redirect, toKlaviyo.StatusCode);
+        var state = HttpUtility.ParseQueryString(toKlaviyo.Headers.Location!.Query)["state"];
+        using var back = await browser.GetAsync(new Uri(three.Url, $"/oauth/callback?code=kl-code&state={Uri.EscapeDataString(state!)}"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
+        var code = HttpUtility.ParseQueryString(back.Headers.Location!.Query)["code"]!;
+        var tokens = await TokenAsync(one, ("grant_type", "authorization_code"), ("code", code), ("client_id", clientId), ("redirect_uri", ClientRedirect), ("code_verifier", verifier));
+        var access = (string)tokens["access_token"]!;
+        var refresh = (string)tokens["refresh_token"]!;
+
+        foreach (var replica in new[] { two, three })
+        {
+            using var call = await HttpHarness.PostRawAsync(replica, access, HttpHarness.ToolCall("get_account", "{}"));
+            Assert.Equal(HttpStatusCode.OK, call.StatusCode);
+            Assert.Contains("AbC123", await call.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        }
+
+        // Klaviyo's token was refreshed once, by replica 2; replica 3 used the refreshed one it found in Redis.
+        Assert.Equal(2, stub.Requests.Count(r => r.Path == "/oauth/token"));
+        Assert.Equal("Bearer " + KlaviyoAccess2, stub.Requests.Last(r => r.Path == "/api/accounts").Header("Authorization"));
+
+        var rotated = await TokenAsync(three, ("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", clientId));
+        var newAccess = (string)rotated["access_token"]!;
+        var newRefresh = (string)rotated["refresh_token"]!;
+        using (var withNew = await HttpHarness.PostRawAsync(two, newAccess, ToolsList))
+        {
+            Assert.Equal(HttpStatusCode.OK, withNew.StatusCode);
+        }
+
+        // Nothing in Redis holds a server token, a code or a Klaviyo token in clear.
+        var secrets = new[] { access, refresh, newAccess, newRefresh, code, KlaviyoAccess, KlaviyoAccess2, KlaviyoRefresh, AppSecret, verifier };
+        var stored = await RedisContentsAsync();
+        Assert.Contains(stored, s => s.Contains("oauth:grant:", StringComparison.Ordinal));
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(stored, s => s.Contains(secret, StringComparison.Ordinal));
+        }
+
+        using (var revoke = await new HttpClient().PostAsync(new Uri(one.Url, "/oauth/revoke"), new FormUrlEncodedContent([new("token", newRefresh)]), TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        }
+
+        foreach (var replica in new[] { two, three })
+        {
+            foreach (var token in new[] { access, newAccess })
+            {
+                using var refused = await HttpHarness.PostRawAsync(replica, token, ToolsList);
+                Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            }
+        }
+
+        Assert.Equal(KlaviyoRefresh, HttpUtility.ParseQueryString(stub.Requests.Single(r => r.Path == "/oauth/revoke").Body!)["token"]);
+        Assert.Equal("invalid_grant", (string?)(await TokenAsync(two, ("grant_type", "refresh_token"), ("refresh_token", newRefresh), ("client_id", clientId)))["error"]);
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
+    public async Task While_the_Redis_of_sign_ins_cannot_be_reached_sign_in_steps_and_calls_answer_503_to_be_retried()
+    {
+        using var stub = new KlaviyoStub();
+        var port = HttpHarness.FreePort();
+        var environment = Environment(stub, $"http://127.0.0.1:{port}", port);
+        environment[HttpServeSettings.RedisVariable] = $"127.0.0.1:{HttpHarness.FreePort()},connectTimeout=200";
+        await using var server = await HttpHarness.StartAsync(stub.Url, environment);
+        using var http = new HttpClient();
+
+        using var register = await http.PostAsync(
+            new Uri(server.Url, "/oauth/register"),
+            new StringContent($$"""{"redirect_uris":["{{ClientRedirect}}"]}""", Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+        using var call = await HttpHarness.PostRawAsync(server, "some-access-token", ToolsList);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, register.StatusCode);
+        Assert.Equal("temporarily_unavailable", (string?)JsonNode.Parse(await register.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["error"]);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, call.StatusCode);
+        Assert.Equal("5", call.Headers.RetryAfter?.ToString());
+    }
+
+    /// <summary>Every key of the server in the shared Redis, and every value, member and field it holds, as text.</summary>
+    private static async Task<List<string>> RedisContentsAsync()
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisServer.Shared.Endpoint);
+        var database = redis.GetDatabase();
+        var contents = new List<string>();
+        foreach (var endpoint in redis.GetEndPoints())
+        {
+            await foreach (var key in redis.GetServer(endpoint).KeysAsync(pattern: "klaviyo-mcp:*"))
+            {
+                contents.Add(key!);
+                switch (await database.KeyTypeAsync(key))
+                {
+                    case StackExchange.Redis.RedisType.String:
+                        contents.Add((string?)await database.StringGetAsync(key) ?? "");
+                        break;
+                    case StackExchange.Redis.RedisType.Hash:
+                        contents.AddRange((await database.HashGetAllAsync(key)).Select(e => e.Name + "=" + e.Value));
+                        break;
+                    case StackExchange.Redis.RedisType.SortedSet:
+                        contents.AddRange((await database.SortedSetRangeByRankAsync(key)).Select(m => (string?)m ?? ""));
+                        break;
+                }
+            }
+        }
+
+        return contents;
+    }
+
+    private static Dictionary<string, string?> Confirming(Dictionary<string, string?> environment)
+    {
+        environment[ServerSettings.ConfirmVariable] = "true";
+        return environment;
     }
 
     private static async Task<string> RegisterAsync(HttpHarness server)

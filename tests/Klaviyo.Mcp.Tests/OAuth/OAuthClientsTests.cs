@@ -54,9 +54,9 @@ public sealed class OAuthClientsTests : IAsyncLifetime
     [Fact]
     public async Task A_registered_public_client_is_found_with_its_redirect_uris()
     {
-        using var clients = new OAuthClients(allowLoopbackClients: false);
+        using var clients = new OAuthClients(allowLoopbackClients: false, new InMemoryOAuthStore(TimeProvider.System));
 
-        var (client, error, _) = clients.Register(new ClientMetadataDocument { ClientName = "Claude", RedirectUris = ["https://claude.ai/api/mcp/auth_callback", "http://127.0.0.1/callback"] });
+        var (client, error, _) = await clients.RegisterAsync(new ClientMetadataDocument { ClientName = "Claude", RedirectUris = ["https://claude.ai/api/mcp/auth_callback", "http://127.0.0.1/callback"] }, TestContext.Current.CancellationToken);
 
         Assert.Null(error);
         var (found, refusal) = await clients.FindAsync(client!.ClientId, TestContext.Current.CancellationToken);
@@ -64,21 +64,23 @@ public sealed class OAuthClientsTests : IAsyncLifetime
         Assert.True(found!.Allows("https://claude.ai/api/mcp/auth_callback"));
         Assert.True(found.Allows("http://127.0.0.1:40123/callback"));
         Assert.False(found.Allows("https://claude.ai/api/mcp/other"));
-        Assert.NotEqual(client.ClientId, clients.Register(new ClientMetadataDocument { RedirectUris = ["https://a.example.test/cb"] }).Client!.ClientId);
+        Assert.NotEqual(client.ClientId, (await clients.RegisterAsync(new ClientMetadataDocument { RedirectUris = ["https://a.example.test/cb"] }, TestContext.Current.CancellationToken)).Client!.ClientId);
     }
 
     [Theory]
     [InlineData(null, null, "invalid_redirect_uri")]
     [InlineData("http://app.example.test/cb", null, "invalid_redirect_uri")]
     [InlineData("https://app.example.test/cb", "private_key_jwt", "invalid_client_metadata")]
-    public void A_registration_with_unusable_metadata_is_refused(string? redirect, string? authMethod, string expected)
+    public async Task A_registration_with_unusable_metadata_is_refused(string? redirect, string? authMethod, string expected)
     {
-        using var clients = new OAuthClients(false);
-        var (client, error, description) = clients.Register(new ClientMetadataDocument
-        {
-            RedirectUris = redirect is null ? null : [redirect],
-            TokenEndpointAuthMethod = authMethod,
-        });
+        using var clients = new OAuthClients(false, new InMemoryOAuthStore(TimeProvider.System));
+        var (client, error, description) = await clients.RegisterAsync(
+            new ClientMetadataDocument
+            {
+                RedirectUris = redirect is null ? null : [redirect],
+                TokenEndpointAuthMethod = authMethod,
+            },
+            TestContext.Current.CancellationToken);
 
         Assert.Null(client);
         Assert.Equal(expected, error);
@@ -88,7 +90,7 @@ public sealed class OAuthClientsTests : IAsyncLifetime
     [Fact]
     public async Task A_metadata_document_naming_its_own_url_describes_the_client()
     {
-        using var clients = new OAuthClients(allowLoopbackClients: true);
+        using var clients = new OAuthClients(allowLoopbackClients: true, new InMemoryOAuthStore(TimeProvider.System));
         var (client, refusal) = await clients.FindAsync(_base + "/good.json", TestContext.Current.CancellationToken);
 
         Assert.Null(refusal);
@@ -104,7 +106,7 @@ public sealed class OAuthClientsTests : IAsyncLifetime
     [InlineData("moved", "answered 302")]
     public async Task A_document_that_is_not_its_own_has_bad_redirects_is_too_big_unreadable_or_moved_is_refused(string name, string reason)
     {
-        using var clients = new OAuthClients(allowLoopbackClients: true);
+        using var clients = new OAuthClients(allowLoopbackClients: true, new InMemoryOAuthStore(TimeProvider.System));
         var (client, refusal) = await clients.FindAsync($"{_base}/{name}.json", TestContext.Current.CancellationToken);
 
         Assert.Null(client);
@@ -118,11 +120,63 @@ public sealed class OAuthClientsTests : IAsyncLifetime
     [InlineData("unregistered-id")]
     public async Task A_loopback_document_without_the_operators_leave_or_an_unknown_id_is_refused_without_fetching(string clientId)
     {
-        using var clients = new OAuthClients(allowLoopbackClients: false);
+        using var clients = new OAuthClients(allowLoopbackClients: false, new InMemoryOAuthStore(TimeProvider.System));
         var (client, refusal) = await clients.FindAsync(clientId.Replace("{base}", _base, StringComparison.Ordinal), TestContext.Current.CancellationToken);
 
         Assert.Null(client);
         Assert.NotNull(refusal);
         Assert.Empty(_fetched);
     }
+
+    [Theory]
+    [InlineData("https://127.0.0.1:{v4}/client.json", "resolves to a loopback address")]
+    [InlineData("https://[::1]:{v6}/client.json", "resolves to a loopback address")]
+    [InlineData("https://localhost:{v4}/client.json", "resolves to a loopback address")]
+    [InlineData("https://10.0.0.1/client.json", "resolves to a private address")]
+    [InlineData("https://169.254.169.254/latest/meta-data", "resolves to a link-local address")]
+    [InlineData("https://100.64.0.1/client.json", "resolves to a carrier-grade NAT address")]
+    public async Task A_document_on_a_non_public_address_is_refused_without_connecting(string clientId, string reason)
+    {
+        using var v4 = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        using var v6 = new System.Net.Sockets.TcpListener(System.Net.IPAddress.IPv6Loopback, 0);
+        v4.Start();
+        v6.Start();
+        using var clients = new OAuthClients(allowLoopbackClients: false, new InMemoryOAuthStore(TimeProvider.System));
+        var url = clientId
+            .Replace("{v4}", ((System.Net.IPEndPoint)v4.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{v6}", ((System.Net.IPEndPoint)v6.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        var (client, refusal) = await clients.FindAsync(url, TestContext.Current.CancellationToken);
+
+        Assert.Null(client);
+        Assert.Contains(reason, refusal, StringComparison.Ordinal);
+        Assert.Contains("which this server does not fetch from", refusal, StringComparison.Ordinal);
+        Assert.False(v4.Pending(), "the loopback listener saw a connection");
+        Assert.False(v6.Pending(), "the IPv6 loopback listener saw a connection");
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", false, "a loopback address")]
+    [InlineData("127.0.0.1", true, null)]
+    [InlineData("::1", true, null)]
+    [InlineData("10.1.2.3", true, "a private address")]
+    [InlineData("172.16.0.1", true, "a private address")]
+    [InlineData("172.31.255.255", true, "a private address")]
+    [InlineData("192.168.1.1", true, "a private address")]
+    [InlineData("fd12::1", true, "a private address")]
+    [InlineData("fe80::1", true, "a link-local address")]
+    [InlineData("169.254.169.254", true, "a link-local address")]
+    [InlineData("100.127.0.1", true, "a carrier-grade NAT address")]
+    [InlineData("0.0.0.0", true, "an unspecified address")]
+    [InlineData("::", true, "an unspecified address")]
+    [InlineData("224.0.0.1", true, "a multicast address")]
+    [InlineData("ff02::1", true, "a multicast address")]
+    [InlineData("::ffff:10.0.0.1", true, "a private address")]
+    [InlineData("::ffff:127.0.0.1", false, "a loopback address")]
+    [InlineData("172.32.0.1", false, null)]
+    [InlineData("100.128.0.1", false, null)]
+    [InlineData("93.184.215.14", false, null)]
+    [InlineData("2606:4700:4700::1111", false, null)]
+    public void Only_public_addresses_are_fetched_from_and_loopback_only_with_the_operators_leave(string address, bool allowLoopback, string? expected) =>
+        Assert.Equal(expected, new PublicAddressConnector(allowLoopback).Refusal(System.Net.IPAddress.Parse(address)));
 }

@@ -35,7 +35,7 @@ internal sealed class HttpHarness : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts serve with Klaviyo at <paramref name="klaviyo"/>; <paramref name="environment"/> holds the variables it reads (an authentication mode among them).</summary>
-    public static async Task<HttpHarness> StartAsync(Uri klaviyo, IDictionary<string, string?> environment, LogLevel logLevel = LogLevel.Trace)
+    public static async Task<HttpHarness> StartAsync(Uri klaviyo, IDictionary<string, string?> environment, LogLevel logLevel = LogLevel.Trace, Action<WebApplicationBuilder>? configure = null)
     {
         var variables = new Dictionary<string, string?>
         {
@@ -53,7 +53,11 @@ internal sealed class HttpHarness : IAsyncDisposable
         var settings = ServerSettings.Read(configuration);
         var http = HttpServeSettings.Read(configuration, settings);
         var logs = new CapturedLogs();
-        var app = KlaviyoMcpHost.CreateHttp(settings, http, builder => builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(logLevel));
+        var app = KlaviyoMcpHost.CreateHttp(settings, http, builder =>
+        {
+            builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(logLevel);
+            configure?.Invoke(builder);
+        });
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new HttpHarness(app, new Uri(app.Urls.Single()), logs);
     }
