@@ -6,8 +6,8 @@ namespace Klaviyo.Mcp.OAuth;
 /// <summary>
 /// The SSRF guard of client id metadata document fetches: a <see cref="SocketsHttpHandler.ConnectCallback"/> that
 /// resolves the host itself, drops every address that is not public (loopback, private RFC 1918 and fc00::/7,
-/// link-local 169.254/16 and fe80::/10, unspecified, multicast, broadcast, carrier-grade NAT 100.64/10, 0/8, and the
-/// IPv4 forms of these inside IPv6) and connects only to one that is left. The address checked is the address
+/// link-local 169.254/16 and fe80::/10, unspecified, multicast, broadcast, reserved 240/4, carrier-grade NAT 100.64/10,
+/// 0/8, and the IPv4 forms of these inside IPv6, IPv4-mapped or NAT64) and connects only to one that is left. The address checked is the address
 /// connected to, so a name that answers a public address first and a private one next (DNS rebinding) gains nothing.
 /// Loopback is allowed only when the operator allows loopback clients (tests); the other kinds never are.
 /// </summary>
@@ -77,6 +77,7 @@ public sealed class PublicAddressConnector(bool allowLoopback)
                 192 when b[1] == 168 => "a private address",
                 >= 224 and <= 239 => "a multicast address",
                 255 when address.Equals(IPAddress.Broadcast) => "the broadcast address",
+                >= 240 => "a reserved address",
                 _ => null,
             };
         }
@@ -85,6 +86,12 @@ public sealed class PublicAddressConnector(bool allowLoopback)
         {
             Span<byte> b = stackalloc byte[16];
             address.TryWriteBytes(b, out _);
+            // NAT64 (64:ff9b::/96) reaches the IPv4 address in its last four bytes: that one is judged.
+            if (b[..12].SequenceEqual((ReadOnlySpan<byte>)[0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0]))
+            {
+                return Refusal(new IPAddress(b[12..]));
+            }
+
             return address.Equals(IPAddress.IPv6None) || address.Equals(IPAddress.IPv6Any) ? "an unspecified address"
                 : address.IsIPv6Multicast ? "a multicast address"
                 : address.IsIPv6LinkLocal || address.IsIPv6SiteLocal ? "a link-local address"
