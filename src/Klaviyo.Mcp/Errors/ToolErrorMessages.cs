@@ -18,8 +18,8 @@ public static class ToolErrorMessages
             "Klaviyo did not accept your sign-in (401), even after renewing it (access was revoked, or the app removed, at Klaviyo): sign in with Klaviyo again in your MCP client.",
         ToolArgumentException invalid => InvalidArguments(invalid.Violations, invalid.NothingSent),
         KlaviyoToolException { Failure: var failure, Operation: var operation, Progress: var progress } =>
-            progress is null ? DescribeKlaviyo(failure, operation) : DescribeKlaviyo(failure, operation) + "\n" + progress,
-        KlaviyoException failure => DescribeKlaviyo(failure, new ToolCallDescriptor(toolName, "", new ArgumentPointerMap())),
+            progress is null ? DescribeKlaviyo(failure, operation, signedIn) : DescribeKlaviyo(failure, operation, signedIn) + "\n" + progress,
+        KlaviyoException failure => DescribeKlaviyo(failure, new ToolCallDescriptor(toolName, "", new ArgumentPointerMap()), signedIn),
         ToolFailureException failure => failure.Message,
         _ => $"{toolName} failed unexpectedly ({exception.GetType().Name}); the server log has the details.",
     };
@@ -35,18 +35,18 @@ public static class ToolErrorMessages
         return text.ToString();
     }
 
-    private static string DescribeKlaviyo(KlaviyoException failure, ToolCallDescriptor operation) => failure switch
+    private static string DescribeKlaviyo(KlaviyoException failure, ToolCallDescriptor operation, bool signedIn) => failure switch
     {
         KlaviyoPayloadTooLargeException tooLarge => InvalidArguments([new ArgumentViolation("arguments", tooLarge.Message + "; send fewer or smaller properties")]),
         KlaviyoConfigurationException configuration => configuration.Message,
         KlaviyoTransportException { MaybeProcessed: true } transport => transport.Message,
         KlaviyoTransportException transport => transport.Message + " Klaviyo may be down or unreachable; try again in a minute.",
         KlaviyoInvalidResponseException invalid => invalid.Message + " This is unexpected; try again, and report it if it persists.",
-        KlaviyoApiException api => DescribeApi(api, operation),
+        KlaviyoApiException api => DescribeApi(api, operation, signedIn),
         _ => failure.Message,
     };
 
-    private static string DescribeApi(KlaviyoApiException api, ToolCallDescriptor operation)
+    private static string DescribeApi(KlaviyoApiException api, ToolCallDescriptor operation, bool signedIn)
     {
         var status = (int)api.StatusCode;
         var text = new StringBuilder();
@@ -54,6 +54,14 @@ public static class ToolErrorMessages
         {
             case HttpStatusCode.Unauthorized:
                 text.Append($"Klaviyo did not accept the API key (401). Check that KLAVIYO_API_KEY holds a valid private API key (pk_...) that has not been revoked.");
+                break;
+            case HttpStatusCode.Forbidden when signedIn:
+                text.Append("Your Klaviyo sign-in is not allowed to do this (403).");
+                if (operation.RequiredScopes.Length > 0)
+                {
+                    text.Append($" {operation.ToolName} needs the scope {operation.RequiredScopes}, which this sign-in was not granted: sign in with Klaviyo again, or ask whoever runs this server to offer that tool.");
+                }
+
                 break;
             case HttpStatusCode.Forbidden:
                 text.Append($"The API key is not allowed to do this (403).");
