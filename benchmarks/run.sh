@@ -8,8 +8,8 @@
 #      (minimum those limits allow: 100 jobs 9 s, 200 jobs 64 s)
 #   4. the stdio server as clients run it: cold start, call overhead, memory (AOT and JIT); start-up page faults, time and
 #      idle memory against an empty Native AOT MCP server (docs/performance-startup.md)
-#   5. serve over HTTP with 64 clients: one replica against an empty ModelContextProtocol.AspNetCore server in the same run,
-#      and three with and without Redis (needs redis-server)
+#   5. serve over HTTP with 64 clients: one replica against an empty ModelContextProtocol.AspNetCore server in the same run
+#      (a trivial call, a call to Klaviyo, a 3 KB result), and three with and without Redis (needs redis-server)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 folder=$(mktemp -d)
@@ -70,7 +70,12 @@ echo "# serve: Native AOT, 64 clients"
 redis_port=$((20000 + RANDOM % 40000))
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$folder" > "$folder/redis.log" 2>&1 &
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
-$bench http --server "$folder/server/Klaviyo.Mcp" --stub "$fast" --replicas 1 --clients 64 --seconds 10 --baseline "$folder/empty-http/Klaviyo.Mcp.EmptyServer"
+# Against the empty server (one echo tool), each in the same run: the trivial call (create_event refused by its
+# validator: every layer runs, nothing is sent), a call that sends to Klaviyo (create_event), a 3 KB result.
+for tool in rejected "" describe; do
+  $bench http --server "$folder/server/Klaviyo.Mcp" --stub "$fast" --replicas 1 --clients 64 --seconds 10 \
+    --baseline "$folder/empty-http/Klaviyo.Mcp.EmptyServer" ${tool:+--tool "$tool"}
+done
 $bench http --server "$folder/server/Klaviyo.Mcp" --stub "$fast" --replicas 1 --clients 64 --seconds 10 --pace-ms 50
 $bench http --server "$folder/server/Klaviyo.Mcp" --stub "$fast" --replicas 3 --clients 64 --seconds 10 --pace-ms 50
 $bench http --server "$folder/server/Klaviyo.Mcp" --stub "$fast" --replicas 3 --clients 64 --seconds 10 --pace-ms 50 --redis "127.0.0.1:$redis_port"

@@ -24,9 +24,13 @@ internal static class HttpBenchmark
     /// benchmarks/Klaviyo.Mcp.EmptyServer published with -p:EmptyServerHttp=true), the same clients first call its tool the same
     /// way, in the same run, and the server's calls a second are reported as a ratio of the baseline's.
     /// </summary>
-    /// <param name="local">Call describe_operation (answered from the embedded catalogue, no Klaviyo request) instead of
-    /// create_event: the server's own stack against the empty server's, without the stub's round trip in each call.</param>
-    public static async Task<int> RunAsync(string server, Uri stub, int replicas, string? redis, int clients, TimeSpan duration, TimeSpan pace, string? baseline = null, bool local = false)
+    /// <param name="tool">The tool to call and its arguments: null, create_event (a Klaviyo request each, to the stub);
+    /// otherwise a tool answered without Klaviyo, for the server's own stack against the empty server's: <c>rejected</c>,
+    /// create_event with an invalid email (every layer runs, the validator refuses it, the 150-byte error result is the
+    /// expected answer and nothing is sent: the trivial call); <c>find</c>,
+    /// find_operations for one operation (a result of 200 bytes, the size of the echo's); <c>describe</c>,
+    /// describe_operation (3 KB: what a larger result costs).</param>
+    public static async Task<int> RunAsync(string server, Uri stub, int replicas, string? redis, int clients, TimeSpan duration, TimeSpan pace, string? baseline = null, string? tool = null)
     {
         double? baselineRate = null;
         var baselineCpu = 0.0;
@@ -43,9 +47,15 @@ internal static class HttpBenchmark
             baselineCpu = baselineCpuPerCall;
         }
 
-        var (line, callsPerSecond, cpuPerCall, errors) = local
-            ? await MeasureAsync(server, stub, replicas, redis, clients, duration, pace, "describe_operation", """{"operation":"get_lists"}""")
-            : await MeasureAsync(server, stub, replicas, redis, clients, duration, pace, "create_event", Arguments);
+        var (name, json) = tool switch
+        {
+            null => ("create_event", Arguments),
+            "find" => ("find_operations", """{"query":"get_account","limit":1}"""),
+            "describe" => ("describe_operation", """{"operation":"get_lists"}"""),
+            "rejected" => ("create_event", """{"metric":{"name":"Bench"},"profile":{"email":"not-an-email"}}"""),
+            _ => throw new ArgumentException($"--tool {tool}: rejected, find or describe"),
+        };
+        var (line, callsPerSecond, cpuPerCall, errors) = await MeasureAsync(server, stub, replicas, redis, clients, duration, pace, name, json, expectError: tool == "rejected");
         Console.WriteLine(baselineRate is { } floor
             ? line[..^1] + string.Create(CultureInfo.InvariantCulture, $",\"ratio_to_empty_server\":{callsPerSecond / floor:0.00},\"cpu_per_call_to_empty_server\":{cpuPerCall / baselineCpu:0.00}}}")
             : line);
@@ -53,7 +63,7 @@ internal static class HttpBenchmark
     }
 
     private static async Task<(string Line, double CallsPerSecond, double CpuMicrosecondsPerCall, int Errors)> MeasureAsync(
-        string server, Uri stub, int replicas, string? redis, int clients, TimeSpan duration, TimeSpan pace, string tool, string json)
+        string server, Uri stub, int replicas, string? redis, int clients, TimeSpan duration, TimeSpan pace, string tool, string json, bool expectError = false)
     {
         var processes = new List<(Process Process, Uri Url)>();
         try
@@ -87,7 +97,7 @@ internal static class HttpBenchmark
                     var started = clock.Elapsed;
                     var result = await client.CallToolAsync(tool, arguments);
                     mine.Add((clock.Elapsed - started).TotalMilliseconds);
-                    if (result.IsError == true)
+                    if ((result.IsError == true) != expectError)
                     {
                         Interlocked.Increment(ref errors);
                     }

@@ -15,8 +15,10 @@ using Microsoft.Extensions.Logging;
 //   import --rows N --stub URL    one import in a fresh process: CPU, wall time, peak memory
 //   server                        the stdio server as a child process: cold start, call overhead, memory
 //   startup --server EXE --baseline EMPTY   start-up page faults, time and idle memory against an empty MCP server, in one run
-//   http [--baseline EMPTY] [--local-tool]   serve replicas under concurrent HTTP clients: requests a second, latency,
-//                                 memory; --local-tool calls describe_operation (no Klaviyo request) instead of create_event
+//   http [--baseline EMPTY] [--tool rejected|find|describe]   serve replicas under concurrent HTTP clients: requests a
+//                                 second, latency, server CPU per call, memory; --tool calls, instead of create_event,
+//                                 create_event with an invalid email (refused before sending: the trivial call),
+//                                 find_operations (a 200-byte result) or describe_operation (3 KB), without Klaviyo
 //   limiter --redis HOST:PORT     what taking a rate-limit permit costs, in process and in Redis
 //   untrusted [--rounds N]        what sanitizing and marking strangers' text adds to shaping a page of 100 profiles
 return args.FirstOrDefault() switch
@@ -36,7 +38,7 @@ return args.FirstOrDefault() switch
         TimeSpan.FromSeconds(double.Parse(OptionOr("--seconds", "10"), CultureInfo.InvariantCulture)),
         TimeSpan.FromMilliseconds(double.Parse(OptionOr("--pace-ms", "0"), CultureInfo.InvariantCulture)),
         args.Contains("--baseline") ? Option("--baseline") : null,
-        args.Contains("--local-tool")),
+        args.Contains("--tool") ? Option("--tool") : null),
     "profiles" => await Profiles(int.Parse(Option("--rows"), CultureInfo.InvariantCulture), new Uri(Option("--stub")), Option("--folder"), args.Contains("--no-client-limit")),
     "import" => await Import(int.Parse(Option("--rows"), CultureInfo.InvariantCulture), new Uri(Option("--stub")), Option("--folder"), args.Contains("--no-client-limit")),
     _ => Usage(),
@@ -49,7 +51,7 @@ string OptionOr(string name, string fallback) => args.Contains(name) ? Option(na
 static int Usage()
 {
     Console.Error.WriteLine("usage: stub [--limited] | import --rows N --stub URL --folder DIR [--no-client-limit] | phases --file CSV | server --server EXE_OR_DLL --stub URL" +
-        " | startup --server EXE --baseline EMPTY_EXE [--runs 11] | http --server EXE_OR_DLL --stub URL [--baseline EMPTY_HTTP_EXE] [--replicas N] [--redis HOST:PORT] [--clients 64] [--seconds 10] [--pace-ms 0] | limiter --redis HOST:PORT" +
+        " | startup --server EXE --baseline EMPTY_EXE [--runs 11] | http --server EXE_OR_DLL --stub URL [--baseline EMPTY_HTTP_EXE] [--tool rejected|find|describe] [--replicas N] [--redis HOST:PORT] [--clients 64] [--seconds 10] [--pace-ms 0] | limiter --redis HOST:PORT" +
         " | profiles --rows N --stub URL --folder DIR [--no-client-limit]");
     return 2;
 }
