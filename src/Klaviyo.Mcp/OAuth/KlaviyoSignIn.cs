@@ -13,7 +13,8 @@ namespace Klaviyo.Mcp.OAuth;
 /// <c>KLAVIYO_HTTP_AUTH=klaviyo</c>: the authorization server MCP clients sign in through, itself a client of Klaviyo's
 /// OAuth. Its endpoints (paths of <see cref="AuthorizationServerMetadata"/>): the RFC 8414 metadata, registration
 /// (RFC 7591), authorize (the client and its redirect URI checked before anything is redirected, PKCE S256 required,
-/// then the person is sent to Klaviyo with the server's own client id, state and PKCE pair), Klaviyo's callback (the
+/// then the server's consent page: <see cref="ConsentPage"/>), consent (approved, the person is sent to Klaviyo with
+/// the server's own client id, state and PKCE pair, the state bound to the browser by <see cref="SignInCookies"/>), Klaviyo's callback (the
 /// code exchanged with the app's secret and the verifier, then the client gets a code of the server's own and its
 /// state back), token (codes and rotating refresh tokens of <see cref="OAuthGrants"/>) and revocation (always 200, and
 /// Klaviyo's grant revoked best effort). Klaviyo's tokens never leave the server, and are kept only sealed.
@@ -34,6 +35,8 @@ internal sealed class KlaviyoSignIn(
     /// <summary>How long a person may take at Klaviyo's consent page.</summary>
     public static readonly TimeSpan AuthorizationLifetime = TimeSpan.FromMinutes(10);
 
+    private readonly SignInCookies cookies = new(settings.Issuer.StartsWith("https://", StringComparison.Ordinal));
+
     /// <summary>The resource (RFC 8707) the server's tokens are for: <c>&lt;public&gt;/mcp</c>.</summary>
     public string Resource => settings.Issuer + BearerAuthentication.McpPath;
 
@@ -43,6 +46,7 @@ internal sealed class KlaviyoSignIn(
             context.Response.WriteAsJsonAsync(AuthorizationServerMetadata.For(settings.Issuer), OAuthJsonContext.Default.AuthorizationServerMetadata)));
         app.MapPost(AuthorizationServerMetadata.RegisterPath, Guarded(RegisterAsync));
         app.MapGet(AuthorizationServerMetadata.AuthorizePath, Guarded(AuthorizeAsync));
+        app.MapPost(ConsentPage.Path, Guarded(ConsentAsync));
         app.MapGet(CallbackPath, Guarded(CallbackAsync));
         app.MapPost(AuthorizationServerMetadata.TokenPath, Guarded(TokenAsync));
         app.MapPost(AuthorizationServerMetadata.RevokePath, Guarded(RevokeAsync));
@@ -150,28 +154,80 @@ internal sealed class KlaviyoSignIn(
             return;
         }
 
+        // The person approves this application here first; the form's ticket opens only with this browser's nonce.
+        var nonce = OAuthGrants.NewSecret();
+        var ticket = new ConsentTicket(client.ClientId, redirectUri!, state, challenge!, resource, time.GetUtcNow() + SignInCookies.Lifetime);
+        cookies.Set(context.Response, cookies.ConsentName, nonce);
+        await ConsentPage.WriteAsync(
+            context,
+            client,
+            redirectUri!,
+            KlaviyoScopes.For(server.Access),
+            sealer.Seal(JsonSerializer.Serialize(ticket, OAuthJsonContext.Default.ConsentTicket), ConsentAssociatedData(nonce)));
+    }
+
+    /// <summary>
+    /// The consent form's answer: approved, the person goes on to Klaviyo (and only now is the state stored and its
+    /// cookie set); denied, the application hears <c>access_denied</c> with its state. A ticket that does not open with
+    /// this browser's consent cookie, or that is too old, is refused on a page, never redirected.
+    /// </summary>
+    private async Task ConsentAsync(HttpContext context)
+    {
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : FormCollection.Empty;
+        var ticket = context.Request.Cookies[cookies.ConsentName] is { Length: > 0 } nonce
+            && form[ConsentPage.TicketField].ToString() is { Length: > 0 } sealedTicket
+            && sealer.Open(sealedTicket, ConsentAssociatedData(nonce)) is { } json
+                ? JsonSerializer.Deserialize(json, OAuthJsonContext.Default.ConsentTicket)
+                : null;
+        if (ticket is null || time.GetUtcNow() >= ticket.Expires)
+        {
+            await PageAsync(context, StatusCodes.Status400BadRequest, "This approval is unknown, was not given in this browser, or took too long: start again from your application.");
+            return;
+        }
+
+        cookies.Delete(context.Response, cookies.ConsentName);
+        var (client, _) = await clients.FindAsync(ticket.ClientId, context.RequestAborted);
+        if (client is null || !client.Allows(ticket.RedirectUri))
+        {
+            await PageAsync(context, StatusCodes.Status400BadRequest, "This application is no longer known to this server.");
+            return;
+        }
+
+        if (form[ConsentPage.DecisionField] == ConsentPage.Deny)
+        {
+            logger.LogInformation("A person denied the client {ClientId} on the consent page", ticket.ClientId);
+            Redirect(context, ticket.RedirectUri, ticket.ClientState, ("error", "access_denied"), ("error_description", "The person did not allow this application."));
+            return;
+        }
+
         var verifier = Pkce.NewVerifier();
         var ownState = OAuthGrants.NewSecret();
         var stateHash = OAuthGrants.Hash(ownState);
         await store.SavePendingAsync(
             stateHash,
-            new PendingAuthorization(client.ClientId, redirectUri!, state, challenge!, resource, sealer.Seal(verifier, stateHash), time.GetUtcNow() + AuthorizationLifetime),
+            new PendingAuthorization(ticket.ClientId, ticket.RedirectUri, ticket.ClientState, ticket.CodeChallenge, ticket.Resource, sealer.Seal(verifier, stateHash), time.GetUtcNow() + AuthorizationLifetime),
             context.RequestAborted);
+        cookies.Set(context.Response, cookies.StateName(ownState), ownState);
         context.Response.Redirect(KlaviyoAuthorizationRequest.Url(settings, ownState, Pkce.Challenge(verifier), KlaviyoScopes.For(server.Access)).AbsoluteUri);
     }
+
+    private static string ConsentAssociatedData(string nonce) => "consent " + nonce;
 
     private async Task CallbackAsync(HttpContext context)
     {
         var query = context.Request.Query;
+        // The state must come back to the browser that approved it: its cookie holds the same value.
         if (query["state"].ToString() is not { Length: > 0 } ownState
+            || context.Request.Cookies[cookies.StateName(ownState)] != ownState
             || await store.TakePendingAsync(OAuthGrants.Hash(ownState), context.RequestAborted) is not { } pending
             || time.GetUtcNow() >= pending.Expires
             || sealer.Open(pending.SealedKlaviyoVerifier, OAuthGrants.Hash(ownState)) is not { } klaviyoVerifier)
         {
-            await PageAsync(context, StatusCodes.Status400BadRequest, "This sign-in is unknown or took too long: start again from your application.");
+            await PageAsync(context, StatusCodes.Status400BadRequest, "This sign-in is unknown, was started in another browser, or took too long: start again from your application.");
             return;
         }
 
+        cookies.Delete(context.Response, cookies.StateName(ownState));
         if (query["error"].ToString() is { Length: > 0 } error)
         {
             // The person denied consent (access_denied) or Klaviyo refused: the client hears it with its state.

@@ -10,6 +10,7 @@ namespace Klaviyo.Mcp.OAuth;
 [JsonSerializable(typeof(OAuthTokenResponse))]
 [JsonSerializable(typeof(OAuthError))]
 [JsonSerializable(typeof(PendingAuthorization))]
+[JsonSerializable(typeof(ConsentTicket))]
 [JsonSerializable(typeof(IssuedCode))]
 [JsonSerializable(typeof(IssuedToken))]
 internal sealed partial class OAuthJsonContext : JsonSerializerContext;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using System.Web;
 using Klaviyo.Mcp.Http;
 using Klaviyo.Mcp.OAuth;
@@ -96,7 +97,7 @@ public sealed class KlaviyoSignInTests
             .Answer("POST", "/oauth/token", 200, TokenAnswer(KlaviyoAccess))
             .Answer("GET", "/api/accounts", 200, Accounts);
         await using var server = await StartAsync(stub);
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var browser = new SignInBrowser();
         Uri? klaviyoAuthorize = null;
 
         var transport = new HttpClientTransport(new HttpClientTransportOptions
@@ -109,7 +110,7 @@ public sealed class KlaviyoSignInTests
                 DynamicClientRegistration = new() { ClientName = "test client" },
                 AuthorizationCallbackHandler = async (context, cancellationToken) =>
                 {
-                    using var toKlaviyo = await browser.GetAsync(context.AuthorizationUri, cancellationToken);
+                    using var toKlaviyo = await browser.AuthorizeAsync(context.AuthorizationUri, cancellationToken);
                     Assert.Equal(HttpStatusCode.Redirect, toKlaviyo.StatusCode);
                     klaviyoAuthorize = toKlaviyo.Headers.Location!;
                     var state = HttpUtility.ParseQueryString(klaviyoAuthorize.Query)["state"];
@@ -155,36 +156,116 @@ public sealed class KlaviyoSignInTests
 
     [Fact]
     [Trait("Category", "Http")]
+    public async Task The_consent_page_names_the_application_its_redirect_and_the_scopes_as_text_and_nothing_goes_to_Klaviyo_before_approval()
+    {
+        using var stub = new KlaviyoStub();
+        await using var server = await StartAsync(stub);
+        using var browser = new SignInBrowser();
+        var clientId = await RegisterAsync(server, "<img src=x onerror=alert(1)> Evil & Co");
+
+        using var page = await browser.GetAsync(Authorize(server, clientId, ClientRedirect, Pkce.Challenge(Pkce.NewVerifier())), TestContext.Current.CancellationToken);
+        var html = await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Null(page.Headers.Location);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt; Evil &amp; Co", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
+        Assert.Contains(WebUtility.HtmlEncode(clientId), html, StringComparison.Ordinal);
+        Assert.Contains(ClientRedirect, html, StringComparison.Ordinal);
+        Assert.Contains("<code>accounts:read</code>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+        Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal(2, Regex.Matches(html, "<form method=\"post\"").Count);
+        Assert.Empty(stub.Requests);
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
+    public async Task Denying_on_the_consent_page_tells_the_application_access_denied_with_its_state_and_never_reaches_Klaviyo()
+    {
+        using var stub = new KlaviyoStub();
+        await using var server = await StartAsync(stub);
+        using var browser = new SignInBrowser();
+        var clientId = await RegisterAsync(server);
+
+        using var denied = await browser.AuthorizeAsync(Authorize(server, clientId, ClientRedirect, Pkce.Challenge(Pkce.NewVerifier())), TestContext.Current.CancellationToken, approve: false);
+
+        Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
+        Assert.StartsWith(ClientRedirect, denied.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+        var query = HttpUtility.ParseQueryString(denied.Headers.Location!.Query);
+        Assert.Equal("access_denied", query["error"]);
+        Assert.Equal("client-state", query["state"]);
+        Assert.Empty(stub.Requests);
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
+    public async Task An_approval_or_a_callback_from_another_browser_is_refused_without_redirecting_and_the_persons_own_still_completes()
+    {
+        using var stub = new KlaviyoStub()
+            .Answer("POST", "/oauth/token", 200, TokenAnswer(KlaviyoAccess))
+            .Answer("GET", "/api/accounts", 200, Accounts);
+        await using var server = await StartAsync(stub);
+        using var person = new SignInBrowser();
+        using var attacker = new SignInBrowser();
+        var clientId = await RegisterAsync(server);
+        var authorize = Authorize(server, clientId, ClientRedirect, Pkce.Challenge(Pkce.NewVerifier()));
+
+        // The consent form posted by another browser (no consent cookie of its own): refused, whatever the ticket.
+        using var page = await person.GetAsync(authorize, TestContext.Current.CancellationToken);
+        var html = await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        using var forged = await attacker.SubmitAsync(new Uri(authorize), html, 0, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Null(forged.Headers.Location);
+
+        // The person approves; Klaviyo's callback in another browser (no state cookie) is refused, then the person's goes through.
+        using var toKlaviyo = await person.SubmitAsync(new Uri(authorize), html, 0, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Redirect, toKlaviyo.StatusCode);
+        var state = HttpUtility.ParseQueryString(toKlaviyo.Headers.Location!.Query)["state"]!;
+        var callback = new Uri(server.Url, $"/oauth/callback?code=kl-code&state={Uri.EscapeDataString(state)}");
+        using var elsewhere = await attacker.GetAsync(callback, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
+        Assert.Null(elsewhere.Headers.Location);
+        Assert.DoesNotContain(stub.Requests, r => r.Path == "/oauth/token");
+
+        using var back = await person.GetAsync(callback, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
+        Assert.NotNull(HttpUtility.ParseQueryString(back.Headers.Location!.Query)["code"]);
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
     public async Task Authorize_refuses_unknown_clients_and_redirects_without_redirecting_and_requires_PKCE_S256()
     {
         using var stub = new KlaviyoStub();
         await using var server = await StartAsync(stub);
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var browser = new SignInBrowser();
         var clientId = await RegisterAsync(server);
         var challenge = Pkce.Challenge(Pkce.NewVerifier());
 
-        using var unknown = await browser.GetAsync(Authorize(server, "mcp_unknown", ClientRedirect, challenge), TestContext.Current.CancellationToken);
+        using var unknown = await browser.AuthorizeAsync(Authorize(server, "mcp_unknown", ClientRedirect, challenge), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Null(unknown.Headers.Location);
 
-        using var foreign = await browser.GetAsync(Authorize(server, clientId, "https://evil.example.test/cb", challenge), TestContext.Current.CancellationToken);
+        using var foreign = await browser.AuthorizeAsync(Authorize(server, clientId, "https://evil.example.test/cb", challenge), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
         Assert.Null(foreign.Headers.Location);
 
         foreach (var method in new[] { "plain", "" })
         {
-            using var noPkce = await browser.GetAsync(Authorize(server, clientId, ClientRedirect, challenge, method), TestContext.Current.CancellationToken);
+            using var noPkce = await browser.AuthorizeAsync(Authorize(server, clientId, ClientRedirect, challenge, method), TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.Redirect, noPkce.StatusCode);
             var query = HttpUtility.ParseQueryString(noPkce.Headers.Location!.Query);
             Assert.Equal("invalid_request", query["error"]);
             Assert.Equal("client-state", query["state"]);
         }
 
-        using var foreignResource = await browser.GetAsync(Authorize(server, clientId, ClientRedirect, challenge) + "&resource=" + Uri.EscapeDataString("https://other.example.test/mcp"), TestContext.Current.CancellationToken);
+        using var foreignResource = await browser.AuthorizeAsync(Authorize(server, clientId, ClientRedirect, challenge) + "&resource=" + Uri.EscapeDataString("https://other.example.test/mcp"), TestContext.Current.CancellationToken);
         Assert.Equal("invalid_target", HttpUtility.ParseQueryString(foreignResource.Headers.Location!.Query)["error"]);
 
         // A person who denies consent at Klaviyo: access_denied goes back to the client with its state.
-        using var toKlaviyo = await browser.GetAsync(Authorize(server, clientId, ClientRedirect, challenge), TestContext.Current.CancellationToken);
+        using var toKlaviyo = await browser.AuthorizeAsync(Authorize(server, clientId, ClientRedirect, challenge), TestContext.Current.CancellationToken);
         var state = HttpUtility.ParseQueryString(toKlaviyo.Headers.Location!.Query)["state"];
         using var denied = await browser.GetAsync(new Uri(server.Url, $"/oauth/callback?error=access_denied&state={Uri.EscapeDataString(state!)}"), TestContext.Current.CancellationToken);
         var deniedQuery = HttpUtility.ParseQueryString(denied.Headers.Location!.Query);
@@ -431,11 +512,11 @@ public sealed class KlaviyoSignInTests
         await using var one = await HttpHarness.StartAsync(stub.Url, new Dictionary<string, string?>(environment) { [HttpServeSettings.PortVariable] = publicPort.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         await using var two = await HttpHarness.StartAsync(stub.Url, environment);
         await using var three = await HttpHarness.StartAsync(stub.Url, environment);
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var browser = new SignInBrowser();
 
         var clientId = await RegisterAsync(one);
         var verifier = Pkce.NewVerifier();
-        using var toKlaviyo = await browser.GetAsync(Authorize(two, clientId, ClientRedirect, Pkce.Challenge(verifier)), TestContext.Current.CancellationToken);
+        using var toKlaviyo = await browser.AuthorizeAsync(Authorize(two, clientId, ClientRedirect, Pkce.Challenge(verifier)), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Redirect, toKlaviyo.StatusCode);
         var state = HttpUtility.ParseQueryString(toKlaviyo.Headers.Location!.Query)["state"];
         using var back = await browser.GetAsync(new Uri(three.Url, $"/oauth/callback?code=kl-code&state={Uri.EscapeDataString(state!)}"), TestContext.Current.CancellationToken);
@@ -549,12 +630,12 @@ public sealed class KlaviyoSignInTests
         return environment;
     }
 
-    private static async Task<string> RegisterAsync(HttpHarness server)
+    private static async Task<string> RegisterAsync(HttpHarness server, string name = "test")
     {
         using var http = new HttpClient();
         using var response = await http.PostAsync(
             new Uri(server.Url, "/oauth/register"),
-            new StringContent($$"""{"client_name":"test","redirect_uris":["{{ClientRedirect}}"]}""", Encoding.UTF8, "application/json"),
+            new StringContent(new JsonObject { ["client_name"] = name, ["redirect_uris"] = new JsonArray(ClientRedirect) }.ToJsonString(), Encoding.UTF8, "application/json"),
             TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (string)JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["client_id"]!;
@@ -568,9 +649,9 @@ public sealed class KlaviyoSignInTests
     /// <summary>Authorize, consent at the stub Klaviyo, callback: the server's code for the client, and the client's verifier.</summary>
     private static async Task<(string Code, string Verifier)> SignInAsync(HttpHarness server, string clientId)
     {
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var browser = new SignInBrowser();
         var verifier = Pkce.NewVerifier();
-        using var toKlaviyo = await browser.GetAsync(Authorize(server, clientId, ClientRedirect, Pkce.Challenge(verifier)), TestContext.Current.CancellationToken);
+        using var toKlaviyo = await browser.AuthorizeAsync(Authorize(server, clientId, ClientRedirect, Pkce.Challenge(verifier)), TestContext.Current.CancellationToken);
         var state = HttpUtility.ParseQueryString(toKlaviyo.Headers.Location!.Query)["state"];
         using var back = await browser.GetAsync(new Uri(server.Url, $"/oauth/callback?code=kl-code&state={Uri.EscapeDataString(state!)}"), TestContext.Current.CancellationToken);
         var query = HttpUtility.ParseQueryString(back.Headers.Location!.Query);
