@@ -125,6 +125,33 @@ public sealed class OidcTests : IDisposable
 
     [Fact]
     [Trait("Category", "Http")]
+    public async Task When_the_issuer_rotates_its_key_the_first_token_of_the_new_key_is_accepted_and_the_retired_keys_tokens_are_not()
+    {
+        // Found against oidc-provider (tests/oidc-provider): IdentityModel 8 refreshes the JWKS in the background when a
+        // token names an unknown kid, so that token was refused with the keys it had, and a token of the retired key
+        // was still accepted by them until the refresh ended.
+        await using var idp = await TestIdentityProvider.StartAsync();
+        using var stub = new KlaviyoStub();
+        await using var server = await HttpHarness.StartAsync(stub.Url, Environment(idp));
+        var retired = idp.Token(Audience);
+        using (var before = await HttpHarness.PostRawAsync(server, retired, ToolsList))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        idp.RotateKey();
+
+        using (var rotated = await HttpHarness.PostRawAsync(server, idp.Token(Audience), ToolsList))
+        {
+            Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        }
+
+        using var old = await HttpHarness.PostRawAsync(server, retired, ToolsList);
+        Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
     public async Task A_matched_principal_calls_with_its_accounts_key_and_an_unmatched_person_is_403()
     {
         await using var idp = await TestIdentityProvider.StartAsync();

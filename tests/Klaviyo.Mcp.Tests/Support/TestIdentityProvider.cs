@@ -14,19 +14,23 @@ namespace Klaviyo.Mcp.Tests;
 /// access tokens signed with that key (<see cref="Token"/>), or with another key, or unsigned, for the negative cases.
 /// For the SDK's OAuth client it also has an authorization endpoint that approves at once and a token endpoint that
 /// checks PKCE S256 and issues a token for the requested <c>resource</c> and scopes, to <see cref="SignedInSubject"/>.
+/// <see cref="RotateKey"/> replaces the key (and its kid) as an issuer rotating its keys does.
 /// </summary>
 internal sealed class TestIdentityProvider : IAsyncDisposable
 {
-    public const string KeyId = "test-key-1";
-
     private readonly WebApplication _app;
-    private readonly RSA _key = RSA.Create(2048);
+    private readonly List<RSA> _retiredKeys = [];
+    private RSA _key = RSA.Create(2048);
+    private int _generation = 1;
     private readonly ConcurrentDictionary<string, (string Challenge, string Scope, string Resource, string RedirectUri)> _codes = new();
 
     private TestIdentityProvider(WebApplication app) => _app = app;
 
     /// <summary>The issuer: http://127.0.0.1:port, no trailing slash.</summary>
     public string Issuer { get; private set; } = "";
+
+    /// <summary>The kid of the current key (test-key-1, then test-key-2 after a rotation...).</summary>
+    public string KeyId => $"test-key-{_generation}";
 
     /// <summary>Whom the authorization endpoint signs in.</summary>
     public string SignedInSubject { get; set; } = "user-1";
@@ -108,11 +112,20 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
         return signingInput + "." + signature;
     }
 
+    /// <summary>A new key under a new kid; the JWKS lists only it from now on, and tokens are signed with it.</summary>
+    public void RotateKey()
+    {
+        _retiredKeys.Add(_key);
+        _key = RSA.Create(2048);
+        _generation++;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         _key.Dispose();
+        _retiredKeys.ForEach(k => k.Dispose());
     }
 
     private JsonObject Discovery() => new()
