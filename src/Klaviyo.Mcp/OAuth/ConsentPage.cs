@@ -15,14 +15,18 @@ internal static class ConsentPage
 {
     public const string Path = "/oauth/consent";
     public const string TicketField = "ticket";
+    public const string ConsentIdField = "consent_id";
     public const string DecisionField = "decision";
     public const string Deny = "deny";
 
-    public static Task WriteAsync(HttpContext context, OAuthClient client, string redirectUri, string scopes, string ticket)
+    /// <summary>Writes the page; its forms post to <paramref name="issuer"/>'s consent path (the public URL may have a path of its own).</summary>
+    public static Task WriteAsync(HttpContext context, string issuer, OAuthClient client, string redirectUri, string scopes, string consentId, string ticket)
     {
+        var action = WebUtility.HtmlEncode(issuer + Path);
+        var hidden = $"<input type=\"hidden\" name=\"{ConsentIdField}\" value=\"{WebUtility.HtmlEncode(consentId)}\">"
+            + $"<input type=\"hidden\" name=\"{TicketField}\" value=\"{WebUtility.HtmlEncode(ticket)}\">";
         var name = WebUtility.HtmlEncode(string.IsNullOrWhiteSpace(client.ClientName) ? "An application" : client.ClientName);
         var items = string.Concat(scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => $"<li><code>{WebUtility.HtmlEncode(s)}</code></li>"));
-        var encodedTicket = WebUtility.HtmlEncode(ticket);
         var html = new StringBuilder()
             .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<title>Allow access to your Klaviyo account?</title>")
@@ -33,9 +37,9 @@ internal static class ConsentPage
             .Append($"When you approve, you sign in at Klaviyo next, and the sign-in goes back to <code>{WebUtility.HtmlEncode(redirectUri)}</code>.</p>")
             .Append($"<p>Klaviyo access asked for:</p><ul>{items}</ul>")
             .Append("<p>Approve only if you started this sign-in from an application you trust.</p>")
-            .Append($"<form method=\"post\" action=\"{Path}\"><input type=\"hidden\" name=\"{TicketField}\" value=\"{encodedTicket}\">")
+            .Append($"<form method=\"post\" action=\"{action}\">{hidden}")
             .Append($"<button type=\"submit\" name=\"{DecisionField}\" value=\"approve\">Approve</button></form>")
-            .Append($"<form method=\"post\" action=\"{Path}\"><input type=\"hidden\" name=\"{TicketField}\" value=\"{encodedTicket}\">")
+            .Append($"<form method=\"post\" action=\"{action}\">{hidden}")
             .Append($"<input type=\"hidden\" name=\"{DecisionField}\" value=\"{Deny}\"><button type=\"submit\">Deny</button></form>")
             .Append("</body></html>")
             .ToString();

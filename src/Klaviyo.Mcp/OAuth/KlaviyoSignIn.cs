@@ -156,13 +156,16 @@ internal sealed class KlaviyoSignIn(
 
         // The person approves this application here first; the form's ticket opens only with this browser's nonce.
         var nonce = OAuthGrants.NewSecret();
+        var consentId = OAuthGrants.NewSecret()[..16];
         var ticket = new ConsentTicket(client.ClientId, redirectUri!, state, challenge!, resource, time.GetUtcNow() + SignInCookies.Lifetime);
-        cookies.Set(context.Response, cookies.ConsentName, nonce);
+        cookies.Set(context.Response, cookies.ConsentName(consentId), nonce);
         await ConsentPage.WriteAsync(
             context,
+            settings.Issuer,
             client,
             redirectUri!,
             KlaviyoScopes.For(server.Access),
+            consentId,
             sealer.Seal(JsonSerializer.Serialize(ticket, OAuthJsonContext.Default.ConsentTicket), ConsentAssociatedData(nonce)));
     }
 
@@ -174,7 +177,9 @@ internal sealed class KlaviyoSignIn(
     private async Task ConsentAsync(HttpContext context)
     {
         var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : FormCollection.Empty;
-        var ticket = context.Request.Cookies[cookies.ConsentName] is { Length: > 0 } nonce
+        var consentId = form[ConsentPage.ConsentIdField].ToString();
+        var ticket = consentId.Length is > 0 and <= 64 && consentId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            && context.Request.Cookies[cookies.ConsentName(consentId)] is { Length: > 0 } nonce
             && form[ConsentPage.TicketField].ToString() is { Length: > 0 } sealedTicket
             && sealer.Open(sealedTicket, ConsentAssociatedData(nonce)) is { } json
                 ? JsonSerializer.Deserialize(json, OAuthJsonContext.Default.ConsentTicket)
@@ -185,7 +190,7 @@ internal sealed class KlaviyoSignIn(
             return;
         }
 
-        cookies.Delete(context.Response, cookies.ConsentName);
+        cookies.Delete(context.Response, cookies.ConsentName(consentId));
         var (client, _) = await clients.FindAsync(ticket.ClientId, context.RequestAborted);
         if (client is null || !client.Allows(ticket.RedirectUri))
         {

@@ -182,6 +182,30 @@ public sealed class KlaviyoSignInTests
 
     [Fact]
     [Trait("Category", "Http")]
+    public async Task Two_consent_pages_open_in_one_browser_each_still_answer_and_the_forms_post_under_the_public_URLs_path()
+    {
+        using var stub = new KlaviyoStub();
+        var port = HttpHarness.FreePort();
+        var publicUrl = $"http://127.0.0.1:{port}/klaviyo";
+        await using var server = await HttpHarness.StartAsync(stub.Url, Environment(stub, publicUrl, port));
+        using var browser = new SignInBrowser();
+        var clientId = await RegisterAsync(server);
+        var first = Authorize(server, clientId, ClientRedirect, Pkce.Challenge(Pkce.NewVerifier()));
+        var second = Authorize(server, clientId, ClientRedirect, Pkce.Challenge(Pkce.NewVerifier()));
+
+        using var firstPage = await browser.GetAsync(first, TestContext.Current.CancellationToken);
+        var firstHtml = await firstPage.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        using var secondPage = await browser.GetAsync(second, TestContext.Current.CancellationToken);
+
+        Assert.Contains($"action=\"{publicUrl}/oauth/consent\"", firstHtml, StringComparison.Ordinal);
+        // The proxy in front maps the public path to the server's root: the form is posted where it says, less the prefix.
+        using var approved = await browser.SubmitAsync(new Uri(first), firstHtml.Replace(publicUrl + "/oauth/consent", "/oauth/consent", StringComparison.Ordinal), 0, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
+        Assert.StartsWith(new Uri(stub.Url, "/oauth/authorize").AbsoluteUri, approved.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Category", "Http")]
     public async Task Denying_on_the_consent_page_tells_the_application_access_denied_with_its_state_and_never_reaches_Klaviyo()
     {
         using var stub = new KlaviyoStub();
