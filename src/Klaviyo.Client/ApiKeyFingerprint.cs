@@ -12,20 +12,10 @@ public static class ApiKeyFingerprint
 {
     public const int Length = 16;
 
-    /// <summary>The last key asked about and its fingerprint: a server with one key (stdio, a team token) hashes it once.</summary>
-    private static Tuple<string, string>? s_last;
-
     public static string Of(string apiKey)
     {
-        if (s_last is { } last && string.Equals(last.Item1, apiKey, StringComparison.Ordinal))
-        {
-            return last.Item2;
-        }
-
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.UTF8.GetBytes(apiKey), hash);
-        var fingerprint = Convert.ToHexStringLower(hash[..(Length / 2)]);
-        s_last = Tuple.Create(apiKey, fingerprint);
-        return fingerprint;
+        return Convert.ToHexStringLower(hash[..(Length / 2)]);
     }
 }

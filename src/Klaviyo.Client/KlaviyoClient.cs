@@ -117,7 +117,7 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
             // A person's token Klaviyo refused before its time (revoked, or rotated elsewhere): refreshed once, and the
             // request sent once more with the new one, as a new request (its own rate-limit permit and retries).
             if (response.StatusCode == HttpStatusCode.Unauthorized && accessToken is not null && credentials.RefreshAccessToken is { } refresh
-                && await refresh(accessToken, cancellationToken).ConfigureAwait(false) is { Length: > 0 } fresh)
+                && await RefreshOrDisposeAsync(refresh, accessToken, response).ConfigureAwait(false) is { Length: > 0 } fresh)
             {
                 response.Dispose();
                 request.Content = null; // an upload's form goes again, in the new request
@@ -132,6 +132,20 @@ public sealed partial class KlaviyoClient(HttpClient http, IOptions<KlaviyoClien
         finally
         {
             request.Dispose();
+        }
+
+        // The refused answer is not left undisposed when the refresh throws (a cancelled call, a renewal that failed).
+        async Task<string?> RefreshOrDisposeAsync(Func<string, CancellationToken, Task<string?>> refresh, string refused, HttpResponseMessage answer)
+        {
+            try
+            {
+                return await refresh(refused, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                answer.Dispose();
+                throw;
+            }
         }
 
         HttpRequestMessage Build(string? bearer)

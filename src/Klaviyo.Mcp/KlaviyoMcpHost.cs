@@ -214,5 +214,7 @@ public static class KlaviyoMcpHost
         logging.AddFilter("System.Net.Http.HttpClient", narration);
         logging.AddFilter("Polly", level <= LogLevel.Debug ? level : LogLevel.Error);
         logging.AddFilter("Microsoft.AspNetCore", narration);
+        // Its request lines carry query strings: the sign-in callback's code and state. Never below Warning.
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
     }
 }

@@ -152,6 +152,8 @@ public sealed class KlaviyoSignInTests
         Assert.DoesNotContain(KlaviyoAccess, string.Join('\n', server.Logs.Lines), StringComparison.Ordinal);
         Assert.DoesNotContain(KlaviyoRefresh, string.Join('\n', server.Logs.Lines), StringComparison.Ordinal);
         Assert.DoesNotContain(AppSecret, string.Join('\n', server.Logs.Lines), StringComparison.Ordinal);
+        // At Trace, no request line with Klaviyo's code (the callback's query) is logged either.
+        Assert.DoesNotContain("kl-code-1", string.Join('\n', server.Logs.Lines), StringComparison.Ordinal);
     }
 
     [Fact]
