@@ -25,14 +25,15 @@ public sealed class ReliabilityTests
     [Fact]
     public async Task After_RateLimit_Remaining_0_the_next_request_waits_for_RateLimit_Reset_and_no_longer()
     {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new WatchedFakeTime(DateTimeOffset.UtcNow);
         using var stub = new KlaviyoStub().Answer("POST", "/api/events", 202, null,
             new Dictionary<string, string> { ["RateLimit-Limit"] = "3500", ["RateLimit-Remaining"] = "0", ["RateLimit-Reset"] = "3" });
         using var harness = new ClientHarness(stub, time: time);
 
         await harness.Client.CreateEventAsync(SampleEvents.ViewedProduct(), TestContext.Current.CancellationToken);
         var next = harness.Client.CreateEventAsync(SampleEvents.ViewedProduct(), TestContext.Current.CancellationToken);
-        await Task.Delay(300, TestContext.Current.CancellationToken);
+        await time.WaitForTimerAsync(due => due > TimeSpan.Zero && due <= TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+        await Task.Delay(100, TestContext.Current.CancellationToken);
         Assert.False(next.IsCompleted, "the request went before Klaviyo's window had room");
         Assert.Single(stub.Requests);
 

@@ -11,7 +11,7 @@ public sealed class RetryTests
     [Fact]
     public async Task A_429_waits_out_Retry_After_then_succeeds_with_exactly_two_requests()
     {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new WatchedFakeTime(DateTimeOffset.UtcNow);
         using var stub = new KlaviyoStub().AnswerInSequence("POST", "/api/events",
             r => Response(429, s_throttled, new Dictionary<string, string> { ["Retry-After"] = "1" }),
             r => Response(202));
@@ -19,10 +19,7 @@ public sealed class RetryTests
         var cancel = TestContext.Current.CancellationToken;
 
         var call = harness.Client.CreateEventAsync(SampleEvents.ViewedProduct(uniqueId: null), cancel);
-        while (stub.Requests.Count == 0 && !call.IsCompleted)
-        {
-            await Task.Delay(10, cancel);
-        }
+        await time.WaitForTimerAsync(due => due == TimeSpan.FromSeconds(1), cancel);
 
         time.Advance(TimeSpan.FromMilliseconds(999));
         await Task.Delay(200, cancel);
