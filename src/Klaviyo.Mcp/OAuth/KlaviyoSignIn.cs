@@ -276,6 +276,13 @@ internal sealed class KlaviyoSignIn(
             Redirect(context, pending.RedirectUri, pending.ClientState, ("error", "server_error"), ("error_description", "Klaviyo did not complete the sign-in; try again."));
             return;
         }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // The token client's own time limit (KlaviyoTokenClient.RequestTimeout), not the person leaving.
+            logger.LogWarning("Klaviyo did not exchange the sign-in code of the client {ClientId} within {Timeout}", pending.ClientId, KlaviyoTokenClient.RequestTimeout);
+            Redirect(context, pending.RedirectUri, pending.ClientState, ("error", "temporarily_unavailable"), ("error_description", "Klaviyo did not answer in time; try again."));
+            return;
+        }
 
         var grantId = OAuthGrants.NewSecret();
         var grant = new OAuthGrant(grantId, pending.ClientId, pending.Resource, tokens.Scope, sealer.Seal(tokens.ToSealable(), grantId))
