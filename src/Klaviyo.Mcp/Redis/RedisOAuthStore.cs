@@ -13,7 +13,8 @@ namespace Klaviyo.Mcp.Redis;
 /// <c>grant:&lt;id&gt;</c> (a hash: client, resource, scope, account, revoked, and Klaviyo's tokens sealed by
 /// <see cref="TokenSealer"/>), expiring with its newest refresh token. No code, token or state is ever a key or a value
 /// in clear. Pending authorizations and codes are taken with <c>GETDEL</c> (one taker); a refresh token's first use is
-/// claimed with <c>SET NX</c> (one first user); a revocation is one <c>HSET</c> every replica reads on the next call.
+/// claimed with <c>SET NX</c> (one first user); a revocation is one <c>HSET</c> every replica reads on the next call; a
+/// grant and its expiry, or a refresh token and its grant's new expiry, are written in one <c>MULTI</c>/<c>EXEC</c>.
 /// When Redis cannot be reached, <see cref="OAuthStoreUnavailableException"/> (the request is answered 503).
 /// </summary>
 public sealed class RedisOAuthStore(RedisRateLimitStore redis, TimeProvider time) : IOAuthStore
