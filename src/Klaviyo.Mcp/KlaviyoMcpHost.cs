@@ -107,7 +107,8 @@ public static class KlaviyoMcpHost
             builder.Services.AddSingleton(services => new OAuthClients(signIn.AllowLoopbackClients, services.GetRequiredService<IOAuthStore>()));
             builder.Services.AddSingleton(services => new OAuthGrants(services.GetRequiredService<IOAuthStore>(), services.GetService<TimeProvider>() ?? TimeProvider.System, signIn.AccessTokenLifetime));
             builder.Services.AddSingleton(new TokenSealer(signIn.ClientId, signIn.ClientSecret));
-            builder.Services.AddHttpClient(nameof(KlaviyoTokenClient));
+            builder.Services.AddHttpClient(nameof(KlaviyoTokenClient), client => client.Timeout = KlaviyoTokenClient.RequestTimeout);
+            builder.Services.AddScoped<KlaviyoSignInRenewal>();
             builder.Services.AddSingleton(services => new KlaviyoTokenClient(
                 services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(KlaviyoTokenClient)), signIn, services.GetService<TimeProvider>() ?? TimeProvider.System));
             builder.Services.AddSingleton(services => new KlaviyoSignIn(

@@ -48,7 +48,11 @@ internal static class ToolErrorFilter
                 Log(logger, binding is null ? exception : null, toolName);
                 var message = binding is not null
                     ? ToolErrorMessages.InvalidArguments(binding)
-                    : ToolErrorMessages.Describe(exception, toolName, signedIn: !string.IsNullOrEmpty(requestCredentials?.AccessToken));
+                    : ToolErrorMessages.Describe(
+                        exception,
+                        toolName,
+                        signedIn: !string.IsNullOrEmpty(requestCredentials?.AccessToken),
+                        renewalUnavailable: context.Services?.GetService<OAuth.KlaviyoSignInRenewal>()?.FailedTransiently == true);
                 return ToolResults.Error(Secrets.Redact(Secrets.Redact(Secrets.Redact(message, apiKey), requestKey), requestCredentials?.AccessToken));
             }
         };

@@ -11,9 +11,15 @@ public static class ToolErrorMessages
 {
     public const string NothingSent = "nothing was sent to Klaviyo";
 
-    /// <summary>The text of <paramref name="exception"/>; <paramref name="signedIn"/>: the caller signed in with Klaviyo (no API key of theirs is involved).</summary>
-    public static string Describe(Exception exception, string toolName, bool signedIn = false) => exception switch
+    /// <summary>
+    /// The text of <paramref name="exception"/>; <paramref name="signedIn"/>: the caller signed in with Klaviyo (no API
+    /// key of theirs is involved); <paramref name="renewalUnavailable"/>: renewing that sign-in after Klaviyo's 401
+    /// failed for a passing reason (the sign-in stands: retry), not because Klaviyo refused it (sign in again).
+    /// </summary>
+    public static string Describe(Exception exception, string toolName, bool signedIn = false, bool renewalUnavailable = false) => exception switch
     {
+        KlaviyoToolException { Failure: KlaviyoApiException { StatusCode: HttpStatusCode.Unauthorized } } or KlaviyoApiException { StatusCode: HttpStatusCode.Unauthorized } when signedIn && renewalUnavailable =>
+            "Klaviyo did not accept your sign-in's current access token (401), and could not be reached to renew it just now (your sign-in is not revoked): retry in a moment.",
         KlaviyoToolException { Failure: KlaviyoApiException { StatusCode: HttpStatusCode.Unauthorized } } or KlaviyoApiException { StatusCode: HttpStatusCode.Unauthorized } when signedIn =>
             "Klaviyo did not accept your sign-in (401), even after renewing it (access was revoked, or the app removed, at Klaviyo): sign in with Klaviyo again in your MCP client.",
         ToolArgumentException invalid => InvalidArguments(invalid.Violations, invalid.NothingSent),

@@ -112,6 +112,14 @@ public sealed record HttpServeSettings
             {
                 problems.Add($"{AuthVariable}=klaviyo signs people in with their Klaviyo login: leave {TokensFileVariable} and {AcceptKlaviyoKeysVariable} unset");
             }
+
+            // On http the sign-in cookies cannot carry the __Host- prefix: a sibling subdomain could plant a consent cookie.
+            if (publicUrl is { } url && url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
+            {
+                problems.Add(
+                    $"{PublicUrlVariable}: \"{url.GetLeftPart(UriPartial.Authority)}\" must be https with {AuthVariable}=klaviyo (plain http only on a loopback address: 127.0.0.1, ::1 or localhost, for tests): " +
+                    "on http the sign-in cookies cannot be __Host- cookies, so another site on a sibling subdomain could plant one");
+            }
         }
         else if (mode is not null)
         {

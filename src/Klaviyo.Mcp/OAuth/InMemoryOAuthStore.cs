@@ -4,11 +4,17 @@ namespace Klaviyo.Mcp.OAuth;
 
 /// <summary>
 /// The authorization server's store in this process (no <c>KLAVIYO_REDIS</c>): everything is lost at a restart, which
-/// signs everyone out. Expired things are refused by their expiry and swept now and then.
+/// signs everyone out. Expired things are refused by their expiry and swept now and then. A registration lives as in
+/// Redis (<see cref="Redis.RedisOAuthStore.ClientLifetime"/> after its last use), and at most
+/// <paramref name="maxClients"/> are kept: beyond that, the ones unused the longest go first.
 /// </summary>
-public sealed class InMemoryOAuthStore(TimeProvider time) : IOAuthStore
+public sealed class InMemoryOAuthStore(TimeProvider time, int maxClients = InMemoryOAuthStore.DefaultMaxClients) : IOAuthStore
 {
-    private readonly ConcurrentDictionary<string, OAuthClient> _clients = new(StringComparer.Ordinal);
+    /// <summary>How many registrations this process keeps at most.</summary>
+    public const int DefaultMaxClients = 10_000;
+
+    private readonly ConcurrentDictionary<string, ClientEntry> _clients = new(StringComparer.Ordinal);
+    private readonly Lock _registering = new();
     private readonly ConcurrentDictionary<string, PendingAuthorization> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (OAuthGrant Grant, DateTimeOffset Expires)> _grants = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IssuedCode> _codes = new(StringComparer.Ordinal);
@@ -19,12 +25,43 @@ public sealed class InMemoryOAuthStore(TimeProvider time) : IOAuthStore
 
     public ValueTask SaveClientAsync(OAuthClient client, CancellationToken cancellationToken)
     {
-        _clients[client.ClientId] = client;
+        Sweep();
+        lock (_registering)
+        {
+            if (_clients.Count >= maxClients)
+            {
+                var now = Now;
+                Remove(_clients, c => now >= c.LastUsed + Redis.RedisOAuthStore.ClientLifetime);
+                foreach (var (clientId, _) in _clients.OrderBy(c => c.Value.LastUsed).Take(_clients.Count - maxClients + 1).ToList())
+                {
+                    _clients.TryRemove(clientId, out _);
+                }
+            }
+
+            _clients[client.ClientId] = new ClientEntry(client, Now);
+        }
+
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<OAuthClient?> FindClientAsync(string clientId, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_clients.GetValueOrDefault(clientId));
+    /// <summary>The registration, unless unused for <see cref="Redis.RedisOAuthStore.ClientLifetime"/>; finding it counts as a use.</summary>
+    public ValueTask<OAuthClient?> FindClientAsync(string clientId, CancellationToken cancellationToken)
+    {
+        if (!_clients.TryGetValue(clientId, out var entry))
+        {
+            return ValueTask.FromResult<OAuthClient?>(null);
+        }
+
+        var now = Now;
+        if (now >= entry.LastUsed + Redis.RedisOAuthStore.ClientLifetime)
+        {
+            _clients.TryRemove(new KeyValuePair<string, ClientEntry>(clientId, entry));
+            return ValueTask.FromResult<OAuthClient?>(null);
+        }
+
+        entry.LastUsed = now;
+        return ValueTask.FromResult<OAuthClient?>(entry.Client);
+    }
 
     public ValueTask SavePendingAsync(string stateHash, PendingAuthorization pending, CancellationToken cancellationToken)
     {
@@ -144,6 +181,7 @@ public sealed class InMemoryOAuthStore(TimeProvider time) : IOAuthStore
         Remove(_accessTokens, t => now >= t.Expires);
         Remove(_refreshTokens, r => now >= r.Token.Expires);
         Remove(_grants, g => now >= g.Expires);
+        Remove(_clients, c => now >= c.LastUsed + Redis.RedisOAuthStore.ClientLifetime);
     }
 
     private static void Remove<T>(ConcurrentDictionary<string, T> entries, Func<T, bool> expired)
@@ -155,6 +193,13 @@ public sealed class InMemoryOAuthStore(TimeProvider time) : IOAuthStore
                 entries.TryRemove(key, out _);
             }
         }
+    }
+
+    private sealed class ClientEntry(OAuthClient client, DateTimeOffset lastUsed)
+    {
+        public OAuthClient Client { get; } = client;
+
+        public DateTimeOffset LastUsed { get; set; } = lastUsed;
     }
 
     private sealed class RefreshEntry(IssuedToken token)

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using Klaviyo.Client;
 using Klaviyo.Mcp.Access;
 using Klaviyo.Mcp.Http;
@@ -34,6 +36,20 @@ internal sealed class KlaviyoSignIn(
 
     /// <summary>How long a person may take at Klaviyo's consent page.</summary>
     public static readonly TimeSpan AuthorizationLifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>How many registrations (<c>POST /oauth/register</c>, anonymous) one remote address may make per <see cref="RegistrationWindow"/>.</summary>
+    public const int RegistrationsPerWindow = 20;
+
+    public static readonly TimeSpan RegistrationWindow = TimeSpan.FromMinutes(1);
+
+    private readonly PartitionedRateLimiter<string> registrations = PartitionedRateLimiter.Create<string, string>(remote =>
+        RateLimitPartition.GetFixedWindowLimiter(remote, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = RegistrationsPerWindow,
+            Window = RegistrationWindow,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
 
     private readonly SignInCookies cookies = new(settings.Issuer.StartsWith("https://", StringComparison.Ordinal));
 
@@ -71,6 +87,20 @@ internal sealed class KlaviyoSignIn(
 
     private async Task RegisterAsync(HttpContext context)
     {
+        using var permit = registrations.AttemptAcquire(context.Connection.RemoteIpAddress?.ToString() ?? "");
+        if (!permit.IsAcquired)
+        {
+            var retryAfter = permit.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : RegistrationWindow;
+            logger.LogWarning("Refused a registration from {Remote}: more than {Limit} in {Window}", context.Connection.RemoteIpAddress, RegistrationsPerWindow, RegistrationWindow);
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers.CacheControl = "no-store";
+            await context.Response.WriteAsJsonAsync(
+                new OAuthError("temporarily_unavailable", $"Too many registrations from this address (at most {RegistrationsPerWindow} a minute); retry later."),
+                OAuthJsonContext.Default.OAuthError);
+            return;
+        }
+
         ClientMetadataDocument? request;
         try
         {
@@ -249,6 +279,13 @@ internal sealed class KlaviyoSignIn(
         {
             logger.LogWarning("Klaviyo did not exchange the sign-in code of the client {ClientId}: {Reason}", pending.ClientId, ex.Message);
             Redirect(context, pending.RedirectUri, pending.ClientState, ("error", "server_error"), ("error_description", "Klaviyo did not complete the sign-in; try again."));
+            return;
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // The token client's own time limit (KlaviyoTokenClient.RequestTimeout), not the person leaving.
+            logger.LogWarning("Klaviyo did not exchange the sign-in code of the client {ClientId} within {Timeout}", pending.ClientId, KlaviyoTokenClient.RequestTimeout);
+            Redirect(context, pending.RedirectUri, pending.ClientState, ("error", "temporarily_unavailable"), ("error_description", "Klaviyo did not answer in time; try again."));
             return;
         }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Klaviyo.Client;
 using Klaviyo.Mcp.Access;
 using Klaviyo.Mcp.Http;
@@ -27,11 +26,26 @@ internal sealed class KlaviyoSignInAuthentication(
     TimeProvider time,
     ILogger<KlaviyoSignInAuthentication> logger)
 {
-    /// <summary>How long one replica may hold a grant's refresh lock (a refresh at Klaviyo takes far less), and how often a waiting one looks.</summary>
-    private static readonly TimeSpan RefreshLockLifetime = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan RefreshLockPoll = TimeSpan.FromMilliseconds(50);
+    /// <summary>
+    /// How long one replica may hold a grant's refresh lock: three times <see cref="KlaviyoTokenClient.RequestTimeout"/>,
+    /// which bounds the refresh at Klaviyo, and as much again bounds saving its result (<see cref="StoreWriteLimit"/>),
+    /// so the lock never lapses while its refresh runs.
+    /// </summary>
+    public static readonly TimeSpan RefreshLockLifetime = KlaviyoTokenClient.RequestTimeout * 3;
 
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshing = new(StringComparer.Ordinal);
+    /// <summary>How long saving refreshed tokens may take, all tries together.</summary>
+    public static readonly TimeSpan StoreWriteLimit = KlaviyoTokenClient.RequestTimeout;
+
+    /// <summary>How long a request waits for another one's refresh before it answers 503 (it never refreshes without the lock).</summary>
+    public static readonly TimeSpan RefreshLockWait = KlaviyoTokenClient.RequestTimeout;
+
+    private const int StoreWriteTries = 3;
+    private const int GateCount = 64;
+    private static readonly TimeSpan RefreshLockPoll = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan StoreRetryPause = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>One refresh per grant at a time in this process: a fixed set of gates, a grant's chosen by the hash of its id.</summary>
+    private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, GateCount).Select(_ => new SemaphoreSlim(1, 1))];
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -78,10 +92,10 @@ internal sealed class KlaviyoSignInAuthentication(
             await ChallengeAsync(context, "invalid_token", "Klaviyo no longer accepts this sign-in (the app was removed or access revoked): sign in with Klaviyo again.");
             return;
         }
-        catch (HttpRequestException ex)
+        catch (KlaviyoRenewalUnavailableException ex)
         {
-            logger.LogWarning("Klaviyo did not refresh the sign-in {Grant}: {Reason}", grant.Id, ex.Message);
-            await UnavailableAsync(context, "Klaviyo did not renew your sign-in just now; retry in a few seconds.");
+            logger.LogWarning("Could not renew the sign-in {Grant}: {Reason}", grant.Id, ex.Message);
+            await UnavailableAsync(context, ex.Description);
             return;
         }
         catch (OAuthStoreUnavailableException ex)
@@ -102,7 +116,8 @@ internal sealed class KlaviyoSignInAuthentication(
         var credentials = context.RequestServices.GetRequiredService<KlaviyoCredentials>();
         credentials.AccessToken = tokens.AccessToken;
         credentials.Account = grant.Account;
-        credentials.RefreshAccessToken = (refused, cancellationToken) => RefreshRefusedAsync(grant, refused, cancellationToken);
+        var renewal = context.RequestServices.GetRequiredService<KlaviyoSignInRenewal>();
+        credentials.RefreshAccessToken = (refused, cancellationToken) => RefreshRefusedAsync(grant, refused, renewal, cancellationToken);
         context.RequestServices.GetRequiredService<RequestCaller>().Current =
             new Caller("your Klaviyo sign-in", "klaviyo:" + grant.Id, AccessRestrictions.None);
         await next(context);
@@ -124,9 +139,10 @@ internal sealed class KlaviyoSignInAuthentication(
     /// Klaviyo answered 401 to <paramref name="refused"/> before its expiry: the new access token after one refresh
     /// (a request that waited gets the one another just obtained), or null. When Klaviyo refuses the refresh
     /// (<c>invalid_grant</c>) the grant is revoked at once, as for an expired token: the call fails and the person's
-    /// server tokens are refused from then on.
+    /// server tokens are refused from then on. When it fails for a passing reason the sign-in stands and
+    /// <paramref name="renewal"/> says so, for the call's error text.
     /// </summary>
-    private async Task<string?> RefreshRefusedAsync(OAuthGrant grant, string refused, CancellationToken cancellationToken)
+    private async Task<string?> RefreshRefusedAsync(OAuthGrant grant, string refused, KlaviyoSignInRenewal renewal, CancellationToken cancellationToken)
     {
         try
         {
@@ -144,28 +160,33 @@ internal sealed class KlaviyoSignInAuthentication(
             logger.LogInformation("Klaviyo refused to refresh the sign-in {Grant} (invalid_grant): it is revoked", grant.Id);
             return null;
         }
-        catch (Exception ex) when (ex is HttpRequestException or OAuthStoreUnavailableException)
+        catch (Exception ex) when (ex is KlaviyoRenewalUnavailableException or OAuthStoreUnavailableException)
         {
             logger.LogWarning("Could not renew the sign-in {Grant}: {Reason}", grant.Id, ex.Message);
+            renewal.FailedTransiently = true;
             return null;
         }
     }
 
     /// <summary>
     /// Refreshes the grant's Klaviyo tokens at Klaviyo if they still need it once this request holds the grant's lock
-    /// (one request per process, and one replica through the store's lock, at a time): another one may have refreshed
-    /// them meanwhile, and Klaviyo's refresh token may be single use. Null when the seal cannot be opened.
+    /// (one request per process through the grant's gate, and one replica through the store's lock, at a time):
+    /// another one may have refreshed them meanwhile, and Klaviyo's refresh token may be single use. A request that
+    /// does not get the lock within <see cref="RefreshLockWait"/> never refreshes: it reads the grant again and takes
+    /// what another refreshed, or fails with <see cref="KlaviyoRenewalUnavailableException"/>. Once the refresh is sent
+    /// it and the saving of its result run to their end whatever the caller does (Klaviyo may have rotated the refresh
+    /// token: losing the new one would end the sign-in), each within its own time limit. Null when the seal cannot be opened.
     /// </summary>
     private async Task<KlaviyoTokens?> RefreshOnceAsync(OAuthGrant grant, Func<KlaviyoTokens, bool> needsRefresh, CancellationToken cancellationToken)
     {
-        var gate = _refreshing.GetOrAdd(grant.Id, _ => new SemaphoreSlim(1, 1));
+        var gate = _gates[(StringComparer.Ordinal.GetHashCode(grant.Id) & int.MaxValue) % GateCount];
         await gate.WaitAsync(cancellationToken);
         var owner = OAuthGrants.NewSecret();
         var lockName = "refresh:" + grant.Id;
         var locked = false;
         try
         {
-            for (var waited = TimeSpan.Zero; !(locked = await store.TryLockAsync(lockName, owner, RefreshLockLifetime, cancellationToken)) && waited < RefreshLockLifetime; waited += RefreshLockPoll)
+            for (var waited = TimeSpan.Zero; !(locked = await store.TryLockAsync(lockName, owner, RefreshLockLifetime, cancellationToken)) && waited < RefreshLockWait; waited += RefreshLockPoll)
             {
                 await Task.Delay(RefreshLockPoll, time, cancellationToken);
             }
@@ -179,8 +200,29 @@ internal sealed class KlaviyoSignInAuthentication(
                 return tokens;
             }
 
-            var fresh = await klaviyo.RefreshAsync(tokens.RefreshToken, cancellationToken);
-            await grants.SetKlaviyoTokensAsync(grant, sealer.Seal(fresh.ToSealable(), grant.Id), cancellationToken);
+            if (!locked)
+            {
+                throw new KlaviyoRenewalUnavailableException(
+                    $"another request held its refresh lock for over {RefreshLockWait.TotalSeconds:0} s",
+                    "Your sign-in is being renewed by another request; retry in a few seconds.");
+            }
+
+            KlaviyoTokens fresh;
+            try
+            {
+                // Not the caller's token: a refresh Klaviyo has answered must be kept. Bounded by RequestTimeout.
+                fresh = await klaviyo.RefreshAsync(tokens.RefreshToken, CancellationToken.None);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw Unreachable(ex.Message, ex);
+            }
+            catch (OperationCanceledException ex)
+            {
+                throw Unreachable($"no answer within {KlaviyoTokenClient.RequestTimeout.TotalSeconds:0} s", ex);
+            }
+
+            await SaveRefreshedAsync(grant, fresh);
             return fresh;
         }
         finally
@@ -193,6 +235,45 @@ internal sealed class KlaviyoSignInAuthentication(
             gate.Release();
         }
     }
+
+    /// <summary>
+    /// Keeps the tokens Klaviyo just gave, whatever the caller does, trying again when the store fails, within
+    /// <see cref="StoreWriteLimit"/>. When it cannot, this request still uses them, and the next refresh may find the
+    /// old refresh token refused.
+    /// </summary>
+    private async Task SaveRefreshedAsync(OAuthGrant grant, KlaviyoTokens fresh)
+    {
+        using var limit = new CancellationTokenSource(StoreWriteLimit, time);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await grants.SetKlaviyoTokensAsync(grant, sealer.Seal(fresh.ToSealable(), grant.Id), limit.Token);
+                return;
+            }
+            catch (Exception ex) when (ex is OAuthStoreUnavailableException or OperationCanceledException)
+            {
+                if (attempt >= StoreWriteTries || limit.IsCancellationRequested)
+                {
+                    logger.LogError("Could not keep the renewed Klaviyo tokens of the sign-in {Grant} after {Attempts} tries: {Reason}", grant.Id, attempt, ex.Message);
+                    return;
+                }
+
+                logger.LogWarning("Could not keep the renewed Klaviyo tokens of the sign-in {Grant} (try {Attempt}): {Reason}; trying again", grant.Id, attempt, ex.Message);
+                try
+                {
+                    await Task.Delay(StoreRetryPause, time, limit.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The limit ran out: the next try reports it.
+                }
+            }
+        }
+    }
+
+    private static KlaviyoRenewalUnavailableException Unreachable(string reason, Exception inner) =>
+        new("Klaviyo's token endpoint: " + reason, "Klaviyo could not be reached to renew your sign-in; retry in a few seconds.", inner);
 
     private Task UnavailableAsync(HttpContext context, string description)
     {

@@ -14,6 +14,14 @@ namespace Klaviyo.Mcp.OAuth;
 /// </summary>
 public sealed class KlaviyoTokenClient(HttpClient http, KlaviyoOAuthSettings settings, TimeProvider time)
 {
+    /// <summary>
+    /// The time limit of every request to Klaviyo's token and revoke endpoints (the <see cref="HttpClient.Timeout"/> of
+    /// this client; a request over it is a <see cref="TaskCanceledException"/>, a passing failure). Well under
+    /// <see cref="KlaviyoSignInAuthentication.RefreshLockLifetime"/>, so that a refresh never outlives the lock that
+    /// makes it the only one of its grant across replicas.
+    /// </summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
     public Task<KlaviyoTokens> ExchangeAsync(string code, string codeVerifier, CancellationToken cancellationToken) =>
         RequestAsync(
             [("grant_type", "authorization_code"), ("code", code), ("code_verifier", codeVerifier), ("redirect_uri", settings.CallbackUrl)],

@@ -13,7 +13,8 @@ namespace Klaviyo.Mcp.Redis;
 /// <c>grant:&lt;id&gt;</c> (a hash: client, resource, scope, account, revoked, and Klaviyo's tokens sealed by
 /// <see cref="TokenSealer"/>), expiring with its newest refresh token. No code, token or state is ever a key or a value
 /// in clear. Pending authorizations and codes are taken with <c>GETDEL</c> (one taker); a refresh token's first use is
-/// claimed with <c>SET NX</c> (one first user); a revocation is one <c>HSET</c> every replica reads on the next call.
+/// claimed with <c>SET NX</c> (one first user); a revocation is one <c>HSET</c> every replica reads on the next call; a
+/// grant and its expiry, or a refresh token and its grant's new expiry, are written in one <c>MULTI</c>/<c>EXEC</c>.
 /// When Redis cannot be reached, <see cref="OAuthStoreUnavailableException"/> (the request is answered 503).
 /// </summary>
 public sealed class RedisOAuthStore(RedisRateLimitStore redis, TimeProvider time) : IOAuthStore
@@ -58,12 +59,14 @@ public sealed class RedisOAuthStore(RedisRateLimitStore redis, TimeProvider time
     public ValueTask<PendingAuthorization?> TakePendingAsync(string stateHash, CancellationToken cancellationToken) =>
         TakeAsync(Key("pending:", stateHash), OAuthJsonContext.Default.PendingAuthorization, cancellationToken);
 
+    /// <summary>The fields and the expiry in one <c>MULTI</c>/<c>EXEC</c>: a grant never exists without its expiry.</summary>
     public async ValueTask SaveGrantAsync(OAuthGrant grant, DateTimeOffset expires, CancellationToken cancellationToken) =>
         await RunAsync(
-            async db =>
+            db =>
             {
                 var key = Key("grant:", grant.Id);
-                await db.HashSetAsync(key,
+                var transaction = db.CreateTransaction();
+                _ = transaction.HashSetAsync(key,
                 [
                     new("client", grant.ClientId),
                     new("resource", grant.Resource),
@@ -71,9 +74,9 @@ public sealed class RedisOAuthStore(RedisRateLimitStore redis, TimeProvider time
                     new("tokens", grant.SealedKlaviyoTokens),
                     new("account", grant.Account ?? ""),
                     new("revoked", grant.Revoked ? 1 : 0),
-                ]).ConfigureAwait(false);
-                await db.KeyExpireAsync(key, Lifetime(expires)).ConfigureAwait(false);
-                return true;
+                ]);
+                _ = transaction.KeyExpireAsync(key, Lifetime(expires));
+                return transaction.ExecuteAsync();
             },
             cancellationToken);
 
@@ -111,13 +114,17 @@ public sealed class RedisOAuthStore(RedisRateLimitStore redis, TimeProvider time
     public ValueTask<IssuedToken?> FindAccessTokenAsync(string tokenHash, CancellationToken cancellationToken) =>
         FindAsync(Key("access:", tokenHash), OAuthJsonContext.Default.IssuedToken, cancellationToken);
 
-    public async ValueTask SaveRefreshTokenAsync(string tokenHash, IssuedToken token, CancellationToken cancellationToken)
-    {
-        await SaveAsync(Key("refresh:", tokenHash), token, OAuthJsonContext.Default.IssuedToken, token.Expires, cancellationToken).ConfigureAwait(false);
-
-        // The grant lives as long as its newest refresh token.
-        await RunAsync(db => db.KeyExpireAsync(Key("grant:", token.GrantId), Lifetime(token.Expires)), cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>The token and its grant's new expiry (the grant lives as long as its newest refresh token) in one <c>MULTI</c>/<c>EXEC</c>.</summary>
+    public async ValueTask SaveRefreshTokenAsync(string tokenHash, IssuedToken token, CancellationToken cancellationToken) =>
+        await RunAsync(
+            db =>
+            {
+                var transaction = db.CreateTransaction();
+                _ = transaction.StringSetAsync(Key("refresh:", tokenHash), JsonSerializer.Serialize(token, OAuthJsonContext.Default.IssuedToken), Lifetime(token.Expires));
+                _ = transaction.KeyExpireAsync(Key("grant:", token.GrantId), Lifetime(token.Expires));
+                return transaction.ExecuteAsync();
+            },
+            cancellationToken);
 
     public async ValueTask<(IssuedToken Token, bool First)?> UseRefreshTokenAsync(string tokenHash, CancellationToken cancellationToken)
     {

@@ -62,6 +62,40 @@ public sealed class KlaviyoOAuthSettingsTests
         Assert.DoesNotContain(Secret, problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("https://mcp.example.test", true)]
+    [InlineData("http://127.0.0.1:8080", true)]
+    [InlineData("http://[::1]:8080", true)]
+    [InlineData("http://localhost:8080", true)]
+    [InlineData("http://mcp.example.test", false)]
+    [InlineData("http://10.0.0.5:8080", false)]
+    public void Sign_in_with_Klaviyo_refuses_an_http_public_url_unless_it_is_loopback_and_says_why(string publicUrl, bool accepted)
+    {
+        Dictionary<string, string?> variables = new()
+        {
+            [HttpServeSettings.AuthVariable] = "klaviyo",
+            [KlaviyoOAuthSettings.ClientIdVariable] = "app-1",
+            [KlaviyoOAuthSettings.ClientSecretVariable] = Secret,
+            [HttpServeSettings.PublicUrlVariable] = publicUrl,
+        };
+        if (accepted)
+        {
+            Assert.Equal(publicUrl, ReadServe(variables).PublicUrl!.GetLeftPart(UriPartial.Authority));
+            return;
+        }
+
+        var problem = Assert.Single(Assert.Throws<ServerConfigurationException>(() => ReadServe(variables)).Problems);
+        Assert.StartsWith(HttpServeSettings.PublicUrlVariable, problem, StringComparison.Ordinal);
+        Assert.Contains("must be https", problem, StringComparison.Ordinal);
+        Assert.Contains("__Host-", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, problem, StringComparison.Ordinal);
+
+        // The other modes keep accepting an http public URL (behind a TLS-terminating proxy, say).
+        variables[HttpServeSettings.AuthVariable] = null;
+        variables[HttpServeSettings.AcceptKlaviyoKeysVariable] = "true";
+        Assert.NotNull(ReadServe(variables).PublicUrl);
+    }
+
     [Fact]
     public void The_authorization_server_metadata_has_what_MCP_clients_look_for()
     {
