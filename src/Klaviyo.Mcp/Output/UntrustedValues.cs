@@ -90,13 +90,39 @@ public static class UntrustedValues
     /// The bytes the pointers to <paramref name="item"/>'s untrusted values may add to a result, at most: each marked path
     /// of the item and of every resource nested in it, with room for the prefix that leads to it (for the result budget).
     /// </summary>
-    public static int PointerOverhead(JsonNode? item) => item switch
+    public static int PointerOverhead(JsonNode? item)
     {
-        JsonObject obj => (obj[Marker] is JsonArray marked ? marked.Sum(m => (m?.GetValue<string>().Length ?? 0) + 48) : 0) +
-            obj.Where(m => m.Key != Marker).Sum(m => PointerOverhead(m.Value)),
-        JsonArray array => array.Sum(PointerOverhead),
-        _ => 0,
-    };
+        var total = 0;
+        switch (item)
+        {
+            case JsonObject obj:
+                foreach (var (name, value) in obj)
+                {
+                    if (name == Marker)
+                    {
+                        foreach (var path in value as JsonArray ?? [])
+                        {
+                            total += (path?.GetValue<string>().Length ?? 0) + 48;
+                        }
+                    }
+                    else if (value is JsonObject or JsonArray)
+                    {
+                        total += PointerOverhead(value);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var element in array)
+                {
+                    total += element is JsonObject or JsonArray ? PointerOverhead(element) : 0;
+                }
+
+                break;
+        }
+
+        return total;
+    }
 
     /// <summary>
     /// Whether <paramref name="json"/> (a result's compact JSON text) holds flattened resources with untrusted members.
@@ -134,7 +160,10 @@ public static class UntrustedValues
         {
             for (var i = 0; i < array.Count; i++)
             {
-                Walk(array[i], pointer + "/" + i.ToString(CultureInfo.InvariantCulture), null, allowed, pointers, ref withheld);
+                if (array[i] is JsonObject or JsonArray)
+                {
+                    Walk(array[i], pointer + "/" + i.ToString(CultureInfo.InvariantCulture), null, allowed, pointers, ref withheld);
+                }
             }
 
             return;
@@ -152,17 +181,32 @@ public static class UntrustedValues
             obj.Remove(Marker);
         }
 
-        foreach (var (name, value) in obj.ToList())
+        if (marked is null)
         {
-            var memberPointer = pointer + "/" + Escape(name);
-            if (marked is null)
+            // Nothing marked at this level: only objects and arrays below may hold markers (this object is not changed).
+            foreach (var (name, value) in obj)
             {
-                Walk(value, memberPointer, null, allowed, pointers, ref withheld);
+                if (value is JsonObject or JsonArray)
+                {
+                    Walk(value, pointer + "/" + Escape(name), null, allowed, pointers, ref withheld);
+                }
+            }
+
+            return;
+        }
+
+        // Withholding removes members: then the loop runs over a copy of them.
+        foreach (var (name, value) in allowed ? (IEnumerable<KeyValuePair<string, JsonNode?>>)obj : obj.ToList())
+        {
+            var below = Below(marked, name);
+            var whole = marked.Contains(name) || (below.Count > 0 && value is not JsonObject);
+            if (!whole && below.Count == 0 && value is not (JsonObject or JsonArray))
+            {
                 continue;
             }
 
-            var below = marked.Where(p => p.StartsWith(name + "/", StringComparison.Ordinal)).Select(p => p[(name.Length + 1)..]).ToList();
-            if (marked.Contains(name) || (below.Count > 0 && value is not JsonObject))
+            var memberPointer = pointer + "/" + Escape(name);
+            if (whole)
             {
                 if (allowed)
                 {
@@ -187,6 +231,23 @@ public static class UntrustedValues
             Walk(value, memberPointer, below.Count > 0 ? below : null, allowed, pointers, ref withheld);
         }
     }
+
+    // The marked paths under member name, relative to it ("properties/a" under "properties" is "a").
+    private static List<string> Below(List<string> marked, string name)
+    {
+        List<string>? below = null;
+        foreach (var path in marked)
+        {
+            if (path.Length > name.Length && path[name.Length] == '/' && path.StartsWith(name, StringComparison.Ordinal))
+            {
+                (below ??= []).Add(path[(name.Length + 1)..]);
+            }
+        }
+
+        return below ?? s_none;
+    }
+
+    private static readonly List<string> s_none = [];
 
     /// <summary>
     /// <paramref name="result"/> with its markers replaced, in both its structured content and its text: by the
