@@ -32,6 +32,11 @@ public sealed class KlaviyoSignInTests
     private static string TokenAnswer(string access, int expiresIn = 3600) =>
         $$"""{"access_token":"{{access}}","refresh_token":"{{KlaviyoRefresh}}","expires_in":{{expiresIn}},"token_type":"Bearer","scope":"accounts:read events:read"}""";
 
+    /// <summary>A stub Klaviyo whose token endpoint signs a person in and whose account can be read.</summary>
+    private static KlaviyoStub KlaviyoForSignIn() => new KlaviyoStub()
+        .Answer("POST", "/oauth/token", 200, TokenAnswer(KlaviyoAccess))
+        .Answer("GET", "/api/accounts", 200, Accounts);
+
     private static Dictionary<string, string?> Environment(KlaviyoStub stub, string publicUrl, int? port = null)
     {
         var environment = new Dictionary<string, string?>
@@ -92,9 +97,7 @@ public sealed class KlaviyoSignInTests
     [Trait("Category", "Http")]
     public async Task The_SDKs_OAuth_client_registers_signs_in_at_Klaviyo_and_each_call_uses_the_persons_Klaviyo_token()
     {
-        using var stub = new KlaviyoStub()
-            .Answer("POST", "/oauth/token", 200, TokenAnswer(KlaviyoAccess))
-            .Answer("GET", "/api/accounts", 200, Accounts);
+        using var stub = KlaviyoForSignIn();
         await using var server = await StartAsync(stub);
         using var browser = new SignInBrowser();
         Uri? klaviyoAuthorize = null;
@@ -226,9 +229,7 @@ public sealed class KlaviyoSignInTests
     [Trait("Category", "Http")]
     public async Task An_approval_or_a_callback_from_another_browser_is_refused_without_redirecting_and_the_persons_own_still_completes()
     {
-        using var stub = new KlaviyoStub()
-            .Answer("POST", "/oauth/token", 200, TokenAnswer(KlaviyoAccess))
-            .Answer("GET", "/api/accounts", 200, Accounts);
+        using var stub = KlaviyoForSignIn();
         await using var server = await StartAsync(stub);
         using var person = new SignInBrowser();
         using var attacker = new SignInBrowser();
