@@ -16,9 +16,10 @@ internal sealed class ConfiguredOnceServerOptions(
     IEnumerable<IValidateOptions<McpServerOptions>> validations) : IOptionsFactory<McpServerOptions>
 {
     private readonly OptionsFactory<McpServerOptions> _factory = new(setups, postConfigures, validations);
-    private readonly Lazy<McpServerOptions> _configured = new(() => new OptionsFactory<McpServerOptions>(setups, postConfigures, validations).Create(Options.DefaultName));
+    private McpServerOptions? _configured;
 
-    public McpServerOptions Create(string name) => name == Options.DefaultName ? Copy(_configured.Value) : _factory.Create(name);
+    public McpServerOptions Create(string name) =>
+        name == Options.DefaultName ? Copy(LazyInitializer.EnsureInitialized(ref _configured, () => _factory.Create(name))) : _factory.Create(name);
 
     /// <summary>A copy of <paramref name="options"/>: every property of <see cref="McpServerOptions"/> (a test holds this list to the SDK's).</summary>
     public static McpServerOptions Copy(McpServerOptions options) => new()
